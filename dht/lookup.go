@@ -3,6 +3,7 @@ package dht
 import (
 	"errors"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/go-dht/go-dht/hashes"
@@ -59,9 +60,8 @@ type LookupResult struct {
 // Lookup searches the network for the peers closest to key and for the
 // value stored under it.
 func (c *Client) Lookup(key hashes.Key, opts LookupOptions) LookupResult {
-	op := c.net.links.NewOp(opts.Op)
-	defer op.Close()
-	l := c.newLookup(key, opts.StopOnFirstValue, op)
+	l := c.startLookup(key, opts.StopOnFirstValue, opts.Op)
+	defer l.release()
 	for l.Step() {
 	}
 	return l.result(opts.TrackAccuracy)
@@ -85,7 +85,7 @@ type lookup struct {
 	c           *Client
 	key         hashes.Key
 	stopOnValue bool
-	op          *network.Op
+	op          network.Op // owned: started with the lookup, closed by release
 	beta        int
 	stepsToStop int
 
@@ -100,23 +100,33 @@ type lookup struct {
 	sum   LookupSummary
 }
 
-func (c *Client) newLookup(key hashes.Key, stopOnValue bool, op *network.Op) *lookup {
+// lookupPool recycles lookup states and their buffers: a lookup then
+// allocates nothing but its result.
+var lookupPool = sync.Pool{New: func() any { return new(lookup) }}
+
+// startLookup takes a lookup state from the pool and starts operation op
+// (0: numbered by the network) for it.
+func (c *Client) startLookup(key hashes.Key, stopOnValue bool, op uint64) *lookup {
 	cfg := c.net.cfg.Client
-	l := &lookup{
-		c: c, key: key, stopOnValue: stopOnValue, op: op,
-		beta: cfg.Beta, stepsToStop: cfg.StepsToStop,
-		cands:   make([]candidate, 0, 4*cfg.K),
-		scratch: make([]candidate, 0, 4*cfg.K),
-		resp:    make([]routing.Peer, 0, max(cfg.K, cfg.Beta)),
-		slots:   make([]time.Duration, cfg.Alpha),
-		sum:     LookupSummary{Origin: c.id, Key: key, Accuracy: math.NaN()},
+	l := lookupPool.Get().(*lookup)
+	c.net.links.StartOp(&l.op, op)
+	l.c, l.key, l.stopOnValue = c, key, stopOnValue
+	l.beta, l.stepsToStop = cfg.Beta, cfg.StepsToStop
+	l.cands, l.scratch, l.resp = l.cands[:0], l.scratch[:0], l.resp[:0]
+	if cap(l.slots) < cfg.Alpha {
+		l.slots = make([]time.Duration, cfg.Alpha)
 	}
+	l.slots = l.slots[:cfg.Alpha]
+	clear(l.slots)
+	l.stale, l.done, l.value = 0, false, nil
+	l.sum = LookupSummary{Origin: c.id, Key: key, Accuracy: math.NaN()}
+
 	// The origin is a candidate like any other, already answered: its own
 	// table gives the first peers, and it belongs in the result when it is
 	// among the closest nodes to key.
 	l.cands = append(l.cands, candidate{peer: routing.Peer{ID: c.id, Key: c.key}, state: answered})
 	c.mu.RLock()
-	l.resp = c.table.AppendClosest(l.resp[:0], key, max(cfg.K, cfg.Beta))
+	l.resp = c.table.AppendClosest(l.resp, key, max(cfg.K, cfg.Beta))
 	value, found := c.store[key]
 	c.mu.RUnlock()
 	l.merge(l.resp, 1)
@@ -127,6 +137,13 @@ func (c *Client) newLookup(key hashes.Key, stopOnValue bool, op *network.Op) *lo
 		}
 	}
 	return l
+}
+
+// release closes the lookup's operation and returns the state to the pool.
+func (l *lookup) release() {
+	l.op.Close()
+	l.c, l.value = nil, nil
+	lookupPool.Put(l)
 }
 
 // Step sends one request to the closest untried peer and reports whether the

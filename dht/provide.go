@@ -42,9 +42,9 @@ type ProvideSummary struct {
 func (c *Client) Provide(segment []byte, opts ProvideOptions) ProvideSummary {
 	key := hashes.SegmentKey(segment)
 	value := slices.Clone(segment)
-	op := c.net.links.NewOp(opts.Op)
-	defer op.Close()
-	l := c.newLookup(key, false, op)
+	l := c.startLookup(key, false, opts.Op)
+	defer l.release()
+	op := &l.op // the stores belong to the same operation
 	for l.Step() {
 	}
 	res := l.result(opts.TrackAccuracy)

@@ -86,10 +86,18 @@ const autoOpBit = 1 << 63
 // naming them. With id 0 the network numbers operations in the order they
 // start. Call Close when the operation is over.
 func (n *Network) NewOp(id uint64) *Op {
+	o := &Op{}
+	n.StartOp(o, id)
+	return o
+}
+
+// StartOp is NewOp into an Op the caller owns, such as a pooled one: it
+// keeps o's record buffer for reuse. o must be closed (or new).
+func (n *Network) StartOp(o *Op, id uint64) {
 	if id == 0 {
 		id = autoOpBit | n.nextOp.Add(1)
 	}
-	return &Op{net: n, id: id, rng: *rand.NewPCG(n.root, id)}
+	*o = Op{net: n, id: id, rng: *rand.NewPCG(n.root, id), records: o.records[:0]}
 }
 
 // Op is one operation's view of the network: its random stream, its attempt
@@ -197,7 +205,7 @@ func (o *Op) Close() {
 	n.counts.add(o.counts)
 	n.records = append(n.records, o.records...)
 	n.mu.Unlock()
-	o.records = nil
+	o.records = o.records[:0]
 }
 
 // raiseOverhead adds gamma to both endpoints' accumulated overhead and

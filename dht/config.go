@@ -1,6 +1,7 @@
 package dht
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 
@@ -73,7 +74,7 @@ func DefaultConfig() Config {
 // Validate reports the first invalid field, naming it and its allowed range.
 func (c Config) Validate() error {
 	if err := c.Network.Validate(); err != nil {
-		return err
+		return fmt.Errorf("%w: Network: %w", ErrInvalidConfig, err)
 	}
 	if err := c.Client.Validate(); err != nil {
 		return err

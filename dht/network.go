@@ -79,7 +79,10 @@ func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
 	if err != nil {
 		return err
 	}
-	for i, c := range *n.clients.Load() {
+	// Nodes added since the index was taken keep their own tables.
+	clients := *n.clients.Load()
+	for i := range tables {
+		c := clients[i]
 		c.mu.Lock()
 		c.table = &tables[i]
 		c.mu.Unlock()

@@ -230,7 +230,7 @@ func (ix *Index) AppendClosest(dst []Peer, target hashes.Key, n int) []Peer {
 
 // Closest returns the n keys of the index nearest to target, nearest first.
 func (ix *Index) Closest(target hashes.Key, n int) []Peer {
-	return ix.AppendClosest(make([]Peer, 0, min(n, len(ix.keys))), target, n)
+	return ix.AppendClosest(make([]Peer, 0, max(0, min(n, len(ix.keys)))), target, n)
 }
 
 // walkBuckets calls visit(d, lo, hi) for every bucket d < 64 of the optimal
@@ -306,6 +306,9 @@ func (ix *Index) fillOptimal(self uint32, local hashes.Key, k int, ids []uint32,
 		next = d + 1
 	})
 	if equal && len(ends) == NumBuckets {
+		for ; next < hashes.Bits; next++ {
+			ends[next] = uint16(n)
+		}
 		n += len(ix.equalPeers(ids[n:n], self, local, k))
 	}
 	for ; next < len(ends); next++ {

@@ -138,7 +138,7 @@ func (t *Table) Contains(id uint32) bool {
 
 // Closest returns the n peers nearest to target, nearest first.
 func (t *Table) Closest(target hashes.Key, n int) []Peer {
-	return t.AppendClosest(make([]Peer, 0, min(n, len(t.ids))), target, n)
+	return t.AppendClosest(make([]Peer, 0, max(0, min(n, t.Len()))), target, n)
 }
 
 // AppendClosest appends the n peers nearest to target to dst, nearest first,

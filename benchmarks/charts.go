@@ -1,0 +1,282 @@
+package benchmarks
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// networkLine describes a network's parameters for a chart title.
+func networkLine(p Params) string {
+	return fmt.Sprintf("k=%d, alpha=%d, beta=%d, steps=%d, conn delay %v, errors fast %g%% / slow %g%%, seed %d",
+		p.K, p.Alpha, p.BetaOrK(), p.Steps, p.ConnDelay, p.FastErrorRate, p.SlowErrorRate, p.Seed)
+}
+
+// scaleRow is one point of the scaling charts.
+type scaleRow struct {
+	n, workers             int
+	build                  float64 // mean build time, s
+	liveMiB, peakMiB, perN float64 // heap of the network, peak heap, bytes per node
+}
+
+// scaleRows collects the scaling results, sorted by workers then size.
+func scaleRows(results []*Result) []scaleRow {
+	var rows []scaleRow
+	for _, r := range results {
+		if r.Scale == nil || len(r.Rounds) == 0 {
+			continue
+		}
+		st := SummarizeRounds(r.Rounds)
+		rows = append(rows, scaleRow{
+			n: r.Scale.N, workers: r.Scale.Workers, build: st.Mean,
+			liveMiB: r.Scale.LiveBytes / (1 << 20), peakMiB: r.Scale.PeakBytes / (1 << 20),
+			perN: r.Scale.LiveBytes / float64(r.Scale.N),
+		})
+	}
+	slices.SortFunc(rows, func(a, b scaleRow) int {
+		return cmp.Or(cmp.Compare(a.workers, b.workers), cmp.Compare(a.n, b.n))
+	})
+	return rows
+}
+
+// byWorkers splits rows into one series per worker count.
+func byWorkers(rows []scaleRow) (workers []int, series map[int][]scaleRow) {
+	series = map[int][]scaleRow{}
+	for _, r := range rows {
+		if _, ok := series[r.workers]; !ok {
+			workers = append(workers, r.workers)
+		}
+		series[r.workers] = append(series[r.workers], r)
+	}
+	return workers, series
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// BuildTimeChart draws the build time of a network against its size, on
+// log-log axes, one line per worker count, with a line proportional to N
+// for reference.
+func BuildTimeChart(w io.Writer, results []*Result) error {
+	rows := scaleRows(results)
+	if len(rows) == 0 {
+		return fmt.Errorf("no scaling results")
+	}
+	p := newPlot(
+		"Time to build a network (dht.Spawn + BootstrapAll: keys, then every optimal routing table)\n"+buildLine(results),
+		"network size N (nodes, log scale)", "build time (log scale)")
+	workers, series := byWorkers(rows)
+	lo, hi := math.Inf(1), 0.0
+	nlo, nhi := math.Inf(1), 0.0
+	for i, wk := range workers {
+		var xys plotter.XYs
+		for _, r := range series[wk] {
+			xys = append(xys, plotter.XY{X: float64(r.n), Y: r.build})
+			lo, hi = min(lo, r.build), max(hi, r.build)
+			nlo, nhi = min(nlo, float64(r.n)), max(nhi, float64(r.n))
+		}
+		if err := addSeries(p, plural(wk, "worker"), i, xys); err != nil {
+			return err
+		}
+	}
+	// Guide: linear growth from the first point of the most parallel line.
+	last := series[workers[len(workers)-1]]
+	if len(last) > 1 {
+		x0, y0 := float64(last[0].n), last[0].build
+		guide := plotter.XYs{{X: x0, Y: y0}, {X: nhi, Y: y0 * nhi / x0}}
+		l, err := plotter.NewLine(guide)
+		if err != nil {
+			return err
+		}
+		l.Color = color.Gray{Y: 140}
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add("proportional to N (guide)", l)
+		hi = max(hi, y0*nhi/x0)
+	}
+	logAxis(&p.X, nlo, nhi, formatCount)
+	logAxis(&p.Y, lo, hi, formatSeconds)
+	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+}
+
+// MemoryChart draws the heap a built network holds per node, and the peak
+// heap of its build per node, against its size: the routing tables grow
+// with log N, so bytes per node do too.
+func MemoryChart(w io.Writer, results []*Result) error {
+	rows := scaleRows(results)
+	if len(rows) == 0 {
+		return fmt.Errorf("no scaling results")
+	}
+	p := newPlot("Heap per node against network size (runtime/metrics heap objects, above the heap before the build)\n"+buildLine(results),
+		"network size N (nodes, log scale)", "heap / N (bytes per node)")
+	workers, series := byWorkers(rows)
+	nlo, nhi, top := math.Inf(1), 0.0, 0.0
+	most := series[workers[len(workers)-1]]
+	var live plotter.XYs
+	for _, r := range most {
+		live = append(live, plotter.XY{X: float64(r.n), Y: r.perN})
+		nlo, nhi, top = min(nlo, float64(r.n)), max(nhi, float64(r.n)), max(top, r.perN)
+	}
+	if err := addSeries(p, "heap held by the built network", 0, live); err != nil {
+		return err
+	}
+	for i, wk := range workers {
+		var peak plotter.XYs
+		for _, r := range series[wk] {
+			v := r.peakMiB * (1 << 20) / float64(r.n)
+			peak = append(peak, plotter.XY{X: float64(r.n), Y: v})
+			top = max(top, v)
+		}
+		if err := addSeries(p, "peak heap during the build, "+plural(wk, "worker"), i+1, peak); err != nil {
+			return err
+		}
+	}
+	logAxis(&p.X, nlo, nhi, formatCount)
+	p.Y.Min, p.Y.Max = 0, top*1.3
+	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+}
+
+// buildLine describes the scaling runs for a chart title: the build does
+// not depend on link parameters, only on k and the seed.
+func buildLine(results []*Result) string {
+	for _, r := range results {
+		if r.Scale != nil {
+			return fmt.Sprintf("k=%d, seed %d; each point is the mean of %s", r.Row.K, r.Row.Seed, plural(len(r.Rounds), "round"))
+		}
+	}
+	return ""
+}
+
+// DelayHistogram draws the distribution of the simulated delay of the
+// lookups of r, with its p50, p90 and p99.
+func DelayHistogram(w io.Writer, r *Result) error {
+	st := SummarizeLookups(r.Lookups, r.ValueLookups)
+	if st.Ops == 0 {
+		return fmt.Errorf("%s: no lookups", r.Spec.Bench)
+	}
+	ms := make(plotter.Values, len(st.Delays))
+	for i, d := range st.Delays {
+		ms[i] = d * 1e3
+	}
+	what := "lookups for random keys"
+	if r.ValueLookups {
+		what = "retrievals of provided segments (stop at the first value)"
+	}
+	p := newPlot(
+		fmt.Sprintf("Simulated delay of %d %s (%s)\nN=%d, %s", st.Ops, what, r.Spec.Bench, r.Row.N, networkLine(r.Params)),
+		"simulated delay of a lookup (ms)", "lookups (count per bin)")
+	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Millimeter * 3
+	h, err := plotter.NewHist(ms, 40)
+	if err != nil {
+		return err
+	}
+	h.FillColor = color.RGBA{R: 120, G: 160, B: 210, A: 255}
+	h.LineStyle.Color = color.RGBA{R: 60, G: 90, B: 140, A: 255}
+	p.Add(h)
+	p.Legend.Add("lookups per bin", h)
+	top := 0.0
+	for _, b := range h.Bins {
+		top = max(top, b.Weight)
+	}
+	for i, q := range []struct {
+		name string
+		v    float64
+	}{{"p50", st.DelayP50}, {"p90", st.DelayP90}, {"p99", st.DelayP99}} {
+		l, err := plotter.NewLine(plotter.XYs{{X: q.v * 1e3, Y: 0}, {X: q.v * 1e3, Y: top * 1.05}})
+		if err != nil {
+			return err
+		}
+		l.Color = plotutil.Color(i + 1)
+		l.Width = vg.Points(2)
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s = %.0f ms", q.name, q.v*1e3), l)
+	}
+	p.Y.Min = 0
+	p.Y.Max = top * 1.4 // room for the legend above the bars
+	p.Y.Tick.Marker = plainTicks{}
+	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+}
+
+// ErrorSweepChart draws, against the fast error rate, the accuracy of
+// lookups and what they cost (hops and peers contacted), side by side.
+func ErrorSweepChart(w io.Writer, results []*Result) error {
+	type point struct {
+		rate float64
+		st   OpStats
+	}
+	var pts []point
+	var params Params
+	var n int
+	for _, r := range results {
+		if r.ErrorRate != nil && len(r.Lookups) > 0 {
+			pts = append(pts, point{*r.ErrorRate, SummarizeLookups(r.Lookups, r.ValueLookups)})
+			params, n = r.Params, r.Row.N
+		}
+	}
+	if len(pts) == 0 {
+		return fmt.Errorf("no error sweep results")
+	}
+	slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.rate, b.rate) })
+	var acc, hops, peers, p50, p90 plotter.XYs
+	var ticks plot.ConstantTicks
+	for _, pt := range pts {
+		acc = append(acc, plotter.XY{X: pt.rate, Y: 100 * pt.st.Accuracy})
+		hops = append(hops, plotter.XY{X: pt.rate, Y: pt.st.Hops})
+		peers = append(peers, plotter.XY{X: pt.rate, Y: pt.st.Peers})
+		p50 = append(p50, plotter.XY{X: pt.rate, Y: 1e3 * pt.st.DelayP50})
+		p90 = append(p90, plotter.XY{X: pt.rate, Y: 1e3 * pt.st.DelayP90})
+		ticks = append(ticks, plot.Tick{Value: pt.rate, Label: strconv.FormatFloat(pt.rate, 'g', -1, 64)})
+	}
+	const xLabel = "fast error rate (% of attempts refused)"
+	acc1 := newPlot(fmt.Sprintf("Accuracy of lookups\nN=%d, k=%d, alpha=%d, beta=%d, steps=%d",
+		n, params.K, params.Alpha, params.BetaOrK(), params.Steps),
+		xLabel, "accuracy (% of the true beta closest found)")
+	acc1.Legend.Top, acc1.Legend.YOffs = false, vg.Millimeter*2
+	if err := addSeries(acc1, "mean accuracy", 0, acc); err != nil {
+		return err
+	}
+	acc1.Y.Min, acc1.Y.Max = 0, 105
+	cost := newPlot(fmt.Sprintf("Cost of lookups\nslow errors %g%%, %d lookups per rate", params.SlowErrorRate, pts[0].st.Ops),
+		xLabel, "mean per lookup (count)")
+	top := 0.0
+	for _, xy := range peers {
+		top = max(top, xy.Y)
+	}
+	if err := addSeries(cost, "peers contacted (connection attempts)", 1, peers); err != nil {
+		return err
+	}
+	if err := addSeries(cost, "hops (deepest peer that answered)", 2, hops); err != nil {
+		return err
+	}
+	cost.Y.Min, cost.Y.Max = 0, top*1.3
+	delay := newPlot(fmt.Sprintf("Simulated delay of lookups\nrefused attempt %v, connection %v", params.FastDelay, params.ConnDelay),
+		xLabel, "simulated delay of a lookup (ms)")
+	delay.Legend.Top, delay.Legend.YOffs = false, vg.Millimeter*2
+	if err := addSeries(delay, "p90", 4, p90); err != nil {
+		return err
+	}
+	if err := addSeries(delay, "p50", 3, p50); err != nil {
+		return err
+	}
+	delay.Y.Min = 0
+	for _, p := range []*plot.Plot{acc1, cost, delay} {
+		p.X.Tick.Marker = ticks
+		p.X.Min, p.X.Max = pts[0].rate-2, pts[len(pts)-1].rate+2
+	}
+	return renderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, acc1, cost, delay)
+}

@@ -1,0 +1,198 @@
+package benchmarks
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"regexp"
+	"runtime"
+	"time"
+
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/network"
+)
+
+// Params are the parameters of a benchmark run: one field per flag of the
+// test binary (pass them after -args). Every CSV row repeats the ones that
+// shape a network, so a report stands on its own.
+type Params struct {
+	N       int    // -n: network size
+	K       int    // -k: bucket size
+	Alpha   int    // -alpha: requests in flight during a lookup
+	Beta    int    // -beta: peers a lookup returns; 0 means K
+	Steps   int    // -steps: successful responses without progress that end a lookup
+	Workers int    // -workers: goroutines that build routing tables
+	Seed    uint64 // -seed: root of every random draw
+
+	FastErrorRate float64            // -fast-error-rate, %
+	SlowErrorRate float64            // -slow-error-rate, %
+	ConnDelay     network.DelayRange // -conn-delay
+	FastDelay     network.DelayRange // -fast-delay
+	SlowDelay     network.DelayRange // -slow-delay
+	Gamma         time.Duration      // -gamma
+
+	Tag       string // -tag: prefix of every report file
+	Out       string // -out: report folder
+	Overwrite bool   // -overwrite: replace report files that exist
+
+	Segments          int // -segments: segments provided per round (Provide) or before the retrievals (Retrieve)
+	SegmentSize       int // -segment-size: bytes per segment
+	Lookups           int // -lookups: lookups per round of the workload benchmarks
+	ThroughputLookups int // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
+	ScalingMax        int // -scaling-max: largest network of the scale benchmarks
+}
+
+// DefaultParams returns the defaults: those of dht.DefaultConfig (10,000
+// nodes, k = 20, alpha = 3, beta = k, 3 steps, no errors, 50ms-100ms
+// connections, seed 1, one worker per core) and a workload of 1,000 lookups
+// and 256 segments of 512 bytes per round.
+func DefaultParams() Params {
+	c := dht.DefaultConfig()
+	return Params{
+		N: c.Nodes, K: c.Client.K, Alpha: c.Client.Alpha, Steps: c.Client.StepsToStop,
+		Workers: runtime.GOMAXPROCS(0), Seed: c.Network.Seed,
+		FastErrorRate: c.Network.FastErrorRate, SlowErrorRate: c.Network.SlowErrorRate,
+		ConnDelay: c.Network.ConnDelay, FastDelay: c.Network.FastDelay, SlowDelay: c.Network.SlowDelay,
+		Gamma: c.Network.Gamma,
+		Tag:   "bench",
+		// Out stays empty: the report goes to reports/<start time> at the
+		// module root, a new folder for every run.
+		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
+		ScalingMax: 1_000_000,
+	}
+}
+
+// RegisterFlags defines one flag per field on fs, with p's values as
+// defaults.
+func (p *Params) RegisterFlags(fs *flag.FlagSet) {
+	fs.IntVar(&p.N, "n", p.N, "network size (nodes)")
+	fs.IntVar(&p.K, "k", p.K, "bucket size k")
+	fs.IntVar(&p.Alpha, "alpha", p.Alpha, "requests a lookup keeps in flight")
+	fs.IntVar(&p.Beta, "beta", p.Beta, "closest peers a lookup returns and a provide stores on (0: k)")
+	fs.IntVar(&p.Steps, "steps", p.Steps, "successful responses in a row without a closer peer that end a lookup")
+	fs.IntVar(&p.Workers, "workers", p.Workers, "goroutines that build routing tables and run throughput lookups; the default is one per core")
+	fs.Uint64Var(&p.Seed, "seed", p.Seed, "seed of the network and of the workload")
+	fs.Float64Var(&p.FastErrorRate, "fast-error-rate", p.FastErrorRate, "share of connection attempts refused at once, %")
+	fs.Float64Var(&p.SlowErrorRate, "slow-error-rate", p.SlowErrorRate, "share of connection attempts that time out, %")
+	fs.Var(delayFlag{&p.ConnDelay}, "conn-delay", "delay of an established connection: MIN-MAX, or one duration")
+	fs.Var(delayFlag{&p.FastDelay}, "fast-delay", "delay of a refused attempt: MIN-MAX, or one duration")
+	fs.Var(delayFlag{&p.SlowDelay}, "slow-delay", "delay of a timed-out attempt: MIN-MAX, or one duration")
+	fs.DurationVar(&p.Gamma, "gamma", p.Gamma, "overhead each attempt adds to the load of both endpoints")
+	fs.StringVar(&p.Tag, "tag", p.Tag, "prefix of every report file (letters, digits, '.', '_', '-')")
+	fs.StringVar(&p.Out, "out", p.Out, "report folder (default: reports/<start time> at the module root)")
+	fs.BoolVar(&p.Overwrite, "overwrite", p.Overwrite, "replace report files that already exist")
+	fs.IntVar(&p.Segments, "segments", p.Segments, "segments provided per round (Provide) and before the retrievals (Retrieve)")
+	fs.IntVar(&p.SegmentSize, "segment-size", p.SegmentSize, "bytes per segment")
+	fs.IntVar(&p.Lookups, "lookups", p.Lookups, "lookups per round of the workload benchmarks")
+	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
+	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling and BenchmarkLookupThroughput; larger sizes are skipped")
+}
+
+// delayFlag reads a network.DelayRange with network.ParseDelayRange.
+type delayFlag struct{ r *network.DelayRange }
+
+func (f delayFlag) String() string {
+	if f.r == nil {
+		return ""
+	}
+	return f.r.String()
+}
+
+func (f delayFlag) Set(s string) error {
+	r, err := network.ParseDelayRange(s)
+	if err != nil {
+		return err
+	}
+	*f.r = r
+	return nil
+}
+
+// BetaOrK returns beta, which defaults to k.
+func (p Params) BetaOrK() int {
+	if p.Beta == 0 {
+		return p.K
+	}
+	return p.Beta
+}
+
+// Config returns the dht configuration of a network of n nodes built with
+// p's parameters.
+func (p Params) Config(n int) dht.Config {
+	return dht.Config{
+		Network: network.Config{
+			Seed:          p.Seed,
+			FastErrorRate: p.FastErrorRate, SlowErrorRate: p.SlowErrorRate,
+			ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
+			Gamma: p.Gamma,
+		},
+		Client:  dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps},
+		Nodes:   n,
+		Workers: p.Workers,
+	}
+}
+
+// Row returns the parameters every rounds CSV row ends with, for a network
+// of n nodes built with workers goroutines.
+func (p Params) Row(n, workers int) RowParams {
+	return RowParams{N: n, K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), Workers: workers, Seed: p.Seed}
+}
+
+// ErrInvalidFlag is wrapped by every error of Validate.
+var ErrInvalidFlag = errors.New("invalid flag")
+
+var tagPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Validate reports the first invalid parameter, naming its flag. It checks
+// each network parameter on its own against dht.Config.Validate, so that
+// the error names the flag at fault rather than a field of the
+// configuration, then all of them together (two error rates may be valid
+// alone and not summed).
+func (p Params) Validate() error {
+	bad := func(flagName string, err error) error {
+		return fmt.Errorf("%w -%s: %w", ErrInvalidFlag, flagName, err)
+	}
+	for _, f := range []struct {
+		name string
+		set  func(*dht.Config)
+	}{
+		{"n", func(c *dht.Config) { c.Nodes = p.N }},
+		{"k", func(c *dht.Config) { c.Client.K = p.K }},
+		{"alpha", func(c *dht.Config) { c.Client.Alpha = p.Alpha }},
+		{"beta", func(c *dht.Config) { c.Client.Beta = p.BetaOrK() }},
+		{"steps", func(c *dht.Config) { c.Client.StepsToStop = p.Steps }},
+		{"workers", func(c *dht.Config) { c.Workers = p.Workers }},
+		{"fast-error-rate", func(c *dht.Config) { c.Network.FastErrorRate = p.FastErrorRate }},
+		{"slow-error-rate", func(c *dht.Config) { c.Network.SlowErrorRate = p.SlowErrorRate }},
+		{"conn-delay", func(c *dht.Config) { c.Network.ConnDelay = p.ConnDelay }},
+		{"fast-delay", func(c *dht.Config) { c.Network.FastDelay = p.FastDelay }},
+		{"slow-delay", func(c *dht.Config) { c.Network.SlowDelay = p.SlowDelay }},
+		{"gamma", func(c *dht.Config) { c.Network.Gamma = p.Gamma }},
+	} {
+		c := dht.DefaultConfig()
+		f.set(&c)
+		if err := c.Validate(); err != nil {
+			return bad(f.name, err)
+		}
+	}
+	if p.Beta < 0 {
+		return bad("beta", fmt.Errorf("= %d, allowed >= 1, or 0 for k", p.Beta))
+	}
+	if err := p.Config(p.N).Validate(); err != nil {
+		return fmt.Errorf("%w combination -fast-error-rate/-slow-error-rate: %w", ErrInvalidFlag, err)
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{
+		{"segments", p.Segments}, {"segment-size", p.SegmentSize}, {"lookups", p.Lookups},
+		{"throughput-lookups", p.ThroughputLookups}, {"scaling-max", p.ScalingMax},
+	} {
+		if f.v < 1 {
+			return bad(f.name, fmt.Errorf("= %d, allowed >= 1", f.v))
+		}
+	}
+	if !tagPattern.MatchString(p.Tag) {
+		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))
+	}
+	return nil
+}

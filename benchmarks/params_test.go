@@ -1,0 +1,122 @@
+package benchmarks
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-dht/go-dht/network"
+)
+
+func TestValidateNamesTheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		flag string
+		set  func(*Params)
+	}{
+		{"-n", func(p *Params) { p.N = 0 }},
+		{"-k", func(p *Params) { p.K = 0 }},
+		{"-k", func(p *Params) { p.K = 5000 }},
+		{"-alpha", func(p *Params) { p.Alpha = 0 }},
+		{"-beta", func(p *Params) { p.Beta = -1 }},
+		{"-steps", func(p *Params) { p.Steps = 0 }},
+		{"-workers", func(p *Params) { p.Workers = 0 }},
+		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = 101 }},
+		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = math.NaN() }},
+		{"-slow-error-rate", func(p *Params) { p.SlowErrorRate = -1 }},
+		{"-fast-error-rate/-slow-error-rate", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = 60, 50 }},
+		{"-conn-delay", func(p *Params) { p.ConnDelay = network.DelayRange{Min: -time.Second} }},
+		{"-gamma", func(p *Params) { p.Gamma = -time.Millisecond }},
+		{"-lookups", func(p *Params) { p.Lookups = 0 }},
+		{"-segments", func(p *Params) { p.Segments = 0 }},
+		{"-scaling-max", func(p *Params) { p.ScalingMax = -1 }},
+		{"-tag", func(p *Params) { p.Tag = "a/b" }},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			p := DefaultParams()
+			tc.set(&p)
+			err := p.Validate()
+			if !errors.Is(err, ErrInvalidFlag) || !strings.Contains(err.Error(), tc.flag) {
+				t.Errorf("Validate() = %v, want an error naming %s", err, tc.flag)
+			}
+		})
+	}
+	if err := DefaultParams().Validate(); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}
+
+func TestDelayFlags(t *testing.T) {
+	p := DefaultParams()
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	p.RegisterFlags(fs)
+	if err := fs.Parse([]string{"-conn-delay", "10ms-20ms", "-slow-delay", "2s", "-beta", "7"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := (network.DelayRange{Min: 10 * time.Millisecond, Max: 20 * time.Millisecond}); p.ConnDelay != want {
+		t.Errorf("conn delay %v, want %v", p.ConnDelay, want)
+	}
+	if p.SlowDelay != network.Fixed(2*time.Second) || p.BetaOrK() != 7 {
+		t.Errorf("slow delay %v, beta %d", p.SlowDelay, p.BetaOrK())
+	}
+	err := fs.Parse([]string{"-fast-delay", "20ms-10ms"})
+	if err == nil || !strings.Contains(err.Error(), "-fast-delay") {
+		t.Errorf("bad range: %v, want an error naming -fast-delay", err)
+	}
+}
+
+// runSelf runs this test binary with args and returns its exit code and
+// output.
+func runSelf(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), out.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, out.String()
+}
+
+// TestMainChecksFlagsFirst runs the test binary with a bad flag: it must
+// stop with status 2 and an error naming the flag, before any work; and
+// without benchmarks it must write no report.
+func TestMainChecksFlagsFirst(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	code, text := runSelf(t, "-test.run=^$", "-test.bench=.", "-k", "0", "-out", out)
+	if code != 2 || !strings.Contains(text, "-k") {
+		t.Errorf("bad -k: exit %d, output %q; want 2 and an error naming -k", code, text)
+	}
+	code, text = runSelf(t, "-test.run=^$", "-out", out)
+	if code != 0 {
+		t.Errorf("no benchmark: exit %d, output %q", code, text)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("no benchmark ran, yet %s exists (%v)", out, err)
+	}
+}
+
+func TestQuantileAsPandas(t *testing.T) {
+	xs := []float64{4, 1, 3, 2}
+	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.5, 2.5}, {0.9, 3.7}, {1, 4}} {
+		if got := Quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("Quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if !math.IsNaN(Quantile(nil, 0.5)) {
+		t.Error("Quantile of nothing is not NaN")
+	}
+}

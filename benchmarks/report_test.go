@@ -1,0 +1,181 @@
+package benchmarks
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-dht/go-dht/network"
+)
+
+// allBenchmarks is every benchmark of the suite.
+var allBenchmarks = []func(*testing.B){
+	BenchmarkHashCreation, BenchmarkHashSegmentKey, BenchmarkHashDistance, BenchmarkHashSharedBits,
+	BenchmarkRoutingNewDiscoveredNode, BenchmarkRoutingClosestToHash, BenchmarkRoutingGetRoutingNodes,
+	BenchmarkNetworkInitialization, BenchmarkNetworkBootstrapNode, BenchmarkNetworkBootstrapNetwork,
+	BenchmarkNetworkFastBootstrap, BenchmarkNetworkFastThreadedBootstrap,
+	BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep,
+	BenchmarkNetworkScaling, BenchmarkLookupThroughput,
+}
+
+// smallParams returns parameters that run the whole suite in seconds.
+func smallParams() Params {
+	p := DefaultParams()
+	p.N, p.Workers, p.Tag = 500, 2, "smoke"
+	p.Lookups, p.Segments, p.SegmentSize, p.ThroughputLookups = 20, 8, 64, 100
+	p.ScalingMax = 10_000
+	return p
+}
+
+// runBenchmarks runs benchmark functions with testing.Benchmark, each for
+// rounds rounds, with parameters p, and returns the suite of their results.
+func runBenchmarks(t *testing.T, p Params, rounds int, fns ...func(*testing.B)) *Suite {
+	t.Helper()
+	saved := env
+	env = benchEnv{p: p, s: NewSuite()}
+	defer func() { env = saved }()
+	old := flag.Lookup("test.benchtime").Value.String()
+	if err := flag.Set("test.benchtime", fmt.Sprintf("%dx", rounds)); err != nil {
+		t.Fatal(err)
+	}
+	defer flag.Set("test.benchtime", old)
+	for _, f := range fns {
+		testing.Benchmark(f)
+	}
+	for _, r := range env.s.Results() {
+		for _, e := range r.Errors {
+			t.Errorf("benchmark failed: %s", e)
+		}
+	}
+	return env.s
+}
+
+// readCSV reads a whole CSV file.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// checkCSV checks a CSV's header and number of data rows, and returns the
+// data rows.
+func checkCSV(t *testing.T, path string, header []string, rows int) [][]string {
+	t.Helper()
+	all := readCSV(t, path)
+	if len(all) == 0 || !slices.Equal(all[0], header) {
+		t.Errorf("%s: header %v, want %v", filepath.Base(path), all[:min(1, len(all))], header)
+		return nil
+	}
+	if rows >= 0 && len(all)-1 != rows {
+		t.Errorf("%s: %d rows, want %d", filepath.Base(path), len(all)-1, rows)
+	}
+	return all[1:]
+}
+
+// TestReportFiles runs every benchmark on a small network and checks the
+// report: one rounds CSV per benchmark with its header and one row per
+// round, the operations and records CSVs of the workload, the summary and
+// scaling CSVs, the tables and the charts.
+func TestReportFiles(t *testing.T) {
+	p := smallParams()
+	wantScale, wantThroughput := 4, 1 // n=1000 and 10000, 1 and 2 workers; n=10000
+	if testing.Short() {
+		p.ScalingMax = 1000
+		wantScale, wantThroughput = 2, 0
+	}
+	const rounds = 2
+	results := runBenchmarks(t, p, rounds, allBenchmarks...).Results()
+	if want := 4 + 3 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput; len(results) != want {
+		t.Fatalf("%d results, want %d", len(results), want)
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	files, err := Report{Dir: dir, Tag: p.Tag, Results: results}.Write(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, r := range results {
+		path := filepath.Join(dir, r.Spec.File(p.Tag, "", "csv"))
+		for i, row := range checkCSV(t, path, RoundsHeader, rounds) {
+			if row[0] != strconv.Itoa(i) || row[5] != "false" || row[6] != strconv.Itoa(r.Row.N) || row[11] != "1" {
+				t.Errorf("%s: row %d = %v", filepath.Base(path), i, row)
+			}
+		}
+		if !strings.Contains(out.String(), "| "+r.Spec.Bench+" ") {
+			t.Errorf("the tables lack %s", r.Spec.Bench)
+		}
+	}
+	base := filepath.Join(dir, p.Tag+"_workload_")
+	checkCSV(t, base+"lookup_lookups.csv", LookupsHeader, rounds*p.Lookups)
+	checkCSV(t, base+"retrieve_retrievals.csv", LookupsHeader, rounds*p.Lookups)
+	checkCSV(t, base+"lookup_error_sweep_rate50_lookups.csv", LookupsHeader, rounds*p.Lookups)
+	checkCSV(t, base+"provide_provides.csv", ProvidesHeader, rounds*p.Segments)
+	checkCSV(t, base+"retrieve_setup_provides.csv", ProvidesHeader, p.Segments)
+	recordsHeader := strings.Split(network.RecordsHeader, ",")
+	for _, name := range []string{"lookup", "provide", "retrieve", "lookup_error_sweep_rate0"} {
+		if rows := checkCSV(t, base+name+"_records.csv", recordsHeader, -1); len(rows) == 0 {
+			t.Errorf("%s records: no rows", name)
+		}
+	}
+	checkCSV(t, filepath.Join(dir, p.Tag+"_summary.csv"), SummaryHeader, len(results))
+	checkCSV(t, filepath.Join(dir, p.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
+
+	for _, name := range []string{"scale_build_time", "scale_memory", "workload_lookup_delay",
+		"workload_retrieve_delay", "workload_lookup_error_sweep"} {
+		checkPNG(t, filepath.Join(dir, p.Tag+"_"+name+".png"))
+	}
+	for _, title := range []string{"== rounds", "== workload", "== scale"} {
+		if !strings.Contains(out.String(), title) {
+			t.Errorf("the tables lack %q:\n%s", title, out.String())
+		}
+	}
+	if len(files) == 0 {
+		t.Error("no files written")
+	}
+
+	// A second report into the same folder refuses to replace the first,
+	// unless told to.
+	if _, err := (Report{Dir: dir, Tag: p.Tag, Results: results, SkipCharts: true}).Write(&bytes.Buffer{}); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("second report: %v, want an error wrapping fs.ErrExist", err)
+	}
+	if _, err := (Report{Dir: dir, Tag: p.Tag, Results: results, Overwrite: true, SkipCharts: true}).Write(&bytes.Buffer{}); err != nil {
+		t.Errorf("report with Overwrite: %v", err)
+	}
+}
+
+// checkPNG checks that path is a PNG image of a readable size.
+func checkPNG(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Errorf("%s: not a PNG", filepath.Base(path))
+		return
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width < 400 || cfg.Height < 300 {
+		t.Errorf("%s: %dx%d, %v", filepath.Base(path), cfg.Width, cfg.Height, err)
+	}
+}

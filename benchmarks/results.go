@@ -1,0 +1,192 @@
+package benchmarks
+
+import (
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-dht/go-dht/dht"
+)
+
+// Spec names a benchmark in the reports.
+type Spec struct {
+	// Bench is the name go test prints, e.g.
+	// "BenchmarkNetworkScaling/n=10000/workers=2".
+	Bench string
+	// Group is the part of the system measured: hashes, routing, network,
+	// workload or scale.
+	Group string
+	// Name is the reference's name of the benchmark (e.g.
+	// "fast_threaded_bootstrap_network"), with the sub-benchmark appended.
+	Name string
+}
+
+// Sub returns the spec of the sub-benchmark sub (e.g. "n=1000") of s: its
+// name gains "_n1000".
+func (s Spec) Sub(sub string) Spec {
+	return Spec{Bench: s.Bench + "/" + sub, Group: s.Group, Name: s.Name + "_" + strings.ReplaceAll(sub, "=", "")}
+}
+
+// File returns the report file name of s: <tag>_<group>_<name><suffix>.<ext>.
+func (s Spec) File(tag, suffix, ext string) string {
+	return tag + "_" + s.Group + "_" + s.Name + suffix + "." + ext
+}
+
+// RowParams are the parameters that close every rounds CSV row.
+type RowParams struct {
+	N, K, Alpha, Beta, Workers int
+	Seed                       uint64
+}
+
+// Round is one timed iteration of a benchmark: the reference's columns.
+type Round struct {
+	Index int
+	// Start is when the round began (its preparation included); Finish when
+	// its timed task ended.
+	Start, Finish time.Time
+	// Prep is the untimed preparation of the round. The preparation a
+	// benchmark shares between its rounds (building a network) counts in
+	// the first round that follows it.
+	Prep time.Duration
+	// Duration is the timed task.
+	Duration time.Duration
+	// Failed says the task returned an error.
+	Failed bool
+}
+
+// LookupOp is one lookup of a workload benchmark.
+type LookupOp struct {
+	Round   int
+	Op      uint64        // the operation id, as in the records CSV
+	Wall    time.Duration // wall-clock time of the call
+	Summary dht.LookupSummary
+}
+
+// ProvideOp is one provide of a workload benchmark.
+type ProvideOp struct {
+	Round   int
+	Op      uint64
+	Wall    time.Duration
+	Summary dht.ProvideSummary
+}
+
+// ScalePoint is what one size of BenchmarkNetworkScaling measured.
+type ScalePoint struct {
+	N, Workers int
+	// LiveBytes is the heap the built network holds, averaged over rounds.
+	LiveBytes float64
+	// PeakBytes is the largest heap seen during a build, above the heap
+	// live before it.
+	PeakBytes float64
+}
+
+// ThroughputPoint is what one size of BenchmarkLookupThroughput measured.
+type ThroughputPoint struct {
+	N, Workers int
+	Lookups    int
+	Elapsed    time.Duration // timed wall time of all rounds
+}
+
+// Result is everything one benchmark (or sub-benchmark) measured, over
+// every run of its function (-count).
+type Result struct {
+	Spec   Spec
+	Params Params    // the run's parameters, adjusted to this benchmark
+	Row    RowParams // what its rounds CSV rows end with
+
+	Rounds []Round
+	// BatchOps is the number of operations a round of a batched benchmark
+	// times (hashes, routing), so that tables can show time per operation;
+	// 0 when a round is one operation.
+	BatchOps int
+
+	Lookups []LookupOp
+	// ValueLookups says the lookups look for stored values (retrievals):
+	// finding the value is then their success.
+	ValueLookups  bool
+	Provides      []ProvideOp
+	SetupProvides []ProvideOp // the provides that prepare the retrievals of BenchmarkRetrieve
+	// Records writes the connection records CSV of the benchmark's network;
+	// nil when it keeps none.
+	Records func(io.Writer) error
+
+	Scale      *ScalePoint
+	Throughput *ThroughputPoint
+	// ErrorRate is the fast error rate of an error-sweep sub-benchmark.
+	ErrorRate *float64
+
+	// Errors are the failures of the benchmark, as it reported them.
+	Errors []string
+
+	pendingPrep time.Duration // shared preparation not yet given to a round
+}
+
+// AddPrep charges d of shared preparation to the next round.
+func (r *Result) AddPrep(d time.Duration) { r.pendingPrep += d }
+
+// AddRound records a round and returns it. Its Index follows the previous
+// rounds, over every run of the benchmark.
+func (r *Result) AddRound(start, taskStart, finish time.Time, failed bool) Round {
+	rd := Round{
+		Index: len(r.Rounds), Start: start, Finish: finish,
+		Prep:     taskStart.Sub(start) + r.pendingPrep,
+		Duration: finish.Sub(taskStart), Failed: failed,
+	}
+	r.pendingPrep = 0
+	r.Rounds = append(r.Rounds, rd)
+	return rd
+}
+
+// Suite collects the results of a run, in the order benchmarks started.
+// It is safe for concurrent use; one Result is used by one benchmark at a
+// time.
+type Suite struct {
+	mu      sync.Mutex // guards the fields below
+	results []*Result
+	byBench map[string]*Result
+	cache   map[string]any // shared preparations (networks) by key
+}
+
+// NewSuite returns an empty suite.
+func NewSuite() *Suite {
+	return &Suite{byBench: map[string]*Result{}, cache: map[string]any{}}
+}
+
+// Result returns the result of spec, creating it on first use: further runs
+// of the same benchmark (-count) add rounds to it.
+func (s *Suite) Result(spec Spec, p Params, row RowParams) *Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.byBench[spec.Bench]; ok {
+		return r
+	}
+	r := &Result{Spec: spec, Params: p, Row: row}
+	s.byBench[spec.Bench] = r
+	s.results = append(s.results, r)
+	return r
+}
+
+// Results returns every result, in the order benchmarks started.
+func (s *Suite) Results() []*Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Result(nil), s.results...)
+}
+
+// Cached returns the value stored under key, building it with build on
+// first use. Workload benchmarks keep their network here, so that every run
+// (-count) adds to the same connection records, written once at the end.
+func Cached[T any](s *Suite, key string, build func() (T, error)) (T, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.cache[key]; ok {
+		return v.(T), true, nil
+	}
+	v, err := build()
+	if err != nil {
+		return v, false, err
+	}
+	s.cache[key] = v
+	return v, false, nil
+}

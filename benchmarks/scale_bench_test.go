@@ -1,0 +1,174 @@
+package benchmarks
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-dht/go-dht/dht"
+)
+
+// scalingSizes are the network sizes of BenchmarkNetworkScaling; -n does
+// not change them, -scaling-max skips the larger ones.
+var scalingSizes = []int{1000, 10_000, 100_000, 1_000_000}
+
+// throughputSizes are the network sizes of BenchmarkLookupThroughput.
+var throughputSizes = []int{10_000, 1_000_000}
+
+// workerCounts returns the worker counts of the scaling sweep: one worker,
+// and all of them.
+func workerCounts(all int) []int {
+	if all == 1 {
+		return []int{1}
+	}
+	return []int{1, all}
+}
+
+// BenchmarkNetworkScaling builds networks of 1,000 to 1,000,000 nodes
+// (dht.Spawn + BootstrapAll, as dht.New does) with one worker and with
+// -workers workers, and reports the build time per node, the heap the
+// built network holds per node, and the peak heap of the build above the
+// heap live before it. Sub-benchmarks are n=N/workers=W.
+func BenchmarkNetworkScaling(b *testing.B) {
+	p := env.p
+	base := Spec{Bench: "BenchmarkNetworkScaling", Group: "scale", Name: "network_scaling"}
+	for _, n := range scalingSizes {
+		size := fmt.Sprintf("n=%d", n)
+		b.Run(size, func(b *testing.B) {
+			if n > p.ScalingMax {
+				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+			}
+			for _, w := range workerCounts(p.Workers) {
+				wk := fmt.Sprintf("workers=%d", w)
+				b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(size).Sub(wk), p, n, w) })
+			}
+		})
+	}
+}
+
+// benchBuild times the build of a network of n nodes with workers workers.
+func benchBuild(b *testing.B, spec Spec, p Params, n, workers int) {
+	r := env.s.Result(spec, p, p.Row(n, workers))
+	if r.Scale == nil {
+		r.Scale = &ScalePoint{N: n, Workers: workers}
+	}
+	cfg := p.Config(n)
+	cfg.Workers = workers
+	var (
+		net     *dht.DHTNetwork
+		base    uint64
+		sampler *PeakSampler
+		live    []float64
+		peak    float64
+	)
+	runRounds(b, r, roundFuncs{
+		prep: func(int) error {
+			net = nil
+			base = LiveHeapBytes()
+			sampler = StartPeakSampler(time.Millisecond)
+			return nil
+		},
+		task: func(int) (err error) {
+			net, err = dht.Spawn(cfg)
+			if err != nil {
+				return err
+			}
+			return bootstrap(net, workers)
+		},
+		after: func(int) error {
+			peak = max(peak, float64(sampler.Stop())-float64(base))
+			live = append(live, float64(LiveHeapBytes())-float64(base))
+			runtime.KeepAlive(net)
+			net = nil
+			return nil
+		},
+	})
+	r.Scale.LiveBytes = Mean(live)
+	r.Scale.PeakBytes = max(r.Scale.PeakBytes, peak)
+	reportPerOp(b, "ns/node", n)
+	b.ReportMetric(r.Scale.LiveBytes/float64(n), "bytes/node")
+	b.ReportMetric(peak/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkLookupThroughput runs lookups for random keys on -workers
+// goroutines against networks of 10,000 and 1,000,000 nodes that keep no
+// connection records (network.Config.DiscardRecords), and reports
+// lookups/s. A round is -throughput-lookups lookups, dealt round-robin to
+// the goroutines.
+func BenchmarkLookupThroughput(b *testing.B) {
+	p := env.p
+	base := Spec{Bench: "BenchmarkLookupThroughput", Group: "scale", Name: "lookup_throughput"}
+	for _, n := range throughputSizes {
+		size := fmt.Sprintf("n=%d", n)
+		b.Run(size, func(b *testing.B) {
+			if n > p.ScalingMax {
+				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+			}
+			benchThroughput(b, base.Sub(size), p, n)
+		})
+	}
+}
+
+func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
+	w := p.Workers
+	r := env.s.Result(spec, p, p.Row(n, w))
+	if r.Throughput == nil {
+		r.Throughput = &ThroughputPoint{N: n, Workers: w}
+	}
+	var net *dht.DHTNetwork
+	timePrep(b, r, func() (err error) {
+		net, err = newNetwork(p, n, w, true)
+		runtime.GC()
+		return err
+	})
+	count := p.ThroughputLookups
+	var tasks []LookupTask
+	var hops, peers, done int64
+	var mu sync.Mutex
+	runRounds(b, r, roundFuncs{
+		prep: func(round int) error {
+			tasks = PlanLookups(RoundRand(p.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
+			return nil
+		},
+		task: func(int) error {
+			var wg sync.WaitGroup
+			errs := make([]error, w)
+			for g := range w {
+				wg.Go(func() {
+					var h, pc, d int64
+					for i := g; i < len(tasks); i += w {
+						t := tasks[i]
+						res, err := net.Lookup(t.Origin, t.Key, dht.LookupOptions{Op: t.Op})
+						if err != nil {
+							errs[g] = err
+							return
+						}
+						h += int64(res.Summary.Hops)
+						pc += int64(res.Summary.Attempts)
+						d++
+					}
+					mu.Lock()
+					hops, peers, done = hops+h, peers+pc, done+d
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	})
+	runtime.KeepAlive(net)
+	r.Throughput.Lookups += b.N * count
+	r.Throughput.Elapsed += b.Elapsed()
+	if b.N > 0 && done > 0 {
+		b.ReportMetric(float64(b.N*count)/b.Elapsed().Seconds(), "lookups/s")
+		b.ReportMetric(float64(hops)/float64(done), "hops/lookup")
+		b.ReportMetric(float64(peers)/float64(done), "peers/lookup")
+	}
+}

@@ -1,0 +1,212 @@
+package benchmarks
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// SummaryRow is the one-line summary of a benchmark: the reference's
+// display of its rounds, then whatever else it measured (NaN or 0 when it
+// did not).
+type SummaryRow struct {
+	Result *Result
+	RoundStats
+	Ops OpStats // lookups, or provides for BenchmarkProvide
+	// NsPerNode, BytesPerNode and PeakMiB describe a scaling build.
+	NsPerNode, BytesPerNode, PeakMiB float64
+	// LookupsPerSec is the throughput of BenchmarkLookupThroughput.
+	LookupsPerSec float64
+}
+
+// Summarize computes the summary row of r.
+func Summarize(r *Result) SummaryRow {
+	s := SummaryRow{Result: r, RoundStats: SummarizeRounds(r.Rounds),
+		NsPerNode: math.NaN(), BytesPerNode: math.NaN(), PeakMiB: math.NaN(), LookupsPerSec: math.NaN()}
+	switch {
+	case len(r.Lookups) > 0:
+		s.Ops = SummarizeLookups(r.Lookups, r.ValueLookups)
+	case len(r.Provides) > 0:
+		s.Ops = SummarizeProvides(r.Provides)
+	}
+	if sc := r.Scale; sc != nil {
+		s.NsPerNode = s.Mean * 1e9 / float64(sc.N)
+		s.BytesPerNode = sc.LiveBytes / float64(sc.N)
+		s.PeakMiB = sc.PeakBytes / (1 << 20)
+	}
+	if tp := r.Throughput; tp != nil && tp.Elapsed > 0 {
+		s.LookupsPerSec = float64(tp.Lookups) / tp.Elapsed.Seconds()
+	}
+	return s
+}
+
+// SummaryHeader is the header of the summary CSV: one row per benchmark.
+// Times are seconds, shares in [0, 1]; a cell is empty when the benchmark
+// does not measure it.
+var SummaryHeader = []string{
+	"benchmark", "group", "name", "rounds", "failed_rounds", "prep_s", "mean_s", "median_s", "p90_s",
+	"batch_ops", "ops", "hops_mean", "peers_mean", "delay_p50_s", "delay_p90_s", "delay_p99_s",
+	"accuracy_mean", "success_share", "wall_per_op_s",
+	"ns_per_node", "bytes_per_node", "peak_heap_mib", "lookups_per_s",
+	"n", "k", "alpha", "beta", "workers", "seed",
+}
+
+// WriteSummary writes the summary CSV of rows.
+func WriteSummary(w io.Writer, rows []SummaryRow) error {
+	return writeCSV(w, SummaryHeader, func(emit func([]string) error) error {
+		for _, s := range rows {
+			r, o, p := s.Result, s.Ops, s.Result.Row
+			opCell := func(v float64) string {
+				if o.Ops == 0 {
+					return ""
+				}
+				return ftoa(v)
+			}
+			if err := emit([]string{
+				r.Spec.Bench, r.Spec.Group, r.Spec.Name, itoa(s.Rounds), itoa(s.Failed),
+				seconds(s.Prep), ftoa(s.Mean), ftoa(s.Median), ftoa(s.P90),
+				itoa(r.BatchOps), itoa(o.Ops), opCell(o.Hops), opCell(o.Peers),
+				opCell(o.DelayP50), opCell(o.DelayP90), opCell(o.DelayP99),
+				opCell(o.Accuracy), opCell(o.Success), opCell(o.Wall),
+				ftoa(s.NsPerNode), ftoa(s.BytesPerNode), ftoa(s.PeakMiB), ftoa(s.LookupsPerSec),
+				itoa(p.N), itoa(p.K), itoa(p.Alpha), itoa(p.Beta), itoa(p.Workers), utoa(p.Seed),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// newTable returns a plain ASCII table, numbers right-aligned, headers as
+// written: it reads the same in a terminal, a log and bench.txt.
+func newTable(w io.Writer, header ...string) *tablewriter.Table {
+	align := make(tw.Alignment, len(header))
+	for i := range align {
+		align[i] = tw.AlignRight
+	}
+	align[0] = tw.AlignLeft
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignCenter),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithAlignment(align),
+	)
+	t.Header(header)
+	return t
+}
+
+// PrintTables prints the summary tables: every benchmark's rounds (the
+// reference's display), then the workload figures, then the scaling
+// figures, each only when some benchmark measured them.
+func PrintTables(w io.Writer, rows []SummaryRow) error {
+	fmt.Fprintln(w, "\n== rounds (durations of the timed task; prep = untimed preparation, total) ==")
+	t := newTable(w, "benchmark", "rounds", "failed", "prep", "mean", "median", "p90", "per op")
+	for _, s := range rows {
+		perOp := ""
+		if b := s.Result.BatchOps; b > 0 {
+			perOp = human(s.Mean / float64(b))
+		}
+		if err := t.Append([]string{s.Result.Spec.Bench, itoa(s.Rounds), itoa(s.Failed),
+			human(s.Prep.Seconds()), human(s.Mean), human(s.Median), human(s.P90), perOp}); err != nil {
+			return err
+		}
+	}
+	if err := t.Render(); err != nil {
+		return err
+	}
+	if err := printWorkload(w, rows); err != nil {
+		return err
+	}
+	return printScale(w, rows)
+}
+
+func printWorkload(w io.Writer, rows []SummaryRow) error {
+	var has bool
+	for _, s := range rows {
+		has = has || s.Ops.Ops > 0
+	}
+	if !has {
+		return nil
+	}
+	fmt.Fprintln(w, "\n== workload (means per operation; delays are simulated; success = value found, or share of peers that stored) ==")
+	t := newTable(w, "benchmark", "ops", "hops", "peers", "delay p50", "delay p90", "delay p99", "accuracy", "success", "wall/op")
+	for _, s := range rows {
+		o := s.Ops
+		if o.Ops == 0 {
+			continue
+		}
+		if err := t.Append([]string{s.Result.Spec.Bench, itoa(o.Ops), fixed(o.Hops, 2), fixed(o.Peers, 2),
+			human(o.DelayP50), human(o.DelayP90), human(o.DelayP99),
+			percent(o.Accuracy), percent(o.Success), human(o.Wall)}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func printScale(w io.Writer, rows []SummaryRow) error {
+	var has bool
+	for _, s := range rows {
+		has = has || s.Result.Scale != nil || s.Result.Throughput != nil
+	}
+	if !has {
+		return nil
+	}
+	fmt.Fprintln(w, "\n== scale (build = dht.Spawn + BootstrapAll; heap per node = live heap of the built network / N) ==")
+	t := newTable(w, "benchmark", "n", "workers", "mean", "ns/node", "bytes/node", "peak heap", "lookups/s")
+	for _, s := range rows {
+		r := s.Result
+		if r.Scale == nil && r.Throughput == nil {
+			continue
+		}
+		peak := ""
+		if !math.IsNaN(s.PeakMiB) {
+			peak = fixed(s.PeakMiB, 1) + " MiB"
+		}
+		if err := t.Append([]string{r.Spec.Bench, itoa(r.Row.N), itoa(r.Row.Workers), human(s.Mean),
+			fixed(s.NsPerNode, 0), fixed(s.BytesPerNode, 0), peak, fixed(s.LookupsPerSec, 0)}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// human prints seconds with three significant digits and a unit.
+func human(sec float64) string {
+	if math.IsNaN(sec) {
+		return ""
+	}
+	if sec == 0 {
+		return "0"
+	}
+	switch a := math.Abs(sec); {
+	case a >= 1:
+		return strconv.FormatFloat(sec, 'f', 3, 64) + " s"
+	case a >= 1e-3:
+		return strconv.FormatFloat(sec*1e3, 'f', 3, 64) + " ms"
+	case a >= 1e-6:
+		return strconv.FormatFloat(sec*1e6, 'f', 3, 64) + " µs"
+	}
+	return strconv.FormatFloat(sec*1e9, 'f', 2, 64) + " ns"
+}
+
+func fixed(v float64, prec int) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+func percent(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
+}

@@ -20,8 +20,10 @@
 //   - Simulated delay: a lookup keeps Alpha slots; each finished request
 //     (connect plus request, or the failed attempt's delay) is added to the
 //     least loaded slot, and the lookup takes as long as its fullest slot.
-//   - Accuracy: the share of a lookup's result that is among the network's
-//     true Beta closest nodes to the key.
+//   - A lookup's result is the Beta closest peers it saw, leaving out those
+//     that failed to answer it.
+//   - Accuracy: the share of the network's true Beta closest nodes to the
+//     key that are in a lookup's result.
 //
 // A lookup is a step-able state machine (one request per step), so that an
 // event-driven scheduler can interleave many of them later.

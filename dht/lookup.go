@@ -50,7 +50,9 @@ func (s LookupSummary) HasAccuracy() bool { return !math.IsNaN(s.Accuracy) }
 
 // LookupResult is the outcome of a lookup.
 type LookupResult struct {
-	// Closest holds the Beta closest peers seen, nearest first.
+	// Closest holds the Beta closest peers seen, nearest first, leaving out
+	// those that failed to answer: a peer the lookup could not reach is
+	// not one it can vouch for (nor one a provide should pick).
 	Closest []routing.Peer
 	// Value is the value a peer returned for the key, if any.
 	Value   []byte
@@ -221,11 +223,13 @@ func (l *lookup) leastLoadedSlot() int {
 }
 
 // merge adds peers (sorted nearest to key first, as tables answer) to the
-// candidates at the given hop, skipping peers already seen.
-// It reports whether a new peer entered the Beta closest.
+// candidates at the given hop, skipping peers already seen. It reports
+// whether a new peer entered the Beta closest candidates that have not
+// failed.
 func (l *lookup) merge(peers []routing.Peer, hop uint32) bool {
 	out := l.scratch[:0]
 	improved := false
+	live := 0 // candidates in out that have not failed
 	i, j := 0, 0
 	for i < len(l.cands) || j < len(peers) {
 		var c int
@@ -238,19 +242,22 @@ func (l *lookup) merge(peers []routing.Peer, hop uint32) bool {
 			c = routing.ComparePeers(l.key, l.cands[i].peer, peers[j])
 		}
 		switch {
-		case c < 0:
-			out = append(out, l.cands[i])
-			i++
 		case c > 0:
-			if len(out) < l.beta {
+			if live < l.beta {
 				improved = true
 			}
 			out = append(out, candidate{peer: peers[j], hop: hop})
+			live++
 			j++
-		default: // seen before
+		default: // c < 0, or c == 0: seen before
+			if l.cands[i].state != failed {
+				live++
+			}
 			out = append(out, l.cands[i])
 			i++
-			j++
+			if c == 0 {
+				j++
+			}
 		}
 	}
 	l.cands, l.scratch = out, l.cands
@@ -263,10 +270,14 @@ func (l *lookup) result(trackAccuracy bool) LookupResult {
 		l.sum.Delay = max(l.sum.Delay, d)
 	}
 	l.sum.PeersSeen = len(l.cands) - 1 // all but the origin
-	n := min(l.beta, len(l.cands))
-	closest := make([]routing.Peer, n)
-	for i := range closest {
-		closest[i] = l.cands[i].peer
+	closest := make([]routing.Peer, 0, min(l.beta, len(l.cands)))
+	for _, cand := range l.cands {
+		if len(closest) == l.beta {
+			break
+		}
+		if cand.state != failed {
+			closest = append(closest, cand.peer)
+		}
 	}
 	if trackAccuracy {
 		l.sum.Accuracy = accuracy(closest, l.c.net.ClosestNodes(l.key, l.beta))

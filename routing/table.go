@@ -190,14 +190,20 @@ func appendSorted(dst []Peer, keys []hashes.Key, ids []uint32, target hashes.Key
 // Peers returns every peer, bucket by bucket from bucket 0, each bucket
 // nearest to the local key first.
 func (t *Table) Peers() []Peer {
+	return t.AppendPeers(make([]Peer, 0, t.Len()))
+}
+
+// AppendPeers appends every peer to dst in the order of Peers.
+func (t *Table) AppendPeers(dst []Peer) []Peer {
 	if t == nil {
-		return nil
+		return dst
 	}
-	out := make([]Peer, 0, len(t.ids))
+	keys := t.space.Keys()
 	for b := range t.ends {
-		out = append(out, t.Bucket(b)...)
+		lo, hi := t.bounds(b)
+		dst = appendSorted(dst, keys, t.ids[lo:hi], t.local)
 	}
-	return out
+	return dst
 }
 
 // Bucket returns the peers of bucket b, nearest to the local key first.

@@ -190,6 +190,9 @@ func appendSorted(dst []Peer, keys []hashes.Key, ids []uint32, target hashes.Key
 // Peers returns every peer, bucket by bucket from bucket 0, each bucket
 // nearest to the local key first.
 func (t *Table) Peers() []Peer {
+	if t == nil {
+		return nil
+	}
 	return t.AppendPeers(make([]Peer, 0, t.Len()))
 }
 

@@ -28,15 +28,23 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	started := time.Now()
+	dir := flagParams.Out
+	if dir == "" {
+		dir = filepath.Join(moduleRoot(), "reports", started.Format("2006-01-02T15-04-05"))
+	}
+	// A report folder that cannot be written is an error before any work,
+	// not after minutes of measurements.
+	if bench := flag.Lookup("test.bench"); bench != nil && bench.Value.String() != "" {
+		if err := checkWritable(dir); err != nil {
+			fmt.Fprintf(os.Stderr, "benchmarks: -out %s: %v\n", dir, err)
+			os.Exit(2)
+		}
+	}
 	env = benchEnv{p: *flagParams, s: NewSuite()}
 	code := m.Run()
 	results := env.s.Results()
 	if len(results) == 0 {
 		os.Exit(code)
-	}
-	dir := flagParams.Out
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(), "reports", started.Format("2006-01-02T15-04-05"))
 	}
 	rep := Report{Dir: dir, Tag: flagParams.Tag, Overwrite: flagParams.Overwrite, Results: results}
 	if _, err := rep.Write(os.Stdout); err != nil {
@@ -46,6 +54,20 @@ func TestMain(m *testing.M) {
 		}
 	}
 	os.Exit(code)
+}
+
+// checkWritable creates dir if needed and checks that a file can be made in
+// it.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // moduleRoot returns the nearest folder above the working directory (the

@@ -30,8 +30,9 @@ func ExampleCommonPrefixLen() {
 
 func ExampleNodeKey() {
 	// One seed always gives the same network; another seed another one.
-	fmt.Println(hashes.NodeKey(1, 7) == hashes.NodeKey(1, 7))
-	fmt.Println(hashes.NodeKey(1, 7) == hashes.NodeKey(2, 7))
+	first, again, other := hashes.NodeKey(1, 7), hashes.NodeKey(1, 7), hashes.NodeKey(2, 7)
+	fmt.Println(first == again)
+	fmt.Println(first == other)
 	// Output:
 	// true
 	// false

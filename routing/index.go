@@ -136,12 +136,6 @@ func (ix *Index) rangeOf(key hashes.Key, d int) (lo, hi int) {
 	return lo, hi
 }
 
-// size returns the number of keys that share the first d bits of key.
-func (ix *Index) size(key hashes.Key, d int) int {
-	lo, hi := ix.rangeOf(key, d)
-	return hi - lo
-}
-
 // span is a run [a, b) of sorted positions.
 type span struct{ a, b int }
 

@@ -165,11 +165,7 @@ func (l *lookup) Step() bool {
 	conn, err := l.op.Connect(l.c.id, cand.peer.ID, l.slots[slot])
 	var cost time.Duration
 	if err != nil {
-		var ce *network.ConnError
-		if !errors.As(err, &ce) {
-			panic("dht: link layer returned a foreign error: " + err.Error())
-		}
-		cost = ce.Delay
+		cost = failedDelay(err)
 		cand.state = failed
 		l.sum.Failed++
 	} else {
@@ -200,6 +196,17 @@ func (l *lookup) Step() bool {
 	l.slots[slot] += cost
 	l.sum.Finished++
 	return !l.done
+}
+
+// failedDelay returns the simulated time a failed attempt took. The link
+// layer fails only with *network.ConnError; anything else is a broken
+// invariant.
+func failedDelay(err error) time.Duration {
+	var ce *network.ConnError
+	if !errors.As(err, &ce) {
+		panic("dht: link layer returned a foreign error: " + err.Error())
+	}
+	return ce.Delay
 }
 
 // nextUntried returns the index of the closest untried candidate, or -1.

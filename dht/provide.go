@@ -1,12 +1,10 @@
 package dht
 
 import (
-	"errors"
 	"slices"
 	"time"
 
 	"github.com/go-dht/go-dht/hashes"
-	"github.com/go-dht/go-dht/network"
 )
 
 // ProvideOptions tune one provide.
@@ -63,12 +61,8 @@ func (c *Client) Provide(segment []byte, opts ProvideOptions) ProvideSummary {
 		// Stores run in parallel after the lookup: each starts when it ends.
 		conn, err := op.Connect(c.id, p.ID, sum.LookupDelay)
 		if err != nil {
-			var ce *network.ConnError
-			if !errors.As(err, &ce) {
-				panic("dht: link layer returned a foreign error: " + err.Error())
-			}
 			sum.Failed = append(sum.Failed, p.ID)
-			sum.ProvideDelay = max(sum.ProvideDelay, ce.Delay)
+			sum.ProvideDelay = max(sum.ProvideDelay, failedDelay(err))
 			continue
 		}
 		conn.Store(key, value)

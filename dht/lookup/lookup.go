@@ -1,0 +1,393 @@
+package lookup
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// Rule is a termination rule (see the package documentation).
+type Rule uint8
+
+// The termination rules.
+const (
+	Stale Rule = iota
+	PyDHT
+	Beta
+	KClosest
+)
+
+var ruleNames = [...]string{Stale: "stale", PyDHT: "pydht", Beta: "beta", KClosest: "kclosest"}
+
+// String returns the rule's name, as ParseRule reads it.
+func (r Rule) String() string {
+	if int(r) < len(ruleNames) {
+		return ruleNames[r]
+	}
+	return fmt.Sprintf("Rule(%d)", uint8(r))
+}
+
+// Rules returns the names of every rule.
+func Rules() []string { return slices.Clone(ruleNames[:]) }
+
+// ParseRule reads a rule's name: stale, pydht, beta or kclosest.
+func ParseRule(s string) (Rule, error) {
+	for r, name := range ruleNames {
+		if s == name {
+			return Rule(r), nil
+		}
+	}
+	return 0, fmt.Errorf("termination rule %q: allowed stale, pydht, beta, kclosest", s)
+}
+
+// Reason says why a lookup ended.
+type Reason uint8
+
+// The reasons a lookup ends; Running while it goes on.
+const (
+	Running Reason = iota
+	ReasonStale
+	ReasonPyDHT
+	ReasonBeta
+	ReasonKClosest
+	ReasonValue
+	ReasonStarved
+)
+
+var reasonNames = [...]string{Running: "running", ReasonStale: "stale", ReasonPyDHT: "pydht",
+	ReasonBeta: "beta", ReasonKClosest: "kclosest", ReasonValue: "value", ReasonStarved: "starved"}
+
+// String returns the reason's name as the lookups CSV writes it.
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// reasonOf is the reason a rule ends with.
+var reasonOf = [...]Reason{Stale: ReasonStale, PyDHT: ReasonPyDHT, Beta: ReasonBeta, KClosest: ReasonKClosest}
+
+// State is the state of a candidate.
+type State uint8
+
+// The states of a candidate.
+const (
+	Heard State = iota
+	Waiting
+	Answered
+	Failed
+)
+
+var stateNames = [...]string{Heard: "heard", Waiting: "waiting", Answered: "answered", Failed: "failed"}
+
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// Candidate is a peer the lookup knows of.
+type Candidate struct {
+	Peer routing.Peer
+	// Hop is 0 for the origin, 1 for its table peers, h+1 for peers
+	// introduced by a peer at hop h.
+	Hop uint32
+	// Via is the id of the peer whose answer introduced this one.
+	Via   uint32
+	State State
+}
+
+// Config holds a lookup's parameters. The caller validates them (package
+// dht does): Alpha, Beta, K and Steps are at least 1.
+type Config struct {
+	// Alpha is the number of requests in flight at most.
+	Alpha int
+	// Beta is the size of the result.
+	Beta int
+	// K is the size of the k-closest set of the KClosest rule.
+	K int
+	// Steps is the number of stale answers in a row that ends a lookup
+	// under the Stale and PyDHT rules.
+	Steps int
+	// Rule is the termination rule.
+	Rule Rule
+	// StopOnValue ends the lookup at the first answer that carries a
+	// value.
+	StopOnValue bool
+}
+
+// Lookup is the state of one lookup. The zero Lookup is unusable: call
+// Start. A Lookup may be reused: Start resets it and keeps its buffers.
+type Lookup struct {
+	cfg     Config
+	key     hashes.Key
+	origin  routing.Peer
+	cands   []Candidate // nearest to key first
+	scratch []Candidate // merge buffer, swapped with cands
+	heard   int         // no heard candidate before this index
+
+	inFlight, attempts, answered, failed int
+	hops                                 int
+	stale                                int    // stale answers in a row
+	farthest                             uint64 // PyDHT: largest distance seen, origin excluded
+	valueFound                           bool
+	reason                               Reason
+}
+
+// Start begins a lookup for key from origin, whose routing table gave
+// seeds (its closest peers to key, nearest first). localValue says the
+// origin holds the value itself: a lookup that stops at the first value is
+// then over before it asks anyone.
+func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []routing.Peer, localValue bool) {
+	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], scratch: l.scratch[:0]}
+	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})
+	l.merge(seeds, 1, origin.ID)
+	l.valueFound = localValue
+	if localValue && cfg.StopOnValue {
+		l.end(ReasonValue)
+		return
+	}
+	l.checkRule()
+}
+
+// Key returns the key looked up.
+func (l *Lookup) Key() hashes.Key { return l.key }
+
+// Origin returns the node that runs the lookup.
+func (l *Lookup) Origin() routing.Peer { return l.origin }
+
+// Next returns the next candidate to ask, the closest heard one, and marks
+// it waiting. ok is false when there is nothing to ask now: the lookup is
+// over, Alpha requests are in flight, or no candidate is heard (then the
+// lookup is starved once nothing is in flight either; under the PyDHT rule
+// at once).
+func (l *Lookup) Next() (c Candidate, ok bool) {
+	if l.reason != Running || l.inFlight >= l.cfg.Alpha {
+		return Candidate{}, false
+	}
+	for l.heard < len(l.cands) && l.cands[l.heard].State != Heard {
+		l.heard++
+	}
+	if l.heard == len(l.cands) {
+		if l.inFlight == 0 || l.cfg.Rule == PyDHT {
+			l.end(ReasonStarved)
+		}
+		return Candidate{}, false
+	}
+	cand := &l.cands[l.heard]
+	cand.State = Waiting
+	l.inFlight++
+	l.attempts++
+	return *cand, true
+}
+
+// Answer feeds the answer of peer p, which must be waiting: its closest
+// peers to the key (nearest first, as a routing table answers) and whether
+// it holds the value. The peers are copied; the caller may reuse the slice.
+func (l *Lookup) Answer(p routing.Peer, peers []routing.Peer, value bool) {
+	i := l.waiting(p)
+	cand := &l.cands[i]
+	cand.State = Answered
+	hop := cand.Hop
+	l.inFlight--
+	l.answered++
+	l.hops = max(l.hops, int(hop))
+	if l.reason != Running {
+		return // an answer that arrives after the end changes nothing
+	}
+	improved, closer := l.merge(peers, hop+1, p.ID)
+	if value {
+		l.valueFound = true
+		if l.cfg.StopOnValue {
+			l.end(ReasonValue)
+			return
+		}
+	}
+	switch l.cfg.Rule {
+	case Stale, PyDHT:
+		fresh := improved
+		if l.cfg.Rule == PyDHT {
+			fresh = closer
+		}
+		if fresh {
+			l.stale = 0
+		} else if l.stale++; l.stale >= l.cfg.Steps {
+			l.end(reasonOf[l.cfg.Rule])
+			return
+		}
+	}
+	l.checkRule()
+}
+
+// Fail feeds the failure of the request to peer p, which must be waiting:
+// its place in flight is free again.
+func (l *Lookup) Fail(p routing.Peer) {
+	i := l.waiting(p)
+	l.cands[i].State = Failed
+	l.inFlight--
+	l.failed++
+	if l.reason == Running {
+		l.checkRule()
+	}
+}
+
+// waiting returns the index of candidate p, which must be waiting.
+func (l *Lookup) waiting(p routing.Peer) int {
+	i, found := slices.BinarySearchFunc(l.cands, p, func(c Candidate, p routing.Peer) int {
+		return routing.ComparePeers(l.key, c.Peer, p)
+	})
+	if !found || l.cands[i].State != Waiting {
+		panic(fmt.Sprintf("lookup: outcome for peer %d, which was not asked", p.ID))
+	}
+	return i
+}
+
+// checkRule ends the lookup when a state-based rule (Beta, KClosest) holds.
+func (l *Lookup) checkRule() {
+	switch l.cfg.Rule {
+	case Beta:
+		live := 0
+		for i := range l.cands {
+			if live == l.cfg.Beta {
+				break
+			}
+			switch l.cands[i].State {
+			case Failed:
+				continue
+			case Answered:
+				live++
+			default:
+				return
+			}
+		}
+		l.end(ReasonBeta)
+	case KClosest:
+		for i := range l.cands[:min(l.cfg.K, len(l.cands))] {
+			if s := l.cands[i].State; s != Answered && s != Failed {
+				return
+			}
+		}
+		l.end(ReasonKClosest)
+	}
+}
+
+func (l *Lookup) end(r Reason) { l.reason = r }
+
+// merge adds peers (nearest to key first) to the candidates at the given
+// hop, introduced by via, skipping peers already known. It reports whether
+// a new peer entered the Beta closest candidates not known to have failed
+// (the Stale rule's progress), and whether a new peer is nearer than the
+// farthest peer seen before this answer (the PyDHT rule's progress).
+func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer bool) {
+	out := l.scratch[:0]
+	live := 0 // candidates in out that have not failed
+	farthest := l.farthest
+	firstNew := len(l.cands) + len(peers)
+	i, j := 0, 0
+	for i < len(l.cands) || j < len(peers) {
+		var c int
+		switch {
+		case j == len(peers):
+			c = -1
+		case i == len(l.cands):
+			c = 1
+		default:
+			c = routing.ComparePeers(l.key, l.cands[i].Peer, peers[j])
+		}
+		if c > 0 {
+			if live < l.cfg.Beta {
+				improved = true
+			}
+			d := uint64(peers[j].Key ^ l.key)
+			if d < farthest {
+				closer = true
+			}
+			l.farthest = max(l.farthest, d)
+			firstNew = min(firstNew, len(out))
+			out = append(out, Candidate{Peer: peers[j], Hop: hop, Via: via})
+			live++
+			j++
+			continue
+		}
+		if l.cands[i].State != Failed {
+			live++
+		}
+		out = append(out, l.cands[i])
+		i++
+		if c == 0 {
+			j++
+		}
+	}
+	l.cands, l.scratch = out, l.cands
+	l.heard = min(l.heard, firstNew)
+	return improved, closer
+}
+
+// Done reports whether the lookup is over.
+func (l *Lookup) Done() bool { return l.reason != Running }
+
+// Reason returns why the lookup ended, or Running.
+func (l *Lookup) Reason() Reason { return l.reason }
+
+// InFlight returns the number of requests asked and not yet answered or
+// failed; once the lookup is over, they are abandoned.
+func (l *Lookup) InFlight() int { return l.inFlight }
+
+// Counts returns the requests the lookup made: attempts (every Next),
+// answered, failed. Attempts - answered - failed are in flight (abandoned
+// once it is over).
+func (l *Lookup) Counts() (attempts, answered, failed int) {
+	return l.attempts, l.answered, l.failed
+}
+
+// Hops returns the largest hop of a peer that answered.
+func (l *Lookup) Hops() int { return l.hops }
+
+// ValueFound reports whether an answer (or the origin's own store) held
+// the value.
+func (l *Lookup) ValueFound() bool { return l.valueFound }
+
+// Seen returns the number of peers the lookup learned of, the origin not
+// included.
+func (l *Lookup) Seen() int { return len(l.cands) - 1 }
+
+// Candidates returns the candidates, nearest first. The slice is the
+// lookup's own: read it before the next call.
+func (l *Lookup) Candidates() []Candidate { return l.cands }
+
+// AppendResult appends the result to dst: the Beta closest candidates that
+// answered, nearest first.
+func (l *Lookup) AppendResult(dst []routing.Peer) []routing.Peer {
+	n := 0
+	for i := range l.cands {
+		if n == l.cfg.Beta {
+			break
+		}
+		if l.cands[i].State == Answered {
+			dst = append(dst, l.cands[i].Peer)
+			n++
+		}
+	}
+	return dst
+}
+
+// AppendSeen appends the Beta closest candidates other than the origin,
+// whatever their state, to dst, nearest first: py-dht's result, which
+// keeps peers that failed or were never asked.
+func (l *Lookup) AppendSeen(dst []routing.Peer) []routing.Peer {
+	n := 0
+	for i := range l.cands {
+		if n == l.cfg.Beta {
+			break
+		}
+		if l.cands[i].Peer.ID != l.origin.ID {
+			dst = append(dst, l.cands[i].Peer)
+			n++
+		}
+	}
+	return dst
+}

@@ -13,6 +13,9 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/go-dht/go-dht/network"
 )
 
 // networkLine describes a network's parameters for a chart title.
@@ -279,4 +282,208 @@ func ErrorSweepChart(w io.Writer, results []*Result) error {
 		p.X.Min, p.X.Max = pts[0].rate-2, pts[len(pts)-1].rate+2
 	}
 	return renderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, acc1, cost, delay)
+}
+
+// AlphaSweepChart draws, against alpha, the simulated delay of lookups
+// (p50), the messages they send (connection attempts) and their accuracy:
+// one line per termination rule.
+func AlphaSweepChart(w io.Writer, results []*Result) error {
+	type point struct {
+		alpha int
+		st    OpStats
+	}
+	byRule := map[string][]point{}
+	var rules []string
+	var params Params
+	var n int
+	for _, r := range results {
+		if r.Sweep == nil || len(r.Lookups) == 0 {
+			continue
+		}
+		if _, ok := byRule[r.Sweep.Rule]; !ok {
+			rules = append(rules, r.Sweep.Rule)
+		}
+		byRule[r.Sweep.Rule] = append(byRule[r.Sweep.Rule], point{r.Sweep.Alpha, SummarizeLookups(r.Lookups, false)})
+		params, n = r.Params, r.Row.N
+	}
+	if len(rules) == 0 {
+		return fmt.Errorf("no alpha sweep results")
+	}
+	const xLabel = "alpha (requests in flight)"
+	delay := newPlot(fmt.Sprintf("Simulated delay of lookups (p50)\nN=%d, k=%d, beta=%d, steps=%d, conn %v",
+		n, params.K, params.BetaOrK(), params.Steps, params.ConnDelay), xLabel, "delay p50 (ms)")
+	msgs := newPlot(fmt.Sprintf("Messages per lookup\nerrors fast %g%% / slow %g%%, seed %d",
+		params.FastErrorRate, params.SlowErrorRate, params.Seed), xLabel, "connection attempts per lookup")
+	acc := newPlot("Accuracy of lookups\n(share of the true beta closest in the result)", xLabel, "accuracy (%)")
+	acc.Legend.Top, acc.Legend.YOffs = false, vg.Millimeter*2
+	var ticks plot.ConstantTicks
+	seen := map[int]bool{}
+	topDelay, topMsgs := 0.0, 0.0
+	for i, rule := range rules {
+		pts := byRule[rule]
+		slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.alpha, b.alpha) })
+		var d, m, a plotter.XYs
+		for _, pt := range pts {
+			x := float64(pt.alpha)
+			d = append(d, plotter.XY{X: x, Y: pt.st.DelayP50 * 1e3})
+			m = append(m, plotter.XY{X: x, Y: pt.st.Peers})
+			a = append(a, plotter.XY{X: x, Y: 100 * pt.st.Accuracy})
+			topDelay, topMsgs = max(topDelay, pt.st.DelayP50*1e3), max(topMsgs, pt.st.Peers)
+			if !seen[pt.alpha] {
+				seen[pt.alpha] = true
+				ticks = append(ticks, plot.Tick{Value: x, Label: strconv.Itoa(pt.alpha)})
+			}
+		}
+		for _, add := range []struct {
+			p   *plot.Plot
+			xys plotter.XYs
+		}{{delay, d}, {msgs, m}, {acc, a}} {
+			if err := addSeries(add.p, "rule "+rule, i, add.xys); err != nil {
+				return err
+			}
+		}
+	}
+	delay.Y.Min, delay.Y.Max = 0, topDelay*1.4
+	msgs.Y.Min, msgs.Y.Max = 0, topMsgs*1.4
+	acc.Y.Min, acc.Y.Max = 0, 105
+	for _, p := range []*plot.Plot{delay, msgs, acc} {
+		p.X.Tick.Marker = ticks
+		p.X.Scale = plot.LogScale{}
+		p.X.Min, p.X.Max = 0.8, 13
+	}
+	return renderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, delay, msgs, acc)
+}
+
+// outcomeColors are the colours of a request's outcome in the timeline.
+var outcomeColors = []struct {
+	label string
+	c     color.Color
+}{
+	{"answered", color.RGBA{R: 60, G: 150, B: 80, A: 255}},
+	{"refused (fast error)", color.RGBA{R: 220, G: 120, B: 40, A: 255}},
+	{"timed out, not found or offline", color.RGBA{R: 200, G: 40, B: 40, A: 255}},
+	{"abandoned (in flight at the end)", color.RGBA{R: 160, G: 160, B: 160, A: 255}},
+}
+
+// outcomeIndex returns the index in outcomeColors of a record's outcome.
+func outcomeIndex(r network.Record) int {
+	switch {
+	case r.Abandoned:
+		return 3
+	case r.Error == network.NoError:
+		return 0
+	case r.Error == network.FastError:
+		return 1
+	}
+	return 2
+}
+
+// ganttBars draws one horizontal bar per request, from its start to its
+// end in simulated time (ms), on its own lane.
+type ganttBars struct {
+	bars []ganttBar
+}
+
+type ganttBar struct {
+	y, x0, x1 float64
+	c         color.Color
+}
+
+func (g ganttBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, b := range g.bars {
+		x0, x1 := trX(b.x0), trX(b.x1)
+		if x1-x0 < vg.Points(1) {
+			x1 = x0 + vg.Points(1)
+		}
+		y0, y1 := trY(b.y-0.38), trY(b.y+0.38)
+		c.FillPolygon(b.c, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+	}
+}
+
+func (g ganttBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, b := range g.bars {
+		xmin, xmax = min(xmin, b.x0), max(xmax, b.x1)
+		ymin, ymax = min(ymin, b.y-0.5), max(ymax, b.y+0.5)
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+// swatch is a legend entry: a filled square.
+type swatch struct{ c color.Color }
+
+func (s swatch) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	c.FillPolygon(s.c, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
+}
+
+// TimelineChart draws the requests of a few lookups as a Gantt chart: each
+// request a bar from its start to its end in simulated time, coloured by
+// outcome, one lane per request, grouped by lookup with its end marked, so
+// that a reader sees the alpha requests in flight and the answers that
+// arrive after the end.
+func TimelineChart(w io.Writer, results []*Result) error {
+	var tl []TimelineLookup
+	var r0 *Result
+	for _, r := range results {
+		if len(r.Timeline) > 0 {
+			tl, r0 = r.Timeline, r
+			break
+		}
+	}
+	if r0 == nil {
+		return fmt.Errorf("no lookup timeline")
+	}
+	var g ganttBars
+	var ticks plot.ConstantTicks
+	y := 0.0
+	var ends plotter.XYs
+	for i, l := range tl {
+		if len(l.Records) == 0 {
+			continue
+		}
+		start := l.Records[0].Start
+		first := y
+		end := 0.0
+		for _, r := range l.Records {
+			x0 := (r.Start - start).Seconds() * 1e3
+			x1 := (r.End - start).Seconds() * 1e3
+			g.bars = append(g.bars, ganttBar{y: y, x0: x0, x1: x1, c: outcomeColors[outcomeIndex(r)].c})
+			if !r.Abandoned {
+				end = max(end, x1)
+			}
+			y--
+		}
+		ticks = append(ticks, plot.Tick{Value: (first + y + 1) / 2, Label: fmt.Sprintf("lookup %d\n(%s)", i+1, l.Reason)})
+		ends = append(ends, plotter.XY{X: end, Y: first + 0.5}, plotter.XY{X: end, Y: y + 0.5})
+		y -= 1.5 // a gap between lookups
+	}
+	p := newPlot(fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)\nN=%d, %s",
+		len(tl), r0.Row.N, networkLine(r0.Params)), "simulated time since the lookup started (ms)", "")
+	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Millimeter * 3
+	p.Add(g)
+	for i := 0; i+1 < len(ends); i += 2 {
+		l, err := plotter.NewLine(ends[i : i+2])
+		if err != nil {
+			return err
+		}
+		l.Color = color.Black
+		l.Width = vg.Points(1.5)
+		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+		p.Add(l)
+		if i == 0 {
+			p.Legend.Add("end of the lookup", l)
+		}
+	}
+	for _, oc := range outcomeColors {
+		p.Legend.Add(oc.label, swatch{oc.c})
+	}
+	p.Y.Tick.Marker = ticks
+	p.X.Min = 0
+	_, xmax, _, _ := g.DataRange()
+	p.X.Max = xmax * 1.35 // room for the legend
+	return renderPNG(w, 26*vg.Centimeter, vg.Length(8+0.45*float64(len(g.bars)))*vg.Centimeter, p)
 }

@@ -21,16 +21,20 @@ var RoundsHeader = []string{
 // changes how fast a network is built, never what an operation does, and an
 // operation CSV is the same whatever it is.
 var paramsHeader = []string{
-	"n", "k", "alpha", "beta", "steps", "seed",
+	"n", "k", "alpha", "beta", "steps", "termination", "profile", "seed",
 	"fast_error_rate", "slow_error_rate", "conn_delay", "fast_delay", "slow_delay", "gamma_s",
 }
 
 // LookupsHeader is the header of a lookups CSV: one row per lookup, every
-// field of dht.LookupSummary. Delays are seconds; accuracy is a share in
-// [0, 1], empty when not tracked; wall_s is the only wall-clock column.
+// field of dht.LookupSummary. op joins the row to the records CSV (ids of
+// 2^63 and more were numbered by the network). start_s is the simulated
+// start, delays are seconds; abandoned counts the requests still in flight
+// at the end; reason says why the lookup ended (stale, pydht, beta,
+// kclosest, value, starved); accuracy is a share in [0, 1], empty when not
+// tracked; wall_s is the only wall-clock column.
 var LookupsHeader = append([]string{
-	"round", "op", "origin", "key", "attempts", "finished", "successful", "failed",
-	"peers_seen", "hops", "delay_s", "value_found", "stopped_on_value", "accuracy", "wall_s",
+	"round", "op", "origin", "key", "start_s", "attempts", "finished", "successful", "failed", "abandoned",
+	"peers_seen", "hops", "delay_s", "value_found", "local_value", "reason", "accuracy", "wall_s",
 }, paramsHeader...)
 
 // ProvidesHeader is the header of a provides CSV: one row per provide,
@@ -38,10 +42,10 @@ var LookupsHeader = append([]string{
 // lookup_ (its origin and key are the provide's). stored and failed list
 // peer ids separated by ';'.
 var ProvidesHeader = append([]string{
-	"round", "op", "origin", "key",
-	"lookup_attempts", "lookup_finished", "lookup_successful", "lookup_failed",
-	"lookup_peers_seen", "lookup_hops", "lookup_value_found", "lookup_stopped_on_value", "lookup_accuracy",
-	"stored_count", "failed_count", "stored", "failed", "peers_contacted",
+	"round", "op", "origin", "key", "start_s",
+	"lookup_attempts", "lookup_finished", "lookup_successful", "lookup_failed", "lookup_abandoned",
+	"lookup_peers_seen", "lookup_hops", "lookup_value_found", "lookup_reason", "lookup_accuracy",
+	"stored_count", "failed_count", "stored_share", "stored", "failed", "peers_contacted",
 	"lookup_delay_s", "provide_delay_s", "operation_delay_s", "wall_s",
 }, paramsHeader...)
 
@@ -82,10 +86,10 @@ func WriteLookups(w io.Writer, r *Result) error {
 		for _, o := range r.Lookups {
 			s := o.Summary
 			row := []string{
-				itoa(o.Round), utoa(o.Op), utoa(uint64(s.Origin)), s.Key.String(),
-				itoa(s.Attempts), itoa(s.Finished), itoa(s.Successful), itoa(s.Failed),
+				itoa(o.Round), utoa(s.Op), utoa(uint64(s.Origin)), s.Key.String(), seconds(s.Start),
+				itoa(s.Attempts), itoa(s.Finished), itoa(s.Successful), itoa(s.Failed), itoa(s.Abandoned),
 				itoa(s.PeersSeen), itoa(s.Hops), seconds(s.Delay),
-				strconv.FormatBool(s.ValueFound), strconv.FormatBool(s.StoppedOnValue),
+				strconv.FormatBool(s.ValueFound), strconv.FormatBool(s.LocalValue), s.Reason.String(),
 				ratio(s.Accuracy), seconds(o.Wall),
 			}
 			if err := emit(append(row, params...)); err != nil {
@@ -104,11 +108,11 @@ func WriteProvides(w io.Writer, r *Result, ops []ProvideOp) error {
 			s := o.Summary
 			l := s.Lookup
 			row := []string{
-				itoa(o.Round), utoa(o.Op), utoa(uint64(s.Origin)), s.Key.String(),
-				itoa(l.Attempts), itoa(l.Finished), itoa(l.Successful), itoa(l.Failed),
+				itoa(o.Round), utoa(s.Op), utoa(uint64(s.Origin)), s.Key.String(), seconds(s.Start),
+				itoa(l.Attempts), itoa(l.Finished), itoa(l.Successful), itoa(l.Failed), itoa(l.Abandoned),
 				itoa(l.PeersSeen), itoa(l.Hops), strconv.FormatBool(l.ValueFound),
-				strconv.FormatBool(l.StoppedOnValue), ratio(l.Accuracy),
-				itoa(len(s.Stored)), itoa(len(s.Failed)), ids(s.Stored), ids(s.Failed),
+				l.Reason.String(), ratio(l.Accuracy),
+				itoa(len(s.Stored)), itoa(len(s.Failed)), ratio(s.StoredShare()), ids(s.Stored), ids(s.Failed),
 				itoa(s.PeersContacted),
 				seconds(s.LookupDelay), seconds(s.ProvideDelay), seconds(s.OperationDelay), seconds(o.Wall),
 			}
@@ -124,7 +128,8 @@ func WriteProvides(w io.Writer, r *Result, ops []ProvideOp) error {
 func paramsRow(r *Result) []string {
 	p := r.Params
 	return []string{
-		itoa(r.Row.N), itoa(p.K), itoa(p.Alpha), itoa(p.BetaOrK()), itoa(p.Steps), utoa(p.Seed),
+		itoa(r.Row.N), itoa(p.K), itoa(p.Alpha), itoa(p.BetaOrK()), itoa(p.Steps),
+		p.Config(r.Row.N).Effective().Client.Termination.String(), p.Profile.String(), utoa(p.Seed),
 		ftoa(p.FastErrorRate), ftoa(p.SlowErrorRate),
 		p.ConnDelay.String(), p.FastDelay.String(), p.SlowDelay.String(), seconds(p.Gamma),
 	}

@@ -18,7 +18,7 @@ func workloadFiles(t *testing.T, p Params) map[string]string {
 	t.Helper()
 	s := runBenchmarks(t, p, 2, BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep)
 	dir := t.TempDir()
-	if _, err := (Report{Dir: dir, Tag: p.Tag, Results: s.Results(), SkipCharts: true}).Write(io.Discard); err != nil {
+	if _, err := (Report{Dir: dir, Tag: p.Tag, SkipCharts: true}).Write(io.Discard, s.Results()); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{}

@@ -14,8 +14,22 @@ import (
 // that collects their results. TestMain fills it from the flags; tests swap
 // in their own to run benchmarks on small networks.
 type benchEnv struct {
-	p Params
-	s *Suite
+	p   Params
+	s   *Suite
+	rep *Report // where finished benchmarks write their files; nil writes nothing
+}
+
+// finish marks a benchmark's result finished and writes its files.
+// runRounds calls it when the rounds are over (or a round failed fatally):
+// a result's own files hold only what its rounds measured.
+func (e benchEnv) finish(b *testing.B, r *Result) {
+	e.s.Finish(r)
+	if e.rep == nil {
+		return
+	}
+	if _, err := e.rep.WriteResult(r); err != nil {
+		b.Errorf("%s: report: %v", r.Spec.Bench, err)
+	}
 }
 
 var env benchEnv
@@ -47,6 +61,7 @@ func fail(b *testing.B, r *Result, fatal bool, format string, args ...any) {
 // a failed task marks its round failed and the benchmark as failed, and the
 // rounds go on, as in the reference.
 func runRounds(b *testing.B, r *Result, f roundFuncs) {
+	defer env.finish(b, r)
 	b.ReportAllocs()
 	for b.Loop() {
 		round := len(r.Rounds)

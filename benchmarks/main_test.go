@@ -4,7 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,43 +20,74 @@ var flagParams = func() *Params {
 	return &p
 }()
 
-// TestMain checks the flags before any work starts, runs the tests and
-// benchmarks, then, when a benchmark ran, prints the summary tables and
-// writes the report. Without -bench it does nothing else: go test ./...
-// writes no file.
+// TestMain checks the flags and claims the report folder before any work,
+// runs the tests and benchmarks, and, when a benchmark ran, prints the
+// summary tables and writes the summary files. Each benchmark writes its
+// own files when it finishes (benchEnv.finish), so a run killed half way
+// keeps what finished; SIGINT and SIGTERM still write the summary of the
+// finished benchmarks. Without -bench it writes nothing.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if err := flagParams.Validate(); err != nil {
 		fmt.Fprintf(os.Stderr, "benchmarks: %v\n", err)
 		os.Exit(2)
 	}
-	started := time.Now()
-	dir := flagParams.Out
-	if dir == "" {
-		dir = filepath.Join(moduleRoot(), "reports", started.Format("2006-01-02T15-04-05"))
-	}
-	// A report folder that cannot be written is an error before any work,
-	// not after minutes of measurements.
+	env = benchEnv{p: *flagParams, s: NewSuite()}
 	if bench := flag.Lookup("test.bench"); bench != nil && bench.Value.String() != "" {
-		if err := checkWritable(dir); err != nil {
-			fmt.Fprintf(os.Stderr, "benchmarks: -out %s: %v\n", dir, err)
+		dir, err := claimReportDir(*flagParams)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchmarks: -out: %v\n", err)
 			os.Exit(2)
 		}
+		env.rep = &Report{Dir: dir, Tag: flagParams.Tag}
+		go writeSummaryOnSignal()
 	}
-	env = benchEnv{p: *flagParams, s: NewSuite()}
 	code := m.Run()
 	results := env.s.Results()
-	if len(results) == 0 {
+	if env.rep == nil || len(results) == 0 {
 		os.Exit(code)
 	}
-	rep := Report{Dir: dir, Tag: flagParams.Tag, Overwrite: flagParams.Overwrite, Results: results}
-	if _, err := rep.Write(os.Stdout); err != nil {
+	files, err := env.rep.WriteSummary(os.Stdout, results)
+	fmt.Printf("\nwrote %d summary files; every benchmark's own files are in %s\n", len(files), env.rep.Dir)
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "benchmarks: report: %v\n", err)
 		if code == 0 {
 			code = 1
 		}
 	}
 	os.Exit(code)
+}
+
+// claimReportDir returns the run's report folder, claimed for it: -out, or
+// a new folder reports/<start time>-<unique> at the module root.
+func claimReportDir(p Params) (string, error) {
+	dir := p.Out
+	if dir == "" {
+		var err error
+		if dir, err = NewRunDir(filepath.Join(moduleRoot(), "reports"), time.Now()); err != nil {
+			return "", err
+		}
+	}
+	if err := ClaimDir(dir, p.Overwrite, strings.Join(os.Args, " ")); err != nil {
+		return "", err
+	}
+	return dir, checkWritable(dir)
+}
+
+// writeSummaryOnSignal waits for SIGINT or SIGTERM, writes the summary of
+// the benchmarks that finished, and exits: their own files are written
+// already.
+func writeSummaryOnSignal() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	s := <-sig
+	done := env.s.Finished()
+	fmt.Fprintf(os.Stderr, "\nbenchmarks: %v: writing the summary of the %d benchmarks that finished\n", s, len(done))
+	RemoveTemporaries(env.rep.Dir)
+	if _, err := env.rep.WriteSummary(os.Stdout, done); err != nil {
+		fmt.Fprintf(os.Stderr, "benchmarks: report: %v\n", err)
+	}
+	os.Exit(1)
 }
 
 // checkWritable creates dir if needed and checks that a file can be made in

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -23,6 +24,9 @@ type Params struct {
 	Steps   int    // -steps: successful responses without progress that end a lookup
 	Workers int    // -workers: goroutines that build routing tables
 	Seed    uint64 // -seed: root of every random draw
+
+	Termination lookup.Rule // -termination: the lookup's termination rule
+	Profile     dht.Profile // -profile: godht (go-dht's model) or pydht (every py-dht rule)
 
 	FastErrorRate float64            // -fast-error-rate, %
 	SlowErrorRate float64            // -slow-error-rate, %
@@ -50,7 +54,7 @@ func DefaultParams() Params {
 	c := dht.DefaultConfig()
 	return Params{
 		N: c.Nodes, K: c.Client.K, Alpha: c.Client.Alpha, Steps: c.Client.StepsToStop,
-		Workers: runtime.GOMAXPROCS(0), Seed: c.Network.Seed,
+		Workers: min(runtime.GOMAXPROCS(0), dht.MaxWorkers), Seed: c.Network.Seed,
 		FastErrorRate: c.Network.FastErrorRate, SlowErrorRate: c.Network.SlowErrorRate,
 		ConnDelay: c.Network.ConnDelay, FastDelay: c.Network.FastDelay, SlowDelay: c.Network.SlowDelay,
 		Gamma: c.Network.Gamma,
@@ -72,6 +76,8 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.Steps, "steps", p.Steps, "successful responses in a row without a closer peer that end a lookup")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "goroutines that build routing tables and run throughput lookups; the default is one per core")
 	fs.Uint64Var(&p.Seed, "seed", p.Seed, "seed of the network and of the workload")
+	fs.Var(choiceFlag[lookup.Rule]{&p.Termination, lookup.ParseRule}, "termination", "lookup termination rule: stale, pydht, beta or kclosest")
+	fs.Var(choiceFlag[dht.Profile]{&p.Profile, dht.ParseProfile}, "profile", "model rules: godht (go-dht's own) or pydht (every py-dht rule, to reproduce py-dht's figures)")
 	fs.Float64Var(&p.FastErrorRate, "fast-error-rate", p.FastErrorRate, "share of connection attempts refused at once, %")
 	fs.Float64Var(&p.SlowErrorRate, "slow-error-rate", p.SlowErrorRate, "share of connection attempts that time out, %")
 	fs.Var(delayFlag{&p.ConnDelay}, "conn-delay", "delay of an established connection: MIN-MAX, or one duration")
@@ -107,6 +113,28 @@ func (f delayFlag) Set(s string) error {
 	return nil
 }
 
+// choiceFlag reads one of a fixed set of names with parse.
+type choiceFlag[T fmt.Stringer] struct {
+	v     *T
+	parse func(string) (T, error)
+}
+
+func (f choiceFlag[T]) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return (*f.v).String()
+}
+
+func (f choiceFlag[T]) Set(s string) error {
+	v, err := f.parse(s)
+	if err != nil {
+		return err
+	}
+	*f.v = v
+	return nil
+}
+
 // BetaOrK returns beta, which defaults to k.
 func (p Params) BetaOrK() int {
 	if p.Beta == 0 {
@@ -125,7 +153,8 @@ func (p Params) Config(n int) dht.Config {
 			ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
 			Gamma: p.Gamma,
 		},
-		Client:  dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps},
+		Client:  dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps, Termination: p.Termination},
+		Profile: p.Profile,
 		Nodes:   n,
 		Workers: p.Workers,
 	}
@@ -142,54 +171,62 @@ var ErrInvalidFlag = errors.New("invalid flag")
 
 var tagPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
-// Validate reports the first invalid parameter, naming its flag. It checks
-// each network parameter on its own against dht.Config.Validate, so that
-// the error names the flag at fault rather than a field of the
-// configuration, then all of them together (two error rates may be valid
-// alone and not summed).
+// Bounds of the workload flags: each keeps a run's memory within reach of
+// a laptop (results are kept per operation) and every count within an int
+// on 32-bit platforms.
+const (
+	MaxSegments    = 1_000_000
+	MaxSegmentSize = 1 << 20 // 1 MiB: a DAS cell is 512 B to a few KiB
+	MaxLookups     = 10_000_000
+	// MaxSegmentBytes bounds the segments a round holds at once.
+	MaxSegmentBytes = 1 << 30
+)
+
+// flagOfField maps a field of dht.Config (a network.ConfigError's Field)
+// to the flag that sets it.
+var flagOfField = map[string]string{
+	"Nodes": "n", "Workers": "workers", "Profile": "profile",
+	"Client.K": "k", "Client.Alpha": "alpha", "Client.Beta": "beta",
+	"Client.StepsToStop": "steps", "Client.Termination": "termination",
+	"Network.FastErrorRate": "fast-error-rate", "Network.SlowErrorRate": "slow-error-rate",
+	"Network.FastErrorRate+SlowErrorRate": "fast-error-rate/-slow-error-rate",
+	"Network.ConnDelay":                   "conn-delay", "Network.FastDelay": "fast-delay", "Network.SlowDelay": "slow-delay",
+	"Network.Gamma": "gamma",
+}
+
+// Validate reports the first invalid parameter, naming its flag and what it
+// allows. The network parameters are checked by dht.Config.Validate, whose
+// typed error names the field; the flag is found from the field.
 func (p Params) Validate() error {
 	bad := func(flagName string, err error) error {
 		return fmt.Errorf("%w -%s: %w", ErrInvalidFlag, flagName, err)
 	}
-	for _, f := range []struct {
-		name string
-		set  func(*dht.Config)
-	}{
-		{"n", func(c *dht.Config) { c.Nodes = p.N }},
-		{"k", func(c *dht.Config) { c.Client.K = p.K }},
-		{"alpha", func(c *dht.Config) { c.Client.Alpha = p.Alpha }},
-		{"beta", func(c *dht.Config) { c.Client.Beta = p.BetaOrK() }},
-		{"steps", func(c *dht.Config) { c.Client.StepsToStop = p.Steps }},
-		{"workers", func(c *dht.Config) { c.Workers = p.Workers }},
-		{"fast-error-rate", func(c *dht.Config) { c.Network.FastErrorRate = p.FastErrorRate }},
-		{"slow-error-rate", func(c *dht.Config) { c.Network.SlowErrorRate = p.SlowErrorRate }},
-		{"conn-delay", func(c *dht.Config) { c.Network.ConnDelay = p.ConnDelay }},
-		{"fast-delay", func(c *dht.Config) { c.Network.FastDelay = p.FastDelay }},
-		{"slow-delay", func(c *dht.Config) { c.Network.SlowDelay = p.SlowDelay }},
-		{"gamma", func(c *dht.Config) { c.Network.Gamma = p.Gamma }},
-	} {
-		c := dht.DefaultConfig()
-		f.set(&c)
-		if err := c.Validate(); err != nil {
-			return bad(f.name, err)
-		}
-	}
 	if p.Beta < 0 {
-		return bad("beta", fmt.Errorf("= %d, allowed >= 1, or 0 for k", p.Beta))
+		return bad("beta", fmt.Errorf("= %d, allowed 1..k, or 0 for k", p.Beta))
 	}
 	if err := p.Config(p.N).Validate(); err != nil {
-		return fmt.Errorf("%w combination -fast-error-rate/-slow-error-rate: %w", ErrInvalidFlag, err)
+		var ce *network.ConfigError
+		if errors.As(err, &ce) {
+			if name, ok := flagOfField[ce.Field]; ok {
+				return bad(name, err)
+			}
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidFlag, err)
 	}
 	for _, f := range []struct {
-		name string
-		v    int
+		name    string
+		v, most int
 	}{
-		{"segments", p.Segments}, {"segment-size", p.SegmentSize}, {"lookups", p.Lookups},
-		{"throughput-lookups", p.ThroughputLookups}, {"scaling-max", p.ScalingMax},
+		{"segments", p.Segments, MaxSegments}, {"segment-size", p.SegmentSize, MaxSegmentSize},
+		{"lookups", p.Lookups, MaxLookups}, {"throughput-lookups", p.ThroughputLookups, MaxLookups},
+		{"scaling-max", p.ScalingMax, dht.MaxNodes},
 	} {
-		if f.v < 1 {
-			return bad(f.name, fmt.Errorf("= %d, allowed >= 1", f.v))
+		if f.v < 1 || f.v > f.most {
+			return bad(f.name, fmt.Errorf("= %d, allowed 1..%d", f.v, f.most))
 		}
+	}
+	if total := int64(p.Segments) * int64(p.SegmentSize); total > MaxSegmentBytes {
+		return bad("segments/-segment-size", fmt.Errorf("%d x %d bytes = %d, allowed at most %d bytes of segments", p.Segments, p.SegmentSize, total, int64(MaxSegmentBytes)))
 	}
 	if !tagPattern.MatchString(p.Tag) {
 		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))

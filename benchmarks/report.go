@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/go-dht/go-dht/network"
 )
@@ -47,88 +50,182 @@ func groupRank(g string) int {
 	return len(groupOrder)
 }
 
-// Report is the output of a run: where it goes and what it holds.
+// Report is where a run's files go: a folder and a prefix for every file
+// name.
 type Report struct {
-	Dir       string
-	Tag       string
-	Overwrite bool
-	Results   []*Result
+	Dir string
+	Tag string
 	// SkipCharts writes the CSVs only: drawing is the slow part of a
 	// report under the race detector.
 	SkipCharts bool
 }
 
-// Write prints the summary tables to out and writes every file of the run
-// into r.Dir: per benchmark its rounds CSV, its operations and connection
-// records CSVs (workload), then the summary CSV, the scaling CSV and the
-// charts. A file that exists is an error unless r.Overwrite; the other
-// files are still written. It returns the paths written.
-func (r Report) Write(out io.Writer) ([]string, error) {
+// RunMarker is the file that claims a report folder for one run: a second
+// run refuses a folder that holds another run's marker, before any work.
+const RunMarker = "run.txt"
+
+// NewRunDir creates a new report folder under parent, named after the
+// start time with a unique suffix: two runs started in the same second
+// never share a folder.
+func NewRunDir(parent string, start time.Time) (string, error) {
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", err
+	}
+	return os.MkdirTemp(parent, start.Format("2006-01-02T15-04-05")+"-*")
+}
+
+// ClaimDir makes dir the report folder of this run: it creates it if
+// needed and writes RunMarker (what runs, and when) into it. A folder that
+// holds another run's marker is refused unless overwrite is set, so that
+// two runs never mix their files and a clash is found before any work.
+func ClaimDir(dir string, overwrite bool, what string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, RunMarker)
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if overwrite {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		other, _ := os.ReadFile(path)
+		first, _, _ := strings.Cut(string(other), "\n")
+		return fmt.Errorf("%s holds the report of another run (%s: %q); choose another -out, or pass -overwrite to replace its files", dir, RunMarker, first)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, "%s\nstarted %s\n", what, time.Now().Format(time.RFC3339))
+	return errors.Join(err, f.Close())
+}
+
+// RemoveTemporaries removes the temporary files an interrupted atomic
+// write may leave in dir.
+func RemoveTemporaries(dir string) {
+	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
+// write writes one file of the report atomically and returns its path.
+func (r Report) write(name string, fill func(io.Writer) error) (string, error) {
+	path := filepath.Join(r.Dir, name)
+	return path, network.WriteFileAtomic(path, fill)
+}
+
+// WriteResult writes the files of one finished benchmark: its rounds CSV,
+// its operations and connection records CSVs (workload), and its delay
+// histogram. Each file is written atomically, so a run killed later keeps
+// every file of the benchmarks that finished. It returns the paths
+// written.
+func (r Report) WriteResult(res *Result) ([]string, error) {
+	var files []string
+	var errs []error
+	write := func(name string, fill func(io.Writer) error) {
+		path, err := r.write(name, fill)
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		files = append(files, path)
+	}
+	spec := res.Spec
+	if len(res.Rounds) > 0 {
+		write(spec.File(r.Tag, "", "csv"), func(w io.Writer) error { return WriteRounds(w, res) })
+	}
+	if len(res.Lookups) > 0 {
+		suffix := "_lookups"
+		if res.ValueLookups {
+			suffix = "_retrievals"
+		}
+		write(spec.File(r.Tag, suffix, "csv"), func(w io.Writer) error { return WriteLookups(w, res) })
+	}
+	if len(res.Provides) > 0 {
+		write(spec.File(r.Tag, "_provides", "csv"), func(w io.Writer) error { return WriteProvides(w, res, res.Provides) })
+	}
+	if len(res.SetupProvides) > 0 {
+		write(spec.File(r.Tag, "_setup_provides", "csv"), func(w io.Writer) error { return WriteProvides(w, res, res.SetupProvides) })
+	}
+	if res.Records != nil {
+		write(spec.File(r.Tag, "_records", "csv"), res.Records)
+	}
+	if len(res.Lookups) > 0 && res.ErrorRate == nil && res.Sweep == nil && !r.SkipCharts {
+		write(spec.File(r.Tag, "_delay", "png"), func(w io.Writer) error { return DelayHistogram(w, res) })
+	}
+	return files, errors.Join(errs...)
+}
+
+// WriteSummary prints the summary tables of results to out and writes the
+// files across benchmarks: the summary CSV, the scaling CSV and the charts.
+// It returns the paths written.
+func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error) {
 	// go test runs benchmarks in the order of their files; report them in
 	// the reference's order of groups, from the smallest parts up.
-	r.Results = slices.Clone(r.Results)
-	slices.SortStableFunc(r.Results, func(a, b *Result) int {
+	results = slices.Clone(results)
+	slices.SortStableFunc(results, func(a, b *Result) int {
 		return cmp.Compare(groupRank(a.Spec.Group), groupRank(b.Spec.Group))
 	})
-	rows := make([]SummaryRow, 0, len(r.Results))
-	for _, res := range r.Results {
+	rows := make([]SummaryRow, 0, len(results))
+	for _, res := range results {
 		rows = append(rows, Summarize(res))
 	}
 	var errs []error
 	if err := PrintTables(out, rows); err != nil {
 		errs = append(errs, err)
 	}
-	if err := os.MkdirAll(r.Dir, 0o755); err != nil {
-		return nil, errors.Join(append(errs, err)...)
-	}
 	var files []string
 	write := func(name string, fill func(io.Writer) error) {
-		path := filepath.Join(r.Dir, name)
-		if err := network.WriteFile(path, r.Overwrite, fill); err != nil {
+		path, err := r.write(name, fill)
+		if err != nil {
 			errs = append(errs, err)
 			return
 		}
 		files = append(files, path)
 	}
-	var scale, sweep bool
-	for _, res := range r.Results {
-		spec := res.Spec
-		if len(res.Rounds) > 0 {
-			write(spec.File(r.Tag, "", "csv"), func(w io.Writer) error { return WriteRounds(w, res) })
-		}
-		if len(res.Lookups) > 0 {
-			suffix := "_lookups"
-			if res.ValueLookups {
-				suffix = "_retrievals"
-			}
-			write(spec.File(r.Tag, suffix, "csv"), func(w io.Writer) error { return WriteLookups(w, res) })
-		}
-		if len(res.Provides) > 0 {
-			write(spec.File(r.Tag, "_provides", "csv"), func(w io.Writer) error { return WriteProvides(w, res, res.Provides) })
-		}
-		if len(res.SetupProvides) > 0 {
-			write(spec.File(r.Tag, "_setup_provides", "csv"), func(w io.Writer) error { return WriteProvides(w, res, res.SetupProvides) })
-		}
-		if res.Records != nil {
-			write(spec.File(r.Tag, "_records", "csv"), res.Records)
-		}
-		if len(res.Lookups) > 0 && res.ErrorRate == nil && !r.SkipCharts {
-			write(spec.File(r.Tag, "_delay", "png"), func(w io.Writer) error { return DelayHistogram(w, res) })
-		}
+	var scale, sweep, alpha, timeline bool
+	for _, res := range results {
 		scale = scale || res.Scale != nil
 		sweep = sweep || res.ErrorRate != nil && len(res.Lookups) > 0
+		alpha = alpha || res.Sweep != nil && len(res.Lookups) > 0
+		timeline = timeline || len(res.Timeline) > 0
 	}
 	write(r.Tag+"_summary.csv", func(w io.Writer) error { return WriteSummary(w, rows) })
 	if scale {
-		write(r.Tag+"_scale_network_scaling.csv", func(w io.Writer) error { return WriteScaling(w, r.Results) })
+		write(r.Tag+"_scale_network_scaling.csv", func(w io.Writer) error { return WriteScaling(w, results) })
 	}
-	if scale && !r.SkipCharts {
-		write(r.Tag+"_scale_build_time.png", func(w io.Writer) error { return BuildTimeChart(w, r.Results) })
-		write(r.Tag+"_scale_memory.png", func(w io.Writer) error { return MemoryChart(w, r.Results) })
+	if !r.SkipCharts {
+		if scale {
+			write(r.Tag+"_scale_build_time.png", func(w io.Writer) error { return BuildTimeChart(w, results) })
+			write(r.Tag+"_scale_memory.png", func(w io.Writer) error { return MemoryChart(w, results) })
+		}
+		if sweep {
+			write(r.Tag+"_workload_lookup_error_sweep.png", func(w io.Writer) error { return ErrorSweepChart(w, results) })
+		}
+		if alpha {
+			write(r.Tag+"_workload_lookup_alpha_sweep.png", func(w io.Writer) error { return AlphaSweepChart(w, results) })
+		}
+		if timeline {
+			write(r.Tag+"_workload_lookup_timeline.png", func(w io.Writer) error { return TimelineChart(w, results) })
+		}
 	}
-	if sweep && !r.SkipCharts {
-		write(r.Tag+"_workload_lookup_error_sweep.png", func(w io.Writer) error { return ErrorSweepChart(w, r.Results) })
+	return files, errors.Join(errs...)
+}
+
+// Write writes every file of the results and the summary: what a run
+// writes bit by bit, at once (tests use it).
+func (r Report) Write(out io.Writer, results []*Result) ([]string, error) {
+	var files []string
+	var errs []error
+	for _, res := range results {
+		f, err := r.WriteResult(res)
+		files = append(files, f...)
+		errs = append(errs, err)
 	}
+	f, err := r.WriteSummary(out, results)
+	files = append(files, f...)
+	errs = append(errs, err)
 	fmt.Fprintf(out, "\nwrote %d report files to %s\n", len(files), r.Dir)
 	return files, errors.Join(errs...)
 }

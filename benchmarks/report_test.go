@@ -7,13 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"image/png"
-	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/go-dht/go-dht/network"
 )
@@ -108,7 +110,7 @@ func TestReportFiles(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var out bytes.Buffer
-	files, err := Report{Dir: dir, Tag: p.Tag, Results: results}.Write(&out)
+	files, err := Report{Dir: dir, Tag: p.Tag}.Write(&out, results)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,13 +154,94 @@ func TestReportFiles(t *testing.T) {
 		t.Error("no files written")
 	}
 
-	// A second report into the same folder refuses to replace the first,
-	// unless told to.
-	if _, err := (Report{Dir: dir, Tag: p.Tag, Results: results, SkipCharts: true}).Write(&bytes.Buffer{}); !errors.Is(err, fs.ErrExist) {
-		t.Errorf("second report: %v, want an error wrapping fs.ErrExist", err)
+}
+
+// A report folder is claimed by one run: a second run is refused before
+// any work, unless it may overwrite; new dated folders never collide, even
+// for runs started in the same second.
+func TestClaimDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := ClaimDir(dir, false, "run one"); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := (Report{Dir: dir, Tag: p.Tag, Results: results, Overwrite: true, SkipCharts: true}).Write(&bytes.Buffer{}); err != nil {
-		t.Errorf("report with Overwrite: %v", err)
+	err := ClaimDir(dir, false, "run two")
+	if err == nil || !strings.Contains(err.Error(), "run one") || !strings.Contains(err.Error(), "-overwrite") {
+		t.Fatalf("second claim: %v, want a refusal naming the other run and -overwrite", err)
+	}
+	if err := ClaimDir(dir, true, "run three"); err != nil {
+		t.Fatalf("claim with overwrite: %v", err)
+	}
+	parent := t.TempDir()
+	now := time.Now()
+	a, errA := NewRunDir(parent, now)
+	b, errB := NewRunDir(parent, now)
+	if errA != nil || errB != nil || a == b || !strings.HasPrefix(filepath.Base(a), now.Format("2006-01-02T15-04-05")) {
+		t.Fatalf("NewRunDir: %q, %q (%v, %v)", a, b, errA, errB)
+	}
+}
+
+// A run into a folder another run claimed stops at once with status 2,
+// before any benchmark runs.
+func TestMainRefusesClaimedFolder(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	if err := ClaimDir(out, false, "an earlier run"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	code, text := runSelf(t, "-test.run=^$", "-test.bench=BenchmarkNetworkScaling", "-test.benchtime=1x", "-out", out)
+	if code != 2 || !strings.Contains(text, "an earlier run") || strings.Contains(text, "BenchmarkNetworkScaling") {
+		t.Fatalf("exit %d, output %q; want 2, naming the earlier run, before any benchmark", code, text)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Errorf("the refusal took %v", time.Since(start))
+	}
+}
+
+// A run killed with SIGTERM after its first benchmark finished keeps that
+// benchmark's files, writes the summary of what finished, and leaves no
+// partial or temporary file.
+func TestKilledRunKeepsFinishedBenchmarks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the suite in a child process")
+	}
+	out := filepath.Join(t.TempDir(), "report")
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=BenchmarkHashCreation$|BenchmarkNetworkScaling",
+		"-test.benchtime=3x", "-out", out, "-tag", "killed", "-scaling-max", "1000000", "-workers", "1")
+	var text bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &text, &text
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(out, "killed_hashes_hash_creation.csv")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := os.Stat(first); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the first benchmark's file never appeared:\n%s", text.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // into the scaling benchmark
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("killed run: %v, want exit status 1\n%s", err, text.String())
+	}
+	checkCSV(t, first, RoundsHeader, 3)
+	summary := checkCSV(t, filepath.Join(out, "killed_summary.csv"), SummaryHeader, -1)
+	if len(summary) == 0 || summary[0][0] != "BenchmarkHashCreation" {
+		t.Errorf("summary rows %v, want the finished hash benchmark first", summary)
+	}
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		info, _ := e.Info()
+		if strings.Contains(e.Name(), ".tmp-") || info.Size() == 0 {
+			t.Errorf("left behind: %s (%d bytes)", e.Name(), info.Size())
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/network"
 )
 
 // Spec names a benchmark in the reports.
@@ -20,6 +21,19 @@ type Spec struct {
 	// Name is the reference's name of the benchmark (e.g.
 	// "fast_threaded_bootstrap_network"), with the sub-benchmark appended.
 	Name string
+}
+
+// SweepPoint names the parameters of one alpha-sweep sub-benchmark.
+type SweepPoint struct {
+	Alpha int
+	Rule  string
+}
+
+// TimelineLookup is one lookup's requests, for the timeline chart.
+type TimelineLookup struct {
+	Op      uint64
+	Reason  string
+	Records []network.Record
 }
 
 // Sub returns the spec of the sub-benchmark sub (e.g. "n=1000") of s: its
@@ -115,6 +129,14 @@ type Result struct {
 	Throughput *ThroughputPoint
 	// ErrorRate is the fast error rate of an error-sweep sub-benchmark.
 	ErrorRate *float64
+	// Sweep is the point of an alpha-sweep sub-benchmark.
+	Sweep *SweepPoint
+	// Timeline holds the requests of a few lookups, for the timeline
+	// chart.
+	Timeline []TimelineLookup
+	// Metrics are figures a benchmark reports beyond the common ones, by
+	// unit (e.g. "events/s"), for the summary CSV.
+	Metrics map[string]float64
 
 	// Errors are the failures of the benchmark, as it reported them.
 	Errors []string
@@ -142,15 +164,16 @@ func (r *Result) AddRound(start, taskStart, finish time.Time, failed bool) Round
 // It is safe for concurrent use; one Result is used by one benchmark at a
 // time.
 type Suite struct {
-	mu      sync.Mutex // guards the fields below
-	results []*Result
-	byBench map[string]*Result
-	cache   map[string]any // shared preparations (networks) by key
+	mu       sync.Mutex // guards the fields below
+	results  []*Result
+	byBench  map[string]*Result
+	finished map[*Result]bool
+	cache    map[string]any // shared preparations (networks) by key
 }
 
 // NewSuite returns an empty suite.
 func NewSuite() *Suite {
-	return &Suite{byBench: map[string]*Result{}, cache: map[string]any{}}
+	return &Suite{byBench: map[string]*Result{}, finished: map[*Result]bool{}, cache: map[string]any{}}
 }
 
 // Result returns the result of spec, creating it on first use: further runs
@@ -172,6 +195,26 @@ func (s *Suite) Results() []*Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]*Result(nil), s.results...)
+}
+
+// Finish marks r finished: its benchmark measured all it measures.
+func (s *Suite) Finish(r *Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.finished[r] = true
+}
+
+// Finished returns the finished results, in the order benchmarks started.
+func (s *Suite) Finished() []*Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*Result
+	for _, r := range s.results {
+		if s.finished[r] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Cached returns the value stored under key, building it with build on

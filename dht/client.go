@@ -2,10 +2,10 @@ package dht
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/go-dht/go-dht/hashes"
-	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/routing"
 )
 
@@ -17,17 +17,21 @@ type Client struct {
 
 	mu    sync.RWMutex // guards table and store
 	table *routing.Table
+	// store holds values by key. A value is never modified once stored:
+	// several nodes may hold the same slice (the copies of one provide),
+	// and every value handed to a caller is a copy, so that nothing a
+	// caller does changes what a node holds.
 	store map[hashes.Key][]byte
 }
-
-// The link layer reaches clients through this interface.
-var _ network.Handler = (*Client)(nil)
 
 // ID returns the client's node id.
 func (c *Client) ID() uint32 { return c.id }
 
 // Key returns the client's key.
 func (c *Client) Key() hashes.Key { return c.key }
+
+// Peer returns the client as a routing table sees it.
+func (c *Client) Peer() routing.Peer { return routing.Peer{ID: c.id, Key: c.key} }
 
 // Bootstrap fills the routing table from the network: it becomes the
 // optimal table of the client's key among every node of the network.
@@ -43,7 +47,8 @@ func (c *Client) Bootstrap() error {
 }
 
 // AddPeer offers a peer to the routing table (the reference's "closest"
-// replacement policy) and reports whether the table changed.
+// replacement policy) and reports whether the table changed. A client that
+// had no table gets an empty one first.
 func (c *Client) AddPeer(id uint32) (bool, error) {
 	if int(id) >= c.net.Len() {
 		return false, unknownNode(id, c.net.Len())
@@ -58,6 +63,13 @@ func (c *Client) AddPeer(id uint32) (bool, error) {
 		c.table = t
 	}
 	return c.table.Add(id), nil
+}
+
+// Bootstrapped reports whether the client has a routing table.
+func (c *Client) Bootstrapped() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.table != nil
 }
 
 // Closest returns the n peers of the routing table nearest to key.
@@ -89,33 +101,24 @@ func (c *Client) RoutingLen() int {
 	return c.table.Len()
 }
 
-// Store keeps segment in the local store under its key and returns the key.
+// Store keeps a copy of segment in the local store under its key and
+// returns the key. The caller may reuse segment afterwards.
 func (c *Client) Store(segment []byte) hashes.Key {
 	key := hashes.SegmentKey(segment)
-	c.HandleStore(key, segment)
+	c.keep(key, slices.Clone(segment))
 	return key
 }
 
-// Retrieve returns the segment stored locally under key.
+// Retrieve returns a copy of the segment stored locally under key.
 func (c *Client) Retrieve(key hashes.Key) ([]byte, error) {
-	if v, ok := c.HandleRetrieve(key); ok {
-		return v, nil
+	if v, ok := c.value(key); ok {
+		return slices.Clone(v), nil
 	}
 	return nil, fmt.Errorf("%w: node %d holds no value for %s", ErrNotStored, c.id, key)
 }
 
-// HandleFindClosest serves a find-closest request: the K peers of the
-// routing table nearest to key, and the value stored under key.
-func (c *Client) HandleFindClosest(key hashes.Key, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	dst = c.table.AppendClosest(dst, key, c.net.cfg.Client.K)
-	v, ok := c.store[key]
-	return dst, v, ok
-}
-
-// HandleStore serves a store request.
-func (c *Client) HandleStore(key hashes.Key, value []byte) {
+// keep stores value, which nobody will modify, under key.
+func (c *Client) keep(key hashes.Key, value []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.store == nil {
@@ -124,10 +127,20 @@ func (c *Client) HandleStore(key hashes.Key, value []byte) {
 	c.store[key] = value
 }
 
-// HandleRetrieve serves a retrieve request.
-func (c *Client) HandleRetrieve(key hashes.Key) ([]byte, bool) {
+// value returns the stored value of key (the node's own: do not modify).
+func (c *Client) value(key hashes.Key) ([]byte, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	v, ok := c.store[key]
 	return v, ok
+}
+
+// findClosest serves a find-closest request: the n peers of the routing
+// table nearest to key, appended to dst, and the value stored under key.
+func (c *Client) findClosest(key hashes.Key, n int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	dst = c.table.AppendClosest(dst, key, n)
+	v, ok := c.store[key]
+	return dst, v, ok
 }

@@ -1,41 +1,106 @@
 package dht
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/routing"
 )
+
+// Bounds of the configuration: every value a user can type either works or
+// is rejected with a *network.ConfigError before any work.
+const (
+	// MaxNodes is the largest network. Node ids are 32-bit; the bound also
+	// keeps sizes within an int on 32-bit platforms.
+	MaxNodes = 1 << 30
+	// MaxAlpha bounds the requests a lookup keeps in flight.
+	MaxAlpha = 1000
+	// MaxSteps bounds StepsToStop.
+	MaxSteps = 1_000_000
+	// MaxWorkers bounds the goroutines that build tables or run lookups.
+	MaxWorkers = 4096
+)
+
+// Profile selects a whole set of model rules.
+type Profile uint8
+
+const (
+	// ProfileGoDHT is go-dht's own model: causal simulated time, the
+	// termination rule of ClientConfig.Termination, gamma as load from the
+	// requests in flight, provides on the closest peers that answered.
+	ProfileGoDHT Profile = iota
+	// ProfilePyDHT selects every rule of py-dht, so that a py-dht study
+	// ported to go-dht gives py-dht's numbers: its lookup pipeline (alpha
+	// requests out, then the in-flight answer with the smallest delay read
+	// and one request sent, in turn; delays charged to alpha slots), its
+	// termination rule, its error draws, whole-millisecond delays, gamma
+	// counters per endpoint, and provides on the closest peers seen. It runs
+	// operations one at a time, as py-dht does.
+	ProfilePyDHT
+)
+
+var profileNames = [...]string{ProfileGoDHT: "godht", ProfilePyDHT: "pydht"}
+
+// String returns the profile's name, as ParseProfile reads it.
+func (p Profile) String() string {
+	if int(p) < len(profileNames) {
+		return profileNames[p]
+	}
+	return fmt.Sprintf("Profile(%d)", uint8(p))
+}
+
+// ParseProfile reads a profile's name: godht or pydht.
+func ParseProfile(s string) (Profile, error) {
+	for p, name := range profileNames {
+		if s == name {
+			return Profile(p), nil
+		}
+	}
+	return 0, fmt.Errorf("profile %q: allowed godht, pydht", s)
+}
 
 // ClientConfig holds the parameters every client of a network shares.
 type ClientConfig struct {
 	// K is the bucket size, and the number of peers a find-closest request
 	// returns (1..routing.MaxK).
 	K int
-	// Alpha is the number of requests a lookup keeps in flight (>= 1).
+	// Alpha is the number of requests a lookup keeps in flight
+	// (1..MaxAlpha).
 	Alpha int
 	// Beta is the number of closest peers a lookup returns and a provide
-	// stores on (>= 1).
+	// stores on (1..K): a lookup vouches for peers that answered it, and
+	// no answer holds more than K.
 	Beta int
-	// StepsToStop ends a lookup after this many successful responses in a
-	// row brought no new peer into the Beta closest (>= 1).
+	// StepsToStop ends a lookup after this many stale answers in a row
+	// under the Stale and PyDHT rules (1..MaxSteps).
 	StepsToStop int
+	// Termination is the lookup's termination rule. Under the py-dht
+	// profile it is PyDHT: the zero value (Stale) is read as unset there,
+	// and Beta or KClosest are an error.
+	Termination lookup.Rule
 }
 
-// Validate reports the first invalid field, naming it and its allowed range.
+// Validate reports the first invalid field as a *network.ConfigError.
 func (c ClientConfig) Validate() error {
 	if c.K < 1 || c.K > routing.MaxK {
-		return invalid("K", "= %d, allowed 1..%d", c.K, routing.MaxK)
+		return invalid("K", c.K, "1..%d", routing.MaxK)
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"Alpha", c.Alpha}, {"Beta", c.Beta}, {"StepsToStop", c.StepsToStop}} {
-		if f.v < 1 {
-			return invalid(f.name, "= %d, allowed >= 1", f.v)
-		}
+	if c.Alpha < 1 || c.Alpha > MaxAlpha {
+		return invalid("Alpha", c.Alpha, "1..%d", MaxAlpha)
+	}
+	if c.Beta < 1 || c.Beta > c.K {
+		return invalid("Beta", c.Beta, "1..K (%d)", c.K)
+	}
+	if c.StepsToStop < 1 || c.StepsToStop > MaxSteps {
+		return invalid("StepsToStop", c.StepsToStop, "1..%d", MaxSteps)
+	}
+	if int(c.Termination) >= len(lookup.Rules()) {
+		return invalid("Termination", c.Termination, "stale, pydht, beta, kclosest")
 	}
 	return nil
 }
@@ -47,16 +112,20 @@ type Config struct {
 	Network network.Config
 	// Client holds the parameters shared by every client.
 	Client ClientConfig
-	// Nodes is the number of clients spawned, with ids 0..Nodes-1 (>= 1).
+	// Profile selects go-dht's model or py-dht's rules.
+	Profile Profile
+	// Nodes is the number of clients spawned, with ids 0..Nodes-1
+	// (1..MaxNodes).
 	Nodes int
-	// Workers is the number of goroutines that build routing tables (>= 1).
+	// Workers is the number of goroutines that build routing tables
+	// (1..MaxWorkers).
 	Workers int
 }
 
 // DefaultConfig returns the defaults of the benchmark suite: 10,000 nodes,
-// k = 20, alpha = 3, beta = k, 3 steps to stop, no errors, connections of
-// 50ms-100ms, failed attempts of 10ms (fast) and 1s (slow), no gamma, seed 1,
-// one worker per core.
+// k = 20, alpha = 3, beta = k, 3 steps to stop, the stale-answers rule, no
+// errors, connections of 50ms-100ms one way, failed attempts of 10ms
+// (fast) and 1s (slow), no gamma, seed 1, one worker per core.
 func DefaultConfig() Config {
 	return Config{
 		Network: network.Config{
@@ -67,26 +136,64 @@ func DefaultConfig() Config {
 		},
 		Client:  ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3},
 		Nodes:   10000,
-		Workers: runtime.GOMAXPROCS(0),
+		Workers: min(runtime.GOMAXPROCS(0), MaxWorkers),
 	}
 }
 
-// Validate reports the first invalid field, naming it and its allowed range.
+// Effective returns the configuration as a network applies it: with the
+// rules its profile implies filled in (under the py-dht profile, py-dht's
+// link rules and termination rule).
+func (c Config) Effective() Config {
+	c.Network.PyDHT = c.Profile == ProfilePyDHT
+	if c.Profile == ProfilePyDHT && c.Client.Termination == lookup.Stale {
+		c.Client.Termination = lookup.PyDHT
+	}
+	return c
+}
+
+// Validate reports the first invalid field as a *network.ConfigError whose
+// Field is a path from Config (e.g. "Network.ConnDelay", "Client.Alpha").
 func (c Config) Validate() error {
+	if int(c.Profile) >= len(profileNames) {
+		return invalid("Profile", c.Profile, "godht, pydht")
+	}
+	c = c.Effective()
 	if err := c.Network.Validate(); err != nil {
-		return fmt.Errorf("%w: Network: %w", ErrInvalidConfig, err)
+		return nest("Network", err)
 	}
 	if err := c.Client.Validate(); err != nil {
-		return err
+		return nest("Client", err)
+	}
+	if c.Profile == ProfilePyDHT && c.Client.Termination != lookup.PyDHT {
+		return invalid("Client.Termination", c.Client.Termination, "pydht under the py-dht profile")
 	}
 	if c.Nodes < 1 || c.Nodes > MaxNodes {
-		return invalid("Nodes", "= %d, allowed 1..%d", c.Nodes, MaxNodes)
+		return invalid("Nodes", c.Nodes, "1..%d", MaxNodes)
 	}
-	if c.Workers < 1 {
-		return invalid("Workers", "= %d, allowed >= 1", c.Workers)
+	if c.Workers < 1 || c.Workers > MaxWorkers {
+		return invalid("Workers", c.Workers, "1..%d", MaxWorkers)
 	}
 	return nil
 }
 
-// MaxNodes is the largest network: node ids are 32-bit.
-const MaxNodes = 1<<32 - 1
+// invalid returns a *network.ConfigError.
+func invalid(field string, value any, allowed string, args ...any) error {
+	return &network.ConfigError{Field: field, Value: fmt.Sprint(value), Allowed: fmt.Sprintf(allowed, args...)}
+}
+
+// nest prefixes the field of a configuration error with parent.
+func nest(parent string, err error) error {
+	var ce *network.ConfigError
+	if errors.As(err, &ce) {
+		return ce.Nest(parent)
+	}
+	return fmt.Errorf("%s: %w", parent, err)
+}
+
+// checkWorkers validates a worker count given to a method.
+func checkWorkers(workers int) error {
+	if workers < 1 || workers > MaxWorkers {
+		return invalid("workers", strconv.Itoa(workers), "1..%d", MaxWorkers)
+	}
+	return nil
+}

@@ -3,22 +3,30 @@ package dht
 import (
 	"errors"
 	"fmt"
+
+	"github.com/go-dht/go-dht/network"
 )
 
 // Sentinel errors of the package, wrapped with context and matched with
 // errors.Is.
 var (
-	// ErrInvalidConfig is wrapped by every configuration error.
-	ErrInvalidConfig = errors.New("dht: invalid configuration")
+	// ErrInvalidConfig is wrapped by every configuration error (a
+	// *network.ConfigError, found with errors.As).
+	ErrInvalidConfig = network.ErrInvalidConfig
 	// ErrUnknownNode is returned for a node id that is not in the network.
 	ErrUnknownNode = errors.New("dht: unknown node")
 	// ErrNotStored is returned when a client does not hold a key.
 	ErrNotStored = errors.New("dht: key not stored")
+	// ErrNotBootstrapped is returned for an operation from a node that has
+	// no routing table yet: it would ask no one and report nothing.
+	ErrNotBootstrapped = errors.New("dht: node has no routing table (call BootstrapAll, or Bootstrap on the node)")
+	// ErrTimeOverflow is returned by a run whose simulated time went past
+	// clock.MaxTime: its figures would be wrong.
+	ErrTimeOverflow = errors.New("dht: simulated time overflow")
+	// ErrPastStart is returned when an operation is scheduled before the
+	// current time of its run.
+	ErrPastStart = errors.New("dht: start time is in the run's past")
 )
-
-func invalid(field string, format string, args ...any) error {
-	return fmt.Errorf("%w: %s %s", ErrInvalidConfig, field, fmt.Sprintf(format, args...))
-}
 
 func unknownNode(id uint32, n int) error {
 	return fmt.Errorf("%w: id %d, the network has ids 0..%d", ErrUnknownNode, id, n-1)

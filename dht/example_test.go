@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 )
@@ -17,7 +18,10 @@ func Example() {
 	cfg := dht.DefaultConfig()
 	cfg.Nodes = 1000
 	cfg.Workers = 2
-	cfg.Network.ConnDelay = network.Fixed(50 * time.Millisecond)
+	cfg.Network.ConnDelay = network.Fixed(50 * time.Millisecond) // one way: a request costs 100ms
+	// go-libp2p-kad-dht's rule: a lookup ends when the beta closest peers
+	// it knows have answered, so a provide reaches the 20 closest nodes.
+	cfg.Client.Termination = lookup.Beta
 	net, err := dht.New(cfg)
 	if err != nil {
 		fmt.Println(err)
@@ -39,16 +43,16 @@ func Example() {
 		return
 	}
 	s := res.Summary
-	fmt.Printf("lookup: value %q found %v, stopped on it %v\n", res.Value, s.ValueFound, s.StoppedOnValue)
-	fmt.Printf("lookup: %d attempts (%d ok, %d failed), %d peers seen, %d hops, delay %v, accuracy %.2f\n",
-		s.Attempts, s.Successful, s.Failed, s.PeersSeen, s.Hops, s.Delay, s.Accuracy)
+	fmt.Printf("lookup: value %q found %v, ended by %v\n", res.Value, s.ValueFound, s.Reason)
+	fmt.Printf("lookup: %d attempts (%d ok, %d failed, %d abandoned), %d peers seen, %d hops, delay %v\n",
+		s.Attempts, s.Successful, s.Failed, s.Abandoned, s.PeersSeen, s.Hops, s.Delay)
 
 	sum := net.Summary()
 	fmt.Printf("network: %d nodes, %d attempts = %d successes + %d failures\n",
 		sum.Nodes, sum.Attempts, sum.Successes, sum.Failures)
 	// Output:
-	// provide: stored on 20 peers, 0 failed, delay 200ms + 100ms = 300ms
-	// lookup: value "block 1, cell 0" found true, stopped on it true
-	// lookup: 2 attempts (2 ok, 0 failed), 41 peers seen, 2 hops, delay 100ms, accuracy 1.00
-	// network: 1000 nodes, 26 attempts = 26 successes + 0 failures
+	// provide: stored on 20 peers, 0 failed, delay 800ms + 100ms = 900ms
+	// lookup: value "block 1, cell 0" found true, ended by value
+	// lookup: 6 attempts (4 ok, 0 failed, 2 abandoned), 41 peers seen, 2 hops, delay 200ms
+	// network: 1000 nodes, 51 attempts = 51 successes + 0 failures
 }

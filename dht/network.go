@@ -47,6 +47,7 @@ func Spawn(cfg Config) (*DHTNetwork, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	cfg = cfg.Effective()
 	n := &DHTNetwork{cfg: cfg, space: routing.NewKeySpace(cfg.Nodes)}
 	links, err := network.New(cfg.Network, n)
 	if err != nil {
@@ -71,8 +72,8 @@ func Spawn(cfg Config) (*DHTNetwork, error) {
 // sorted keys of all nodes and sharded over workers goroutines. The tables
 // do not depend on the number of workers.
 func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
-	if workers < 1 {
-		return invalid("workers", "= %d, allowed >= 1", workers)
+	if err := checkWorkers(workers); err != nil {
+		return err
 	}
 	ix := n.index()
 	tables, err := ix.BuildTables(ctx, n.space, n.cfg.Client.K, workers)
@@ -124,7 +125,8 @@ func (n *DHTNetwork) AddNode() (*Client, error) {
 	return c, nil
 }
 
-// Config returns the network's configuration.
+// Config returns the network's configuration, with the rules its profile
+// implies filled in.
 func (n *DHTNetwork) Config() Config { return n.cfg }
 
 // Len returns the number of clients.
@@ -140,13 +142,13 @@ func (n *DHTNetwork) Client(id uint32) (*Client, error) {
 	return clients[id], nil
 }
 
-// Node resolves an id for the link layer.
-func (n *DHTNetwork) Node(id uint32) (network.Handler, bool) {
+// clientOrNil returns the client with the given id, or nil.
+func (n *DHTNetwork) clientOrNil(id uint32) *Client {
 	clients := *n.clients.Load()
 	if int(id) >= len(clients) {
-		return nil, false
+		return nil
 	}
-	return clients[id], true
+	return clients[id]
 }
 
 // Links returns the network's link layer.
@@ -172,35 +174,27 @@ func (n *DHTNetwork) OptimalPeers(id uint32) ([]routing.Peer, error) {
 	return t.Peers(), nil
 }
 
-// Lookup runs a lookup for key from node from.
-func (n *DHTNetwork) Lookup(from uint32, key hashes.Key, opts LookupOptions) (LookupResult, error) {
-	c, err := n.Client(from)
-	if err != nil {
-		return LookupResult{}, err
-	}
-	return c.Lookup(key, opts), nil
-}
-
-// Provide provides segment from node from.
-func (n *DHTNetwork) Provide(from uint32, segment []byte, opts ProvideOptions) (ProvideSummary, error) {
-	c, err := n.Client(from)
-	if err != nil {
-		return ProvideSummary{}, err
-	}
-	return c.Provide(segment, opts), nil
-}
-
 // Summary returns the state of the network's links: nodes, attempts,
 // successes and failures of every finished operation.
 func (n *DHTNetwork) Summary() network.Summary { return n.links.Summary() }
 
 // Records returns one record per connection attempt of every finished
-// operation, in an order that does not depend on scheduling.
-func (n *DHTNetwork) Records() []network.Record { return n.links.Records() }
+// operation, in an order that does not depend on scheduling; an error when
+// records are discarded or streamed.
+func (n *DHTNetwork) Records() ([]network.Record, error) { return n.links.Records() }
 
 // WriteRecordsCSV writes the connection records as CSV (see
 // network.RecordsHeader).
 func (n *DHTNetwork) WriteRecordsCSV(w io.Writer) error { return n.links.WriteRecordsCSV(w) }
 
-// ResetMetrics clears counters, records and gamma overheads.
+// StreamRecords writes the records of every operation to w as it ends,
+// instead of keeping them (see network.Network.StreamRecords); call
+// FlushRecords at the end.
+func (n *DHTNetwork) StreamRecords(w io.Writer) error { return n.links.StreamRecords(w) }
+
+// FlushRecords flushes streamed records.
+func (n *DHTNetwork) FlushRecords() error { return n.links.FlushRecords() }
+
+// ResetMetrics clears counters, kept records and py-dht's gamma counters,
+// as py-dht's reset_network_metrics.
 func (n *DHTNetwork) ResetMetrics() { n.links.Reset() }

@@ -2,8 +2,22 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
+)
+
+// Bounds of the configuration. They keep every simulated sum far from the
+// int64 nanoseconds of a time.Duration (about 292 years): the clock of a
+// run also adds with saturation and reports an overflow (see package
+// clock), so that no figure can wrap around silently.
+const (
+	// MaxDelay bounds every delay of a range: a connection, a refused or a
+	// timed-out attempt.
+	MaxDelay = time.Hour
+	// MaxGamma bounds the load overhead per request in flight (or, under
+	// the py-dht profile, per use of an endpoint).
+	MaxGamma = time.Second
 )
 
 // DelayRange is a range of simulated delays; a delay is drawn uniformly
@@ -15,23 +29,33 @@ type DelayRange struct {
 // Fixed returns the range that always gives d.
 func Fixed(d time.Duration) DelayRange { return DelayRange{Min: d, Max: d} }
 
+// delayRangeForm is how ParseDelayRange errors describe the accepted form.
+const delayRangeForm = "want MIN-MAX such as 10ms-100ms, or one duration such as 50ms, each 0..1h0m0s"
+
 // ParseDelayRange parses "10ms-100ms", or a single duration such as "50ms"
-// for a fixed delay.
+// for a fixed delay. Both ends must lie in [0, MaxDelay].
 func ParseDelayRange(s string) (DelayRange, error) {
-	lo, hi, ok := strings.Cut(s, "-")
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "-") {
+		return DelayRange{}, fmt.Errorf("delay range %q: a delay cannot be negative (%s)", s, delayRangeForm)
+	}
+	lo, hi, ok := strings.Cut(t, "-")
 	if !ok {
 		hi = lo
 	}
 	min, err := time.ParseDuration(strings.TrimSpace(lo))
 	if err != nil {
-		return DelayRange{}, fmt.Errorf("delay range %q: %v (want MIN-MAX such as 10ms-100ms)", s, err)
+		return DelayRange{}, fmt.Errorf("delay range %q: %v (%s)", s, err, delayRangeForm)
 	}
 	max, err := time.ParseDuration(strings.TrimSpace(hi))
 	if err != nil {
-		return DelayRange{}, fmt.Errorf("delay range %q: %v (want MIN-MAX such as 10ms-100ms)", s, err)
+		return DelayRange{}, fmt.Errorf("delay range %q: %v (%s)", s, err, delayRangeForm)
 	}
 	r := DelayRange{Min: min, Max: max}
-	return r, r.validate("delay range")
+	if err := r.validate("delay range", false); err != nil {
+		return DelayRange{}, fmt.Errorf("delay range %q: %w", s, err)
+	}
+	return r, nil
 }
 
 // String formats the range as ParseDelayRange reads it.
@@ -42,12 +66,18 @@ func (r DelayRange) String() string {
 	return r.Min.String() + "-" + r.Max.String()
 }
 
-func (r DelayRange) validate(field string) error {
-	if r.Min < 0 {
-		return invalid(field, "min = %v, allowed >= 0", r.Min)
+// Mean returns the mean of the range.
+func (r DelayRange) Mean() time.Duration { return r.Min + (r.Max-r.Min)/2 }
+
+func (r DelayRange) validate(field string, wholeMillis bool) error {
+	if r.Min < 0 || r.Max < 0 || r.Min > MaxDelay || r.Max > MaxDelay {
+		return invalid(field, r, "MIN-MAX with both in 0..%v", MaxDelay)
 	}
 	if r.Min > r.Max {
-		return invalid(field, "min %v is above max %v", r.Min, r.Max)
+		return invalid(field, r, "MIN-MAX with MIN <= MAX")
+	}
+	if wholeMillis && (r.Min%time.Millisecond != 0 || r.Max%time.Millisecond != 0) {
+		return invalid(field, r, "whole milliseconds under the py-dht profile (py-dht draws integer ms)")
 	}
 	return nil
 }
@@ -63,46 +93,59 @@ type Config struct {
 	// (0..100).
 	FastErrorRate float64
 	// SlowErrorRate is the share of attempts that time out, in percent
-	// (0..100). FastErrorRate + SlowErrorRate is at most 100.
+	// (0..100). Under go-dht's rules one draw decides the outcome, so
+	// FastErrorRate + SlowErrorRate is at most 100; under the py-dht
+	// profile it is the share of the attempts not refused.
 	SlowErrorRate float64
-	// ConnDelay is the delay of an established connection.
+	// ConnDelay is the one-way delay of a connection: a request over it is
+	// a round trip and costs twice the drawn delay.
 	ConnDelay DelayRange
 	// FastDelay is the delay spent on a refused attempt.
 	FastDelay DelayRange
 	// SlowDelay is the delay spent on a timed-out attempt, and on an
-	// attempt to reach a node that does not exist.
+	// attempt to reach a node that does not exist or is offline.
 	SlowDelay DelayRange
-	// Gamma is the overhead each attempt adds to both of its endpoints'
-	// accumulated load (>= 0).
+	// Gamma is the load overhead (0..MaxGamma). Under go-dht's rules, an
+	// attempt costs Gamma times the number of other requests each endpoint
+	// has in flight when it starts, once per endpoint; under the py-dht
+	// profile, each endpoint's overhead grows by Gamma every time it is
+	// used, until Reset.
 	Gamma time.Duration
+	// PyDHT selects py-dht's link rules: two independent error draws (fast
+	// with FastErrorRate %, else slow with SlowErrorRate %), delays in whole
+	// milliseconds, and gamma counters per endpoint. Package dht sets it
+	// from its Profile.
+	PyDHT bool
 	// DiscardRecords keeps the counters but not one record per attempt,
 	// for throughput runs that would otherwise hold millions of records.
 	DiscardRecords bool
 }
 
-// Validate reports the first invalid field, naming it and its allowed range.
+// Validate reports the first invalid field as a *ConfigError naming it and
+// its allowed range.
 func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		rate float64
 	}{{"FastErrorRate", c.FastErrorRate}, {"SlowErrorRate", c.SlowErrorRate}} {
-		if !(f.rate >= 0 && f.rate <= 100) {
-			return invalid(f.name, "= %v%%, allowed 0..100", f.rate)
+		if !(f.rate >= 0 && f.rate <= 100) || math.IsNaN(f.rate) {
+			return invalid(f.name, f.rate, "0..100 (percent)")
 		}
 	}
-	if c.FastErrorRate+c.SlowErrorRate > 100 {
-		return invalid("FastErrorRate+SlowErrorRate", "= %v%%, allowed at most 100", c.FastErrorRate+c.SlowErrorRate)
+	if !c.PyDHT && c.FastErrorRate+c.SlowErrorRate > 100 {
+		return invalid("FastErrorRate+SlowErrorRate", c.FastErrorRate+c.SlowErrorRate,
+			"at most 100 (one draw decides the outcome; the py-dht profile draws them apart)")
 	}
 	for _, f := range []struct {
 		name string
 		r    DelayRange
 	}{{"ConnDelay", c.ConnDelay}, {"FastDelay", c.FastDelay}, {"SlowDelay", c.SlowDelay}} {
-		if err := f.r.validate(f.name); err != nil {
+		if err := f.r.validate(f.name, c.PyDHT); err != nil {
 			return err
 		}
 	}
-	if c.Gamma < 0 {
-		return invalid("Gamma", "= %v, allowed >= 0", c.Gamma)
+	if c.Gamma < 0 || c.Gamma > MaxGamma {
+		return invalid("Gamma", c.Gamma, "0..%v", MaxGamma)
 	}
 	return nil
 }

@@ -15,27 +15,27 @@ func ExampleParseDelayRange() {
 	fmt.Println(fixed == network.Fixed(1e9), fixed)
 
 	_, err = network.ParseDelayRange("100ms-50ms")
-	fmt.Println(errors.Is(err, network.ErrInvalidConfig))
+	var ce *network.ConfigError
+	fmt.Println(errors.Is(err, network.ErrInvalidConfig), errors.As(err, &ce), ce.Allowed)
+	_, err = network.ParseDelayRange("-5ms")
 	fmt.Println(err)
 	// Output:
 	// 50ms 100ms <nil>
 	// true 1s
-	// true
-	// network: invalid configuration: delay range min 100ms is above max 50ms
+	// true true MIN-MAX with MIN <= MAX
+	// delay range "-5ms": a delay cannot be negative (want MIN-MAX such as 10ms-100ms, or one duration such as 50ms, each 0..1h0m0s)
 }
 
-func ExampleConnError() {
-	// newDirectory(2): a Directory of two nodes (see network_test.go).
-	links, _ := network.New(network.Config{FastErrorRate: 100, FastDelay: network.Fixed(10e6)}, newDirectory(2))
-	op := links.NewOp(1)
-	_, err := op.Connect(0, 1, 0)
+// An operation draws each attempt's outcome and delay from its own random
+// stream, and keeps one record per attempt until it closes.
+func ExampleOp_Draw() {
+	links, _ := network.New(network.Config{Seed: 1, FastErrorRate: 100, FastDelay: network.Fixed(10e6)}, directory(2))
+	op, _ := links.NewOp(1)
+	a := op.Draw(0, 1)
+	op.AddRecord(network.Record{From: 0, To: 1, Error: a.Error, BaseDelay: a.Base, End: a.Base})
 	op.Close()
-	var ce *network.ConnError
-	fmt.Println(errors.Is(err, network.ErrFast), errors.As(err, &ce), ce.Kind, ce.Delay)
-	fmt.Println(err)
-	fmt.Println(links.Records()[0].Error, links.Summary().Failures)
+	recs, _ := links.Records()
+	fmt.Println(a.Error, a.Base, len(recs), links.Summary().FastErrors)
 	// Output:
-	// true true fast 10ms
-	// connect 0 -> 1: fast error: connection refused after 10ms
-	// fast 1
+	// fast 10ms 1 1
 }

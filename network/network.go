@@ -2,6 +2,7 @@ package network
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"sync"
@@ -9,28 +10,11 @@ import (
 	"time"
 
 	"github.com/zeebo/xxh3"
-
-	"github.com/go-dht/go-dht/hashes"
-	"github.com/go-dht/go-dht/routing"
 )
 
-// Handler is a node as the link layer reaches it: the requests a remote can
-// serve over an established connection.
-type Handler interface {
-	// HandleFindClosest appends the handler's k closest peers to key to
-	// dst, and returns the value stored under key, if any.
-	HandleFindClosest(key hashes.Key, dst []routing.Peer) (peers []routing.Peer, value []byte, found bool)
-	// HandleStore stores value under key.
-	HandleStore(key hashes.Key, value []byte)
-	// HandleRetrieve returns the value stored under key.
-	HandleRetrieve(key hashes.Key) (value []byte, found bool)
-}
-
-// Directory finds nodes by id.
+// Directory is what the link layer knows of the nodes: which ids exist.
 type Directory interface {
-	// Node returns the node with the given id, or false when there is none.
-	Node(id uint32) (Handler, bool)
-	// Len returns the number of nodes.
+	// Len returns the number of nodes; ids are 0..Len()-1.
 	Len() int
 }
 
@@ -45,13 +29,14 @@ type Network struct {
 
 	mu       sync.Mutex // guards the fields below
 	counts   counts
-	overhead map[uint32]time.Duration // accumulated gamma overhead by node
-	records  []Record
+	active   map[uint64]struct{} // ids of running operations that named their id
+	overhead map[uint32]int64    // py-dht profile: uses of each endpoint since Reset
+	sink     recordSink
 }
 
 // counts are the attempt counters of a network or of one operation.
 type counts struct {
-	attempts, successes, fast, slow, notFound int64
+	attempts, successes, fast, slow, notFound, offline int64
 }
 
 func (c *counts) add(o counts) {
@@ -60,9 +45,10 @@ func (c *counts) add(o counts) {
 	c.fast += o.fast
 	c.slow += o.slow
 	c.notFound += o.notFound
+	c.offline += o.offline
 }
 
-// New returns the link layer of a network whose nodes dir resolves.
+// New returns the link layer of a network whose nodes dir knows.
 func New(cfg Config, dir Directory) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -70,42 +56,68 @@ func New(cfg Config, dir Directory) (*Network, error) {
 	var buf [16]byte
 	binary.LittleEndian.PutUint64(buf[:8], cfg.Seed)
 	binary.LittleEndian.PutUint64(buf[8:], uint64(int64(cfg.NetworkID)))
-	return &Network{cfg: cfg, dir: dir, root: xxh3.Hash(buf[:]), overhead: map[uint32]time.Duration{}}, nil
+	n := &Network{cfg: cfg, dir: dir, root: xxh3.Hash(buf[:]),
+		active: map[uint64]struct{}{}, overhead: map[uint32]int64{}}
+	if cfg.DiscardRecords {
+		n.sink.mode = discardRecords
+	}
+	return n, nil
 }
 
 // Config returns the network's configuration.
 func (n *Network) Config() Config { return n.cfg }
 
-// autoOpBit marks operation ids the network chose itself, so that they never
-// collide with ids chosen by callers (which stay below it).
-const autoOpBit = 1 << 63
+// AutoOpBit marks operation ids the network chose itself, so that they
+// never collide with ids chosen by callers (which must stay below it). In
+// CSVs such an id reads as a number of 2^63 or more.
+const AutoOpBit = 1 << 63
 
-// NewOp starts an operation. A non-zero id names it: the random draws and
-// records of an operation depend only on the seed and its id, so callers
-// running operations concurrently get the same results in every run by
-// naming them. With id 0 the network numbers operations in the order they
-// start. Call Close when the operation is over.
-func (n *Network) NewOp(id uint64) *Op {
-	o := &Op{}
-	n.StartOp(o, id)
-	return o
-}
-
-// StartOp is NewOp into an Op the caller owns, such as a pooled one: it
-// keeps o's record buffer for reuse. o must be closed (or new).
-func (n *Network) StartOp(o *Op, id uint64) {
-	if id == 0 {
-		id = autoOpBit | n.nextOp.Add(1)
+// StartOp starts operation id into o, which the caller owns (so that a
+// pooled Op keeps its record buffer). A non-zero id below AutoOpBit names
+// the operation: its random draws depend only on the network's seed and
+// the id, so callers running operations concurrently get the same results
+// in every run by naming them. It is an error to start an id that a running
+// operation holds (ErrOpInUse); starting the id of a finished operation
+// replays its draws. With id 0 the network numbers operations in the order
+// they start, with AutoOpBit set. o must be new or closed.
+func (n *Network) StartOp(o *Op, id uint64) error {
+	if id&AutoOpBit != 0 {
+		return fmt.Errorf("network: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(AutoOpBit-1))
 	}
-	*o = Op{net: n, id: id, rng: *rand.NewPCG(n.root, id), records: o.records[:0]}
+	named := id != 0
+	if named {
+		n.mu.Lock()
+		_, busy := n.active[id]
+		if !busy {
+			n.active[id] = struct{}{}
+		}
+		n.mu.Unlock()
+		if busy {
+			return fmt.Errorf("%w: %d", ErrOpInUse, id)
+		}
+	} else {
+		id = AutoOpBit | n.nextOp.Add(1)
+	}
+	*o = Op{net: n, id: id, named: named, rng: *rand.NewPCG(n.root, id), records: o.records[:0]}
+	return nil
 }
 
-// Op is one operation's view of the network: its random stream, its attempt
-// counter and the records it has not yet handed to the network. An Op is not
-// safe for concurrent use.
+// NewOp is StartOp into a new Op.
+func (n *Network) NewOp(id uint64) (*Op, error) {
+	o := &Op{}
+	if err := n.StartOp(o, id); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Op is one operation's view of the network: its random stream, its
+// attempt counters and the records it has not yet handed to the network.
+// An Op is not safe for concurrent use.
 type Op struct {
 	net     *Network
 	id      uint64
+	named   bool
 	rng     rand.PCG
 	counts  counts
 	records []Record
@@ -115,86 +127,129 @@ type Op struct {
 // ID returns the operation's id.
 func (o *Op) ID() uint64 { return o.id }
 
-// Conn is an established connection.
-type Conn struct {
-	remote Handler
-	// Delay is the total delay of the connection, overheads included; every
-	// request over it costs Delay again.
-	Delay time.Duration
+// Rand returns a generator over the operation's random stream, for draws
+// that belong to the operation but not to the link layer (e.g. a random key
+// to refresh). It allocates; hot paths use the Op's own draws.
+func (o *Op) Rand() *rand.Rand { return rand.New(&o.rng) }
+
+// Uint64 draws from the operation's random stream.
+func (o *Op) Uint64() uint64 { return o.rng.Uint64() }
+
+// Attempt is what the link layer decides when an attempt starts.
+type Attempt struct {
+	// Error is the outcome; NoError means the remote will answer.
+	Error ErrorKind
+	// Base is the delay drawn for the outcome: for a connection, its
+	// one-way delay (a request over it is a round trip: 2 x Base); for a
+	// failed attempt, the whole error delay.
+	Base time.Duration
 }
 
-// FindClosest asks the remote for its closest peers to key (appended to
-// dst) and for the value stored under it. It costs c.Delay.
-func (c Conn) FindClosest(key hashes.Key, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	return c.remote.HandleFindClosest(key, dst)
-}
-
-// Store asks the remote to store value under key. It costs c.Delay.
-func (c Conn) Store(key hashes.Key, value []byte) { c.remote.HandleStore(key, value) }
-
-// Retrieve asks the remote for the value stored under key. It costs c.Delay.
-func (c Conn) Retrieve(key hashes.Key) ([]byte, bool) { return c.remote.HandleRetrieve(key) }
-
-// Connect attempts a connection from one node to another. at is the
-// simulated time, from the start of the operation, when the attempt starts;
-// it goes into the record. A failed attempt returns a *ConnError carrying its
-// kind and delay.
-func (o *Op) Connect(from, to uint32, at time.Duration) (Conn, error) {
+// Draw decides the outcome and the base delay of an attempt from node from
+// to node to, from the operation's random stream, and counts it.
+func (o *Op) Draw(from, to uint32) Attempt {
 	cfg := &o.net.cfg
 	o.counts.attempts++
-	kind := NoError
-	var base time.Duration
-	var remote Handler
-	// One draw decides the outcome: [0, fast) fast, [fast, fast+slow) slow.
-	roll := float64(o.rng.Uint64()>>11) * 0x1p-53 * 100
-	switch {
-	case roll < cfg.FastErrorRate:
-		kind, base = FastError, o.delay(cfg.FastDelay)
-		o.counts.fast++
-	case roll < cfg.FastErrorRate+cfg.SlowErrorRate:
-		kind, base = SlowError, o.delay(cfg.SlowDelay)
-		o.counts.slow++
-	default:
-		var ok bool
-		if remote, ok = o.net.dir.Node(to); !ok {
-			kind, base = NodeNotFound, o.delay(cfg.SlowDelay)
-			o.counts.notFound++
-		} else {
-			base = o.delay(cfg.ConnDelay)
-			o.counts.successes++
+	var a Attempt
+	if cfg.PyDHT {
+		// py-dht draws a fast error, then, independently, a slow one.
+		switch {
+		case o.percent() < cfg.FastErrorRate:
+			a.Error = FastError
+		case o.percent() < cfg.SlowErrorRate:
+			a.Error = SlowError
+		}
+	} else {
+		// One draw: [0, fast) refused, [fast, fast+slow) timed out.
+		switch roll := o.percent(); {
+		case roll < cfg.FastErrorRate:
+			a.Error = FastError
+		case roll < cfg.FastErrorRate+cfg.SlowErrorRate:
+			a.Error = SlowError
 		}
 	}
-	var fromLoad, toLoad time.Duration
-	if cfg.Gamma > 0 {
-		fromLoad, toLoad = o.net.raiseOverhead(from, to)
+	if a.Error == NoError && int64(to) >= int64(o.net.dir.Len()) {
+		a.Error = NodeNotFound
 	}
-	total := base + fromLoad + toLoad
-	if !cfg.DiscardRecords {
-		o.records = append(o.records, Record{
-			Op: o.id, Attempt: uint32(o.counts.attempts - 1), Time: at, From: from, To: to, Error: kind,
-			BaseDelay: base, OriginOverhead: fromLoad, RemoteOverhead: toLoad,
-			TotalOverhead: fromLoad + toLoad, TotalDelay: total,
-		})
+	switch a.Error {
+	case NoError:
+		a.Base = o.delay(cfg.ConnDelay)
+		o.counts.successes++
+	case FastError:
+		a.Base = o.delay(cfg.FastDelay)
+		o.counts.fast++
+	case SlowError:
+		a.Base = o.delay(cfg.SlowDelay)
+		o.counts.slow++
+	case NodeNotFound:
+		a.Base = o.delay(cfg.SlowDelay)
+		o.counts.notFound++
 	}
-	if kind != NoError {
-		return Conn{}, &ConnError{Kind: kind, From: from, To: to, Delay: total}
-	}
-	return Conn{remote: remote, Delay: total}, nil
+	return a
 }
 
-// delay draws a delay from r.
+// percent draws a number in [0, 100).
+func (o *Op) percent() float64 {
+	return float64(o.rng.Uint64()>>11) * 0x1p-53 * 100
+}
+
+// delay draws a delay from r: uniform over [Min, Max], in whole
+// milliseconds under the py-dht profile.
 func (o *Op) delay(r DelayRange) time.Duration {
 	if r.Max <= r.Min {
 		return r.Min
 	}
+	unit := time.Duration(1)
+	if o.net.cfg.PyDHT {
+		unit = time.Millisecond
+	}
+	span := uint64((r.Max - r.Min) / unit)
 	// Multiply-shift maps a 64-bit draw onto [0, span]; its bias is below
 	// 2^-40 for any span of simulated delays.
-	hi, _ := bits.Mul64(o.rng.Uint64(), uint64(r.Max-r.Min)+1)
-	return r.Min + time.Duration(hi)
+	hi, _ := bits.Mul64(o.rng.Uint64(), span+1)
+	return r.Min + time.Duration(hi)*unit
 }
 
-// Close hands the operation's counts and records to the network. Further
-// calls do nothing.
+// UseEndpoint raises the py-dht load counter of node id and returns its
+// overhead: Gamma times the number of times it was used since Reset, this
+// use included. This is py-dht's OverheadTracker; go-dht's own load model
+// lives with the clock that knows what is in flight (package dht).
+func (o *Op) UseEndpoint(id uint32) time.Duration {
+	n := o.net
+	if n.cfg.Gamma == 0 {
+		return 0
+	}
+	n.mu.Lock()
+	n.overhead[id]++
+	c := n.overhead[id]
+	n.mu.Unlock()
+	return time.Duration(c) * n.cfg.Gamma
+}
+
+// AddRecord keeps the record of one attempt, filling in its Op and
+// Attempt, and returns its index among the operation's records (for
+// RecordAt), or -1 when records are discarded.
+func (o *Op) AddRecord(r Record) int {
+	if o.net.sink.mode == discardRecords {
+		return -1
+	}
+	r.Op = o.id
+	r.Attempt = uint32(len(o.records))
+	o.records = append(o.records, r)
+	return len(o.records) - 1
+}
+
+// RecordAt returns record i of the operation (from AddRecord), to complete
+// it before Close (its times, or that it was abandoned); nil for -1.
+func (o *Op) RecordAt(i int) *Record {
+	if i < 0 {
+		return nil
+	}
+	return &o.records[i]
+}
+
+// Close hands the operation's counts and records to the network and frees
+// its id. Further calls do nothing.
 func (o *Op) Close() {
 	if o.closed {
 		return
@@ -203,26 +258,20 @@ func (o *Op) Close() {
 	n := o.net
 	n.mu.Lock()
 	n.counts.add(o.counts)
-	n.records = append(n.records, o.records...)
+	if o.named {
+		delete(n.active, o.id)
+	}
+	n.sink.add(o.records)
 	n.mu.Unlock()
 	o.records = o.records[:0]
 }
 
-// raiseOverhead adds gamma to both endpoints' accumulated overhead and
-// returns the new values.
-func (n *Network) raiseOverhead(from, to uint32) (time.Duration, time.Duration) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.overhead[from] += n.cfg.Gamma
-	n.overhead[to] += n.cfg.Gamma
-	return n.overhead[from], n.overhead[to]
-}
-
-// Overhead returns the accumulated gamma overhead of a node.
+// Overhead returns the py-dht load overhead of a node: Gamma times its
+// uses since Reset.
 func (n *Network) Overhead(id uint32) time.Duration {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.overhead[id]
+	return time.Duration(n.overhead[id]) * n.cfg.Gamma
 }
 
 // Summary is the state of a network's links.
@@ -234,6 +283,7 @@ type Summary struct {
 	FastErrors int64
 	SlowErrors int64
 	NotFound   int64
+	Offline    int64
 }
 
 // Summary counts nodes and the attempts of every closed operation.
@@ -243,16 +293,18 @@ func (n *Network) Summary() Summary {
 	n.mu.Unlock()
 	return Summary{
 		Nodes: n.dir.Len(), Attempts: c.attempts, Successes: c.successes,
-		Failures: c.fast + c.slow + c.notFound, FastErrors: c.fast, SlowErrors: c.slow, NotFound: c.notFound,
+		Failures:   c.fast + c.slow + c.notFound + c.offline,
+		FastErrors: c.fast, SlowErrors: c.slow, NotFound: c.notFound, Offline: c.offline,
 	}
 }
 
-// Reset clears counters, records and accumulated overheads: it marks the end
-// of a batch of concurrent work.
+// Reset clears counters, kept records and load counters: it marks the end
+// of a batch of work, as py-dht's reset_network_metrics. Records already
+// streamed stay in their writer.
 func (n *Network) Reset() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.counts = counts{}
-	n.records = nil
+	n.sink.reset()
 	clear(n.overhead)
 }

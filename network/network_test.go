@@ -2,11 +2,9 @@ package network_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,72 +15,64 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
-	"github.com/go-dht/go-dht/routing"
 )
 
-// node is a Handler that answers with a fixed peer and keeps a store.
-type node struct {
-	id    uint32
-	mu    sync.Mutex
-	store map[hashes.Key][]byte
-}
+const ms = time.Millisecond
 
-func (n *node) HandleFindClosest(key hashes.Key, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	v, ok := n.store[key]
-	return append(dst, routing.Peer{ID: n.id, Key: key}), v, ok
-}
+// directory holds n nodes, ids 0..n-1; any other id is not found.
+type directory int
 
-func (n *node) HandleStore(key hashes.Key, value []byte) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.store == nil {
-		n.store = map[hashes.Key][]byte{}
-	}
-	n.store[key] = value
-}
-
-func (n *node) HandleRetrieve(key hashes.Key) ([]byte, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	v, ok := n.store[key]
-	return v, ok
-}
-
-// directory holds nodes 0..len-1; any other id is not found.
-type directory []*node
-
-func newDirectory(n int) directory {
-	d := make(directory, n)
-	for i := range d {
-		d[i] = &node{id: uint32(i)}
-	}
-	return d
-}
-
-func (d directory) Node(id uint32) (network.Handler, bool) {
-	if int(id) >= len(d) {
-		return nil, false
-	}
-	return d[id], true
-}
-
-func (d directory) Len() int { return len(d) }
+func (d directory) Len() int { return int(d) }
 
 // newNetwork returns the links of a network of n nodes.
 func newNetwork(t testing.TB, cfg network.Config, n int) *network.Network {
 	t.Helper()
-	net, err := network.New(cfg, newDirectory(n))
+	net, err := network.New(cfg, directory(n))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return net
 }
 
-const ms = time.Millisecond
+// newOp starts operation id or fails the test.
+func newOp(t testing.TB, net *network.Network, id uint64) *network.Op {
+	t.Helper()
+	op, err := net.NewOp(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return op
+}
+
+// attempt draws an attempt and records it the way package dht does, at
+// simulated time at, and returns the record.
+func attempt(op *network.Op, from, to uint32, at time.Duration) network.Record {
+	a := op.Draw(from, to)
+	cost := a.Base
+	if a.Error == network.NoError {
+		cost *= 2
+	}
+	r := network.Record{Start: at, End: at + cost, From: from, To: to, Via: from, Error: a.Error, BaseDelay: a.Base}
+	op.AddRecord(r)
+	return r
+}
+
+// runOps drives a network through a fixed mix of operations: some named,
+// some numbered by the network, some attempts to missing nodes.
+func runOps(t testing.TB, net *network.Network, ops, attempts int) {
+	for i := range ops {
+		id := uint64(0) // numbered by the network
+		if i%2 == 1 {
+			id = uint64(1000 + i)
+		}
+		op := newOp(t, net, id)
+		for j := range attempts {
+			attempt(op, uint32(i), uint32((i*7+j)%12), time.Duration(j)*ms) // ids 10, 11 do not exist
+		}
+		op.Close()
+	}
+}
 
 func TestParseDelayRange(t *testing.T) {
 	for _, tc := range []struct {
@@ -95,7 +85,7 @@ func TestParseDelayRange(t *testing.T) {
 		{"0s", network.DelayRange{}},
 		{"0", network.DelayRange{}},
 		{"1s-1s", network.Fixed(time.Second)},
-		{"1.5s-2h", network.DelayRange{Min: 1500 * ms, Max: 2 * time.Hour}},
+		{"1.5s-1h", network.DelayRange{Min: 1500 * ms, Max: time.Hour}},
 		{"250us-1ms", network.DelayRange{Min: 250 * time.Microsecond, Max: ms}},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
@@ -109,7 +99,7 @@ func TestParseDelayRange(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"", "abc", "10ms-", "-10ms", "10-20", "10ms-20ms-30ms", "10ms..20ms", "ms"} {
+	for _, in := range []string{"", "abc", "10ms-", "-10ms", "-5ms", "10-20", "10ms-20ms-30ms", "10ms..20ms", "ms", "2h", "1ms-61m"} {
 		if r, err := network.ParseDelayRange(in); err == nil {
 			t.Errorf("ParseDelayRange(%q) = %+v, want an error", in, r)
 		} else if !strings.Contains(err.Error(), strconv.Quote(in)) {
@@ -140,7 +130,7 @@ func TestDelayRangeString(t *testing.T) {
 // FuzzParseDelayRange: whatever it accepts is a valid range that prints
 // back to itself.
 func FuzzParseDelayRange(f *testing.F) {
-	for _, s := range []string{"10ms-100ms", "50ms", " 1s - 2s", "100ms-10ms", "-1ms", "1h2m3.5s-2562047h47m16.854775807s", "0", "1e3ms", "--"} {
+	for _, s := range []string{"10ms-100ms", "50ms", " 1s - 2s", "100ms-10ms", "-1ms", "1h2m3.5s-2562047h47m16.854775807s", "59m-1h", "0", "1e3ms", "--"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -161,8 +151,9 @@ func FuzzParseDelayRange(f *testing.F) {
 	})
 }
 
-// Item 12: every invalid field of the links' configuration is rejected
-// with an error that wraps ErrInvalidConfig and names the field.
+// Every invalid field is rejected by a *ConfigError naming it and what is
+// allowed; delays and gamma are bounded so that no simulated sum can
+// overflow.
 func TestConfigValidate(t *testing.T) {
 	valid := network.Config{
 		Seed: 1, FastErrorRate: 10, SlowErrorRate: 5,
@@ -170,47 +161,50 @@ func TestConfigValidate(t *testing.T) {
 		FastDelay: network.Fixed(10 * ms), SlowDelay: network.Fixed(time.Second), Gamma: ms,
 	}
 	for _, tc := range []struct {
-		name, field string
-		edit        func(*network.Config)
+		field string
+		edit  func(*network.Config)
 	}{
-		{"fast rate negative", "FastErrorRate", func(c *network.Config) { c.FastErrorRate = -1 }},
-		{"fast rate above 100", "FastErrorRate", func(c *network.Config) { c.FastErrorRate = 100.5 }},
-		{"fast rate NaN", "FastErrorRate", func(c *network.Config) { c.FastErrorRate = math.NaN() }},
-		{"fast rate infinite", "FastErrorRate", func(c *network.Config) { c.FastErrorRate = math.Inf(1) }},
-		{"slow rate negative", "SlowErrorRate", func(c *network.Config) { c.SlowErrorRate = -0.1 }},
-		{"slow rate above 100", "SlowErrorRate", func(c *network.Config) { c.SlowErrorRate = 101 }},
-		{"slow rate NaN", "SlowErrorRate", func(c *network.Config) { c.SlowErrorRate = math.NaN() }},
-		{"fast plus slow above 100", "FastErrorRate+SlowErrorRate", func(c *network.Config) { c.FastErrorRate, c.SlowErrorRate = 60, 41 }},
-		{"conn delay min above max", "ConnDelay", func(c *network.Config) { c.ConnDelay = network.DelayRange{Min: 2 * ms, Max: ms} }},
-		{"conn delay negative", "ConnDelay", func(c *network.Config) { c.ConnDelay = network.DelayRange{Min: -ms, Max: ms} }},
-		{"fast delay negative", "FastDelay", func(c *network.Config) { c.FastDelay = network.Fixed(-ms) }},
-		{"fast delay min above max", "FastDelay", func(c *network.Config) { c.FastDelay = network.DelayRange{Min: ms, Max: 0} }},
-		{"slow delay negative", "SlowDelay", func(c *network.Config) { c.SlowDelay = network.DelayRange{Min: -time.Second, Max: -ms} }},
-		{"slow delay min above max", "SlowDelay", func(c *network.Config) { c.SlowDelay = network.DelayRange{Min: 2 * time.Second, Max: time.Second} }},
-		{"gamma negative", "Gamma", func(c *network.Config) { c.Gamma = -1 }},
+		{"FastErrorRate", func(c *network.Config) { c.FastErrorRate = -1 }},
+		{"FastErrorRate", func(c *network.Config) { c.FastErrorRate = 100.5 }},
+		{"FastErrorRate", func(c *network.Config) { c.FastErrorRate = math.NaN() }},
+		{"FastErrorRate", func(c *network.Config) { c.FastErrorRate = math.Inf(1) }},
+		{"SlowErrorRate", func(c *network.Config) { c.SlowErrorRate = -0.1 }},
+		{"SlowErrorRate", func(c *network.Config) { c.SlowErrorRate = math.NaN() }},
+		{"FastErrorRate+SlowErrorRate", func(c *network.Config) { c.FastErrorRate, c.SlowErrorRate = 60, 41 }},
+		{"ConnDelay", func(c *network.Config) { c.ConnDelay = network.DelayRange{Min: 2 * ms, Max: ms} }},
+		{"ConnDelay", func(c *network.Config) { c.ConnDelay = network.DelayRange{Min: -ms, Max: ms} }},
+		{"ConnDelay", func(c *network.Config) { c.ConnDelay = network.Fixed(network.MaxDelay + 1) }},
+		{"ConnDelay", func(c *network.Config) { c.ConnDelay = network.Fixed(1 << 62) }},
+		{"FastDelay", func(c *network.Config) { c.FastDelay = network.Fixed(-ms) }},
+		{"SlowDelay", func(c *network.Config) {
+			c.SlowDelay = network.DelayRange{Min: time.Second, Max: 50 * 365 * 24 * time.Hour}
+		}},
+		{"Gamma", func(c *network.Config) { c.Gamma = -1 }},
+		{"Gamma", func(c *network.Config) { c.Gamma = network.MaxGamma + 1 }},
+		{"Gamma", func(c *network.Config) { c.Gamma = 1 << 60 }},
+		{"ConnDelay", func(c *network.Config) {
+			c.PyDHT, c.ConnDelay = true, network.DelayRange{Min: ms, Max: 1500 * time.Microsecond}
+		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := valid
-			tc.edit(&cfg)
-			err := cfg.Validate()
-			if !errors.Is(err, network.ErrInvalidConfig) {
-				t.Fatalf("Validate() = %v, want ErrInvalidConfig", err)
-			}
-			if !strings.Contains(err.Error(), tc.field) {
-				t.Errorf("error %q does not name %s", err, tc.field)
-			}
-			net, err := network.New(cfg, newDirectory(1))
-			if net != nil || !errors.Is(err, network.ErrInvalidConfig) {
-				t.Errorf("New() = %v, %v; want nil, ErrInvalidConfig", net, err)
-			}
-		})
+		cfg := valid
+		tc.edit(&cfg)
+		err := cfg.Validate()
+		var ce *network.ConfigError
+		if !errors.As(err, &ce) || ce.Field != tc.field || ce.Allowed == "" || !errors.Is(err, network.ErrInvalidConfig) {
+			t.Errorf("%s: Validate() = %v, want a ConfigError for the field", tc.field, err)
+			continue
+		}
+		if net, err := network.New(cfg, directory(1)); net != nil || !errors.As(err, &ce) {
+			t.Errorf("%s: New() = %v, %v", tc.field, net, err)
+		}
 	}
 	for name, cfg := range map[string]network.Config{
 		"zero":              {},
 		"valid":             valid,
 		"all fast":          {FastErrorRate: 100},
-		"all slow":          {SlowErrorRate: 100},
 		"fast+slow is 100":  {FastErrorRate: 50, SlowErrorRate: 50},
+		"py-dht 60+60":      {FastErrorRate: 60, SlowErrorRate: 60, PyDHT: true},
+		"largest":           {ConnDelay: network.Fixed(network.MaxDelay), Gamma: network.MaxGamma},
 		"fixed zero delays": {ConnDelay: network.Fixed(0), FastDelay: network.Fixed(0), SlowDelay: network.Fixed(0)},
 	} {
 		if err := cfg.Validate(); err != nil {
@@ -219,353 +213,148 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestErrorKindString(t *testing.T) {
+func TestKindNames(t *testing.T) {
 	for k, want := range map[network.ErrorKind]string{
-		network.NoError: "none", network.FastError: "fast", network.SlowError: "slow", network.NodeNotFound: "not_found",
+		network.NoError: "none", network.FastError: "fast", network.SlowError: "slow",
+		network.NodeNotFound: "not_found", network.Offline: "offline",
 	} {
 		if got := k.String(); got != want {
 			t.Errorf("ErrorKind(%d).String() = %q, want %q", k, got, want)
 		}
 	}
-}
-
-// A failed attempt is a *ConnError that matches its kind with errors.Is
-// and carries its delay; a successful one reaches the remote handler.
-func TestConnectOutcomes(t *testing.T) {
-	base := network.Config{
-		Seed: 3, ConnDelay: network.Fixed(40 * ms), FastDelay: network.Fixed(7 * ms), SlowDelay: network.Fixed(900 * ms),
-	}
-	for _, tc := range []struct {
-		name      string
-		fast      float64
-		slow      float64
-		to        uint32
-		kind      network.ErrorKind
-		sentinel  error
-		wantDelay time.Duration
-	}{
-		{"connected", 0, 0, 1, network.NoError, nil, 40 * ms},
-		{"fast", 100, 0, 1, network.FastError, network.ErrFast, 7 * ms},
-		{"slow", 0, 100, 1, network.SlowError, network.ErrSlow, 900 * ms},
-		// The directory lacks id 5: node not found, with the slow delay.
-		{"not found", 0, 0, 5, network.NodeNotFound, network.ErrNodeNotFound, 900 * ms},
-		// The error draws come first: an unknown node can still refuse fast.
-		{"fast before not found", 100, 0, 5, network.FastError, network.ErrFast, 7 * ms},
+	for k, want := range map[network.RequestKind]string{
+		network.FindRequest: "find", network.StoreRequest: "store", network.CrawlRequest: "crawl",
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := base
-			cfg.FastErrorRate, cfg.SlowErrorRate = tc.fast, tc.slow
-			net := newNetwork(t, cfg, 3)
-			op := net.NewOp(1)
-			conn, err := op.Connect(0, tc.to, 3*ms)
-			op.Close()
-			sentinels := []error{network.ErrFast, network.ErrSlow, network.ErrNodeNotFound}
-			if tc.sentinel == nil {
-				if err != nil {
-					t.Fatalf("Connect: %v", err)
-				}
-				if conn.Delay != tc.wantDelay {
-					t.Errorf("Conn.Delay = %v, want %v", conn.Delay, tc.wantDelay)
-				}
-				key := hashes.SegmentKeyString("v")
-				conn.Store(key, []byte("v"))
-				if v, ok := conn.Retrieve(key); !ok || string(v) != "v" {
-					t.Errorf("Retrieve after Store = %q, %v", v, ok)
-				}
-				peers, v, ok := conn.FindClosest(key, nil)
-				if len(peers) != 1 || peers[0].ID != tc.to || !ok || string(v) != "v" {
-					t.Errorf("FindClosest = %v, %q, %v; want the remote's answer", peers, v, ok)
-				}
-			} else {
-				var ce *network.ConnError
-				if !errors.As(err, &ce) {
-					t.Fatalf("Connect error = %v, want a *ConnError", err)
-				}
-				if ce.Kind != tc.kind || ce.From != 0 || ce.To != tc.to || ce.Delay != tc.wantDelay {
-					t.Errorf("ConnError = %+v, want kind %v from 0 to %d delay %v", *ce, tc.kind, tc.to, tc.wantDelay)
-				}
-				for _, s := range sentinels {
-					if got := errors.Is(err, s); got != (s == tc.sentinel) {
-						t.Errorf("errors.Is(%v, %v) = %v", err, s, got)
-					}
-				}
-				if !strings.Contains(err.Error(), tc.sentinel.Error()) {
-					t.Errorf("error %q does not say %q", err, tc.sentinel)
-				}
-			}
-			recs := net.Records()
-			if len(recs) != 1 {
-				t.Fatalf("%d records, want 1", len(recs))
-			}
-			r := recs[0]
-			if r.Error != tc.kind || r.From != 0 || r.To != tc.to || r.Time != 3*ms || r.BaseDelay != tc.wantDelay ||
-				r.TotalDelay != tc.wantDelay || r.TotalOverhead != 0 || r.Op != 1 || r.Attempt != 0 {
-				t.Errorf("record = %+v", r)
-			}
-			s := net.Summary()
-			wantFail := int64(0)
-			if tc.sentinel != nil {
-				wantFail = 1
-			}
-			if s.Attempts != 1 || s.Failures != wantFail || s.Successes != 1-wantFail || s.Nodes != 3 {
-				t.Errorf("Summary = %+v", s)
-			}
-		})
+		if got := k.String(); got != want {
+			t.Errorf("RequestKind(%d).String() = %q, want %q", k, got, want)
+		}
 	}
 }
 
-// Delays are drawn from their range, inclusive, and a fixed range always
-// gives its value.
-func TestDelaysInRange(t *testing.T) {
-	net := newNetwork(t, network.Config{Seed: 5, SlowErrorRate: 30, ConnDelay: network.DelayRange{Min: 10 * ms, Max: 20 * ms}, SlowDelay: network.Fixed(time.Second)}, 2)
-	for op := range uint64(50) {
-		o := net.NewOp(op + 1)
-		for range 20 {
-			o.Connect(0, 1, 0)
+// An attempt's outcome and base delay: refused, timed out, to a missing
+// node (after the error draws, with the slow delay), or connected.
+func TestDrawOutcomes(t *testing.T) {
+	base := network.Config{Seed: 3, ConnDelay: network.Fixed(40 * ms), FastDelay: network.Fixed(7 * ms), SlowDelay: network.Fixed(900 * ms)}
+	for _, tc := range []struct {
+		name       string
+		fast, slow float64
+		to         uint32
+		want       network.Attempt
+	}{
+		{"connected", 0, 0, 1, network.Attempt{Error: network.NoError, Base: 40 * ms}},
+		{"fast", 100, 0, 1, network.Attempt{Error: network.FastError, Base: 7 * ms}},
+		{"slow", 0, 100, 1, network.Attempt{Error: network.SlowError, Base: 900 * ms}},
+		{"not found", 0, 0, 5, network.Attempt{Error: network.NodeNotFound, Base: 900 * ms}},
+		{"fast before not found", 100, 0, 5, network.Attempt{Error: network.FastError, Base: 7 * ms}},
+	} {
+		cfg := base
+		cfg.FastErrorRate, cfg.SlowErrorRate = tc.fast, tc.slow
+		net := newNetwork(t, cfg, 3)
+		op := newOp(t, net, 1)
+		if got := op.Draw(0, tc.to); got != tc.want {
+			t.Errorf("%s: Draw = %+v, want %+v", tc.name, got, tc.want)
 		}
-		o.Close()
-	}
-	distinct := map[time.Duration]bool{}
-	for _, r := range net.Records() {
-		switch r.Error {
-		case network.NoError:
-			if r.BaseDelay < 10*ms || r.BaseDelay > 20*ms {
-				t.Fatalf("connection delay %v outside 10ms-20ms", r.BaseDelay)
-			}
-			distinct[r.BaseDelay] = true
-		case network.SlowError:
-			if r.BaseDelay != time.Second {
-				t.Fatalf("slow delay %v, want 1s", r.BaseDelay)
-			}
-		default:
-			t.Fatalf("unexpected outcome %v", r.Error)
-		}
-	}
-	if len(distinct) < 100 {
-		t.Errorf("%d distinct connection delays in ~700 draws: not drawn from the range", len(distinct))
-	}
-}
-
-// Item 5: with a 20% fast error rate, the failure share over 1,000 attempts
-// lies within 5 points of 20%.
-func TestFastErrorShare(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3, 4} {
-		net := newNetwork(t, network.Config{Seed: seed, FastErrorRate: 20, ConnDelay: network.Fixed(ms)}, 100)
-		for i := range 100 {
-			op := net.NewOp(0) // numbered by the network
-			for j := range 10 {
-				op.Connect(uint32(i), uint32((i+j+1)%100), 0)
-			}
-			op.Close()
-		}
+		op.Close()
 		s := net.Summary()
-		share := 100 * float64(s.Failures) / float64(s.Attempts)
-		t.Logf("seed %d: %d of %d attempts failed (%.1f%%)", seed, s.Failures, s.Attempts, share)
-		if s.Attempts != 1000 || s.FastErrors != s.Failures || s.SlowErrors != 0 || s.NotFound != 0 {
-			t.Fatalf("seed %d: Summary = %+v, want 1000 attempts, only fast errors", seed, s)
+		fail := int64(0)
+		if tc.want.Error != network.NoError {
+			fail = 1
 		}
-		if math.Abs(share-20) > 5 {
-			t.Errorf("seed %d: failure share %.1f%%, want 20%% +- 5", seed, share)
+		if s.Attempts != 1 || s.Failures != fail || s.Successes != 1-fail || s.Nodes != 3 {
+			t.Errorf("%s: Summary = %+v", tc.name, s)
 		}
 	}
-	// Fast and slow rates split the failures in proportion.
+}
+
+// Delays are drawn from their range, inclusive; under the py-dht profile
+// in whole milliseconds.
+func TestDelaysInRange(t *testing.T) {
+	for _, py := range []bool{false, true} {
+		net := newNetwork(t, network.Config{Seed: 5, PyDHT: py, ConnDelay: network.DelayRange{Min: 10 * ms, Max: 20 * ms}}, 2)
+		distinct := map[time.Duration]bool{}
+		for i := range uint64(50) {
+			op := newOp(t, net, i+1)
+			for range 20 {
+				a := op.Draw(0, 1)
+				if a.Base < 10*ms || a.Base > 20*ms || py && a.Base%ms != 0 {
+					t.Fatalf("py-dht %v: delay %v outside 10ms-20ms or not whole ms", py, a.Base)
+				}
+				distinct[a.Base] = true
+			}
+			op.Close()
+		}
+		if py && len(distinct) != 11 || !py && len(distinct) < 500 {
+			t.Errorf("py-dht %v: %d distinct delays in 1000 draws", py, len(distinct))
+		}
+	}
+}
+
+// One draw decides the outcome under go-dht's rules: 20 % refused comes
+// out within a few points of 20 %, and fast and slow rates split the
+// failures in proportion.
+func TestErrorShares(t *testing.T) {
 	net := newNetwork(t, network.Config{Seed: 9, FastErrorRate: 10, SlowErrorRate: 30}, 2)
-	op := net.NewOp(0)
-	for range 2000 {
-		op.Connect(0, 1, 0)
+	op := newOp(t, net, 0)
+	for range 4000 {
+		op.Draw(0, 1)
 	}
 	op.Close()
 	s := net.Summary()
-	if f, sl := float64(s.FastErrors)/20, float64(s.SlowErrors)/20; math.Abs(f-10) > 3 || math.Abs(sl-30) > 4 {
-		t.Errorf("fast %.1f%% slow %.1f%% of 2000 attempts, want 10%% and 30%%", f, sl)
+	if f, sl := float64(s.FastErrors)/40, float64(s.SlowErrors)/40; math.Abs(f-10) > 2 || math.Abs(sl-30) > 3 {
+		t.Errorf("fast %.1f%% slow %.1f%% of 4000 attempts, want 10%% and 30%%", f, sl)
+	}
+	if s.Attempts != s.Successes+s.Failures || s.Failures != s.FastErrors+s.SlowErrors+s.NotFound+s.Offline {
+		t.Errorf("summary does not add up: %+v", s)
 	}
 }
 
-// Item 8: every attempt raises both endpoints' accumulated overhead by
-// gamma, both accumulated values are added to the attempt's delay, and
-// Reset clears them. Expected values are computed by hand.
-func TestGammaOverhead(t *testing.T) {
-	const gamma = ms
-	net := newNetwork(t, network.Config{Seed: 1, ConnDelay: network.Fixed(10 * ms), SlowDelay: network.Fixed(100 * ms), Gamma: gamma}, 3)
-	type attempt struct {
-		from, to                 uint32
-		origin, remote, total    time.Duration // overheads and total delay
-		kind                     network.ErrorKind
-		overhead0, overhead1, o2 time.Duration // accumulated afterwards
-	}
-	steps := []attempt{
-		{0, 1, 1 * ms, 1 * ms, 12 * ms, network.NoError, 1 * ms, 1 * ms, 0},
-		{0, 2, 2 * ms, 1 * ms, 13 * ms, network.NoError, 2 * ms, 1 * ms, 1 * ms},
-		{1, 2, 2 * ms, 2 * ms, 14 * ms, network.NoError, 2 * ms, 2 * ms, 2 * ms},
-		{2, 0, 3 * ms, 3 * ms, 16 * ms, network.NoError, 3 * ms, 2 * ms, 3 * ms},
-		// A failed attempt counts too: node 7 does not exist (slow delay).
-		{1, 7, 3 * ms, 1 * ms, 104 * ms, network.NodeNotFound, 3 * ms, 3 * ms, 3 * ms},
-	}
-	check := func(t *testing.T, steps []attempt, opID uint64) {
-		t.Helper()
-		// Two operations share the overheads: the load is the node's, not
-		// the operation's.
-		ops := []*network.Op{net.NewOp(opID), net.NewOp(opID + 1)}
-		for i, s := range steps {
-			conn, err := ops[i%2].Connect(s.from, s.to, 0)
-			var got time.Duration
-			if err != nil {
-				var ce *network.ConnError
-				if !errors.As(err, &ce) || ce.Kind != s.kind {
-					t.Fatalf("step %d: error %v, want kind %v", i, err, s.kind)
-				}
-				got = ce.Delay
-			} else {
-				got = conn.Delay
-			}
-			if got != s.total {
-				t.Errorf("step %d (%d->%d): delay %v, want %v", i, s.from, s.to, got, s.total)
-			}
-			for id, want := range []time.Duration{s.overhead0, s.overhead1, s.o2} {
-				if o := net.Overhead(uint32(id)); o != want {
-					t.Errorf("step %d: Overhead(%d) = %v, want %v", i, id, o, want)
-				}
-			}
-		}
-		ops[0].Close()
-		ops[1].Close()
-		var recs []network.Record
-		for _, r := range net.Records() {
-			if r.Op == opID || r.Op == opID+1 {
-				recs = append(recs, r)
-			}
-		}
-		if len(recs) != len(steps) {
-			t.Fatalf("%d records, want %d", len(recs), len(steps))
-		}
-		for _, r := range recs {
-			s := steps[2*int(r.Attempt)+int(r.Op-opID)]
-			if r.From != s.from || r.To != s.to || r.OriginOverhead != s.origin || r.RemoteOverhead != s.remote ||
-				r.TotalOverhead != s.origin+s.remote || r.TotalDelay != s.total || r.BaseDelay != s.total-s.origin-s.remote {
-				t.Errorf("record %+v, want overheads %v + %v, total %v", r, s.origin, s.remote, s.total)
-			}
-		}
-	}
-	check(t, steps, 10)
-	if got := net.Overhead(7); got != ms {
-		t.Errorf("Overhead(7) of the missing node = %v, want 1ms", got)
-	}
-
-	net.Reset()
-	for id := range uint32(8) {
-		if o := net.Overhead(id); o != 0 {
-			t.Errorf("after Reset: Overhead(%d) = %v", id, o)
-		}
-	}
-	// After the reset the same sequence gives the same delays again.
-	check(t, steps, 20)
-}
-
-// With gamma = 0 the overheads stay zero.
-func TestNoGamma(t *testing.T) {
-	net := newNetwork(t, network.Config{ConnDelay: network.Fixed(ms)}, 2)
-	op := net.NewOp(0)
-	for range 10 {
-		if c, err := op.Connect(0, 1, 0); err != nil || c.Delay != ms {
-			t.Fatalf("Connect = %v, %v; want a 1ms connection", c.Delay, err)
+// py-dht's load counters: each use of an endpoint raises its overhead by
+// gamma; Reset clears them; without gamma nothing is counted.
+func TestUseEndpoint(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 1, Gamma: ms, PyDHT: true}, 3)
+	op := newOp(t, net, 1)
+	for i := 1; i <= 3; i++ {
+		if got := op.UseEndpoint(2); got != time.Duration(i)*ms {
+			t.Fatalf("use %d: overhead %v", i, got)
 		}
 	}
 	op.Close()
-	if net.Overhead(0) != 0 || net.Overhead(1) != 0 {
-		t.Errorf("overheads %v %v with gamma 0", net.Overhead(0), net.Overhead(1))
+	if net.Overhead(2) != 3*ms || net.Overhead(1) != 0 {
+		t.Errorf("overheads %v, %v", net.Overhead(2), net.Overhead(1))
+	}
+	net.Reset()
+	if net.Overhead(2) != 0 {
+		t.Errorf("after Reset: %v", net.Overhead(2))
+	}
+	quiet := newNetwork(t, network.Config{Seed: 1}, 3)
+	if got := newOp(t, quiet, 1).UseEndpoint(2); got != 0 || quiet.Overhead(2) != 0 {
+		t.Errorf("without gamma: %v", got)
 	}
 }
 
-// runOps drives a network through a fixed mix of operations.
-func runOps(net *network.Network, ops, attempts int) {
-	for i := range ops {
-		op := net.NewOp(uint64(i%3) * 1000) // some named, some numbered by the network
-		for j := range attempts {
-			op.Connect(uint32(i), uint32((i*7+j)%12), time.Duration(j)*ms) // ids 10, 11 do not exist
-		}
-		op.Close()
-	}
-}
-
-// Item 11: attempts = successes + failures in every summary, and the
-// records CSV has RecordsHeader and one row per attempt, with the record's
-// fields in the documented columns.
-func TestSummaryAndRecordsCSV(t *testing.T) {
-	for _, cfg := range []network.Config{
-		{Seed: 1},
-		{Seed: 2, FastErrorRate: 20, SlowErrorRate: 10, ConnDelay: network.DelayRange{Min: ms, Max: 9 * ms}, SlowDelay: network.Fixed(time.Second), Gamma: 100 * time.Microsecond},
-		{Seed: 3, FastErrorRate: 100},
-	} {
-		t.Run(fmt.Sprintf("seed=%d", cfg.Seed), func(t *testing.T) {
-			net := newNetwork(t, cfg, 10)
-			runOps(net, 30, 7)
-			s := net.Summary()
-			if s.Attempts != 210 || s.Attempts != s.Successes+s.Failures || s.Failures != s.FastErrors+s.SlowErrors+s.NotFound {
-				t.Fatalf("Summary = %+v, want 210 attempts = successes + failures", s)
-			}
-			if cfg.FastErrorRate < 100 && s.NotFound == 0 {
-				t.Errorf("no attempt reached a missing node: %+v", s)
-			}
-			var buf bytes.Buffer
-			if err := net.WriteRecordsCSV(&buf); err != nil {
-				t.Fatal(err)
-			}
-			header, _, _ := strings.Cut(buf.String(), "\n")
-			if header != network.RecordsHeader {
-				t.Fatalf("header %q, want %q", header, network.RecordsHeader)
-			}
-			rows, err := csv.NewReader(&buf).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs := net.Records()
-			if len(rows)-1 != int(s.Attempts) || len(recs) != int(s.Attempts) {
-				t.Fatalf("%d rows, %d records for %d attempts", len(rows)-1, len(recs), s.Attempts)
-			}
-			cols := strings.Split(network.RecordsHeader, ",")
-			counts := map[string]int64{}
-			for i, row := range rows[1:] {
-				if len(row) != len(cols) {
-					t.Fatalf("row %d has %d columns, want %d", i, len(row), len(cols))
-				}
-				r := recs[i]
-				want := []string{
-					strconv.Itoa(i), seconds(r.Time), strconv.Itoa(int(r.From)), strconv.Itoa(int(r.To)), r.Error.String(),
-					seconds(r.BaseDelay), seconds(r.OriginOverhead), seconds(r.RemoteOverhead), seconds(r.TotalOverhead), seconds(r.TotalDelay),
-					strconv.FormatUint(r.Op, 10), strconv.Itoa(int(r.Attempt)),
-				}
-				if !slices.Equal(row, want) {
-					t.Fatalf("row %d = %v, want %v", i, row, want)
-				}
-				if r.TotalDelay != r.BaseDelay+r.TotalOverhead || r.TotalOverhead != r.OriginOverhead+r.RemoteOverhead {
-					t.Fatalf("record %d does not add up: %+v", i, r)
-				}
-				counts[row[4]]++
-			}
-			if counts["none"] != s.Successes || counts["fast"] != s.FastErrors || counts["slow"] != s.SlowErrors || counts["not_found"] != s.NotFound {
-				t.Errorf("error column counts %v, summary %+v", counts, s)
-			}
-		})
-	}
-}
-
-// seconds formats d as the CSV does: seconds, shortest exact decimal.
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
-}
-
+// The records CSV has RecordsHeader and one row per record, every field
+// in its documented column, exact to the nanosecond.
 func TestRecordsCSVValues(t *testing.T) {
-	net := newNetwork(t, network.Config{ConnDelay: network.Fixed(1500 * time.Microsecond), Gamma: 250 * time.Microsecond}, 2)
-	op := net.NewOp(42)
-	op.Connect(1, 0, 2*time.Second)
+	net := newNetwork(t, network.Config{}, 8)
+	op := newOp(t, net, 42)
+	op.AddRecord(network.Record{Request: network.StoreRequest, Start: 2 * time.Second, End: 2*time.Second + 3500*time.Microsecond,
+		From: 1, To: 5, Via: 3, Error: network.NoError, BaseDelay: 1500 * time.Microsecond,
+		OriginOverhead: 250 * time.Microsecond, RemoteOverhead: 250 * time.Microsecond})
+	i := op.AddRecord(network.Record{Start: 1, End: 3, From: 1, To: 7, Via: 1, Error: network.SlowError, BaseDelay: 2})
+	op.RecordAt(i).Abandoned = true
 	op.Close()
 	var buf bytes.Buffer
 	if err := net.WriteRecordsCSV(&buf); err != nil {
 		t.Fatal(err)
 	}
-	want := network.RecordsHeader + "\n0,2,1,0,none,0.0015,0.00025,0.00025,0.0005,0.002,42,0\n"
+	want := network.RecordsHeader + "\n" +
+		"0,2,1,5,none,0.0015,0.00025,0.00025,0.0005,0.0035,42,0,2.0035,3,0,store\n" +
+		"1,0.000000001,1,7,slow,0.000000002,0,0,0,0.000000002,42,1,0.000000003,1,1,find\n"
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	if cols := strings.Count(network.RecordsHeader, ",") + 1; cols != 16 {
+		t.Errorf("%d columns", cols)
 	}
 }
 
@@ -574,34 +363,34 @@ func TestRecordsCSVValues(t *testing.T) {
 // once.
 func TestRecordsOrder(t *testing.T) {
 	net := newNetwork(t, network.Config{Seed: 4}, 5)
-	a, b, c := net.NewOp(30), net.NewOp(10), net.NewOp(20)
-	auto := net.NewOp(0)
-	if auto.ID() < 1<<63 || a.ID() != 30 {
+	a, b, c := newOp(t, net, 30), newOp(t, net, 10), newOp(t, net, 20)
+	auto := newOp(t, net, 0)
+	if auto.ID()&network.AutoOpBit == 0 || a.ID() != 30 {
 		t.Errorf("op ids: auto %d, named %d", auto.ID(), a.ID())
 	}
 	for i := range 3 {
 		for _, op := range []*network.Op{a, b, c, auto} {
-			op.Connect(uint32(i), uint32(i+1), time.Duration(i)*ms)
+			attempt(op, uint32(i), uint32(i+1), time.Duration(i)*ms)
 		}
 	}
 	c.Close()
-	if n := len(net.Records()); n != 3 {
-		t.Fatalf("%d records after closing one op of 3 attempts", n)
-	}
-	if s := net.Summary(); s.Attempts != 3 {
-		t.Fatalf("Summary counts %d attempts of open ops", s.Attempts)
+	if recs, _ := net.Records(); len(recs) != 3 || net.Summary().Attempts != 3 {
+		t.Fatalf("%d records, %d attempts after closing one op of 3 attempts", len(recs), net.Summary().Attempts)
 	}
 	auto.Close()
 	a.Close()
 	b.Close()
 	b.Close() // a second Close does nothing
-	recs := net.Records()
-	if len(recs) != 12 || net.Summary().Attempts != 12 {
-		t.Fatalf("%d records, %d attempts; want 12", len(recs), net.Summary().Attempts)
+	recs, err := net.Records()
+	if err != nil || len(recs) != 12 {
+		t.Fatalf("%d records, %v", len(recs), err)
 	}
 	var got []string
 	for _, r := range recs {
 		got = append(got, fmt.Sprintf("%d/%d", r.Op, r.Attempt))
+		if r.Start != time.Duration(r.Attempt)*ms || r.From != r.Attempt {
+			t.Errorf("record %+v: fields of another attempt", r)
+		}
 	}
 	a0 := auto.ID()
 	want := []string{"10/0", "10/1", "10/2", "20/0", "20/1", "20/2", "30/0", "30/1", "30/2",
@@ -609,182 +398,194 @@ func TestRecordsOrder(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("records order %v, want %v", got, want)
 	}
-	for _, r := range recs {
-		if r.Time != time.Duration(r.Attempt)*ms || r.From != r.Attempt {
-			t.Errorf("record %+v: fields of another attempt", r)
-		}
-	}
 }
 
-// The draws of an operation depend on the seed, the network id and the
-// operation's id only.
-func TestOpDeterminism(t *testing.T) {
+// Operation ids: a running operation's id cannot be started again; once it
+// is closed, its id replays the same draws; ids with AutoOpBit are the
+// network's own.
+func TestOpIDs(t *testing.T) {
 	cfg := network.Config{Seed: 8, FastErrorRate: 30, SlowErrorRate: 20, ConnDelay: network.DelayRange{Max: time.Second},
 		FastDelay: network.DelayRange{Max: ms}, SlowDelay: network.DelayRange{Min: time.Second, Max: 2 * time.Second}}
-	draws := func(cfg network.Config, opID uint64, before int) []network.Record {
-		net := newNetwork(t, cfg, 4)
-		runOps(net, before, 3) // unrelated operations first
-		op := net.NewOp(opID)
+	net := newNetwork(t, cfg, 4)
+	op := newOp(t, net, 77)
+	if _, err := net.NewOp(77); !errors.Is(err, network.ErrOpInUse) {
+		t.Fatalf("second running op 77: %v, want ErrOpInUse", err)
+	}
+	if _, err := net.NewOp(network.AutoOpBit | 5); err == nil {
+		t.Fatal("an id with AutoOpBit was accepted")
+	}
+	draws := func(op *network.Op) []network.Attempt {
+		var out []network.Attempt
 		for i := range 40 {
-			op.Connect(0, uint32(i%4), 0)
+			out = append(out, op.Draw(0, uint32(i%4)))
 		}
 		op.Close()
-		var out []network.Record
-		for _, r := range net.Records() {
-			if r.Op == opID {
-				out = append(out, r)
-			}
-		}
 		return out
 	}
-	ref := draws(cfg, 77, 0)
-	if again := draws(cfg, 77, 5); !slices.Equal(ref, again) {
-		t.Error("the same op id gives other draws after unrelated operations")
+	first := draws(op)
+	if again := draws(newOp(t, net, 77)); !slices.Equal(first, again) {
+		t.Error("a closed op's id does not replay its draws")
 	}
 	other := cfg
 	other.Seed = 9
 	otherID := cfg
 	otherID.NetworkID = 1
-	for name, recs := range map[string][]network.Record{
-		"op id":      draws(cfg, 78, 0),
-		"seed":       draws(other, 77, 0),
-		"network id": draws(otherID, 77, 0),
+	for name, got := range map[string][]network.Attempt{
+		"op id":      draws(newOp(t, net, 78)),
+		"seed":       draws(newOp(t, newNetwork(t, other, 4), 77)),
+		"network id": draws(newOp(t, newNetwork(t, otherID, 4), 77)),
 	} {
-		for i := range recs {
-			recs[i].Op = 77
-		}
-		if slices.Equal(ref, recs) {
+		if slices.Equal(first, got) {
 			t.Errorf("another %s gives the same draws", name)
 		}
 	}
 }
 
+// Streamed records: the header, the records kept so far, then each
+// operation's records as it closes; none kept in memory.
+func TestStreamRecords(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 2, FastErrorRate: 20}, 12)
+	runOps(t, net, 4, 3)
+	var kept bytes.Buffer
+	if err := net.WriteRecordsCSV(&kept); err != nil {
+		t.Fatal(err)
+	}
+	var streamed bytes.Buffer
+	if err := net.StreamRecords(&streamed); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.StreamRecords(&streamed); err == nil {
+		t.Error("streaming twice was accepted")
+	}
+	runOps(t, net, 4, 3)
+	if err := net.FlushRecords(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(streamed.Bytes(), kept.Bytes()) || bytes.Count(streamed.Bytes(), []byte("\n")) != 1+24 {
+		t.Fatalf("stream:\n%s", streamed.String())
+	}
+	if _, err := net.Records(); !errors.Is(err, network.ErrRecordsStreamed) {
+		t.Errorf("Records while streaming: %v", err)
+	}
+	if err := net.WriteRecordsCSV(io.Discard); !errors.Is(err, network.ErrRecordsStreamed) {
+		t.Errorf("WriteRecordsCSV while streaming: %v", err)
+	}
+	// A failing writer: the error comes back from FlushRecords.
+	bad := newNetwork(t, network.Config{Seed: 2}, 12)
+	if err := bad.StreamRecords(failWriter{}); err != nil {
+		t.Fatal(err)
+	}
+	runOps(t, bad, 2000, 3)
+	if err := bad.FlushRecords(); err == nil {
+		t.Error("FlushRecords hid a write error")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
 func TestReset(t *testing.T) {
-	net := newNetwork(t, network.Config{Seed: 1, FastErrorRate: 50, Gamma: ms}, 6)
-	runOps(net, 10, 5)
-	if s := net.Summary(); s.Attempts != 50 || len(net.Records()) != 50 {
-		t.Fatalf("before Reset: %+v, %d records", s, len(net.Records()))
+	net := newNetwork(t, network.Config{Seed: 1, FastErrorRate: 50}, 6)
+	runOps(t, net, 10, 5)
+	if s := net.Summary(); s.Attempts != 50 {
+		t.Fatalf("before Reset: %+v", s)
 	}
 	net.Reset()
 	if s := net.Summary(); s != (network.Summary{Nodes: 6}) {
 		t.Errorf("after Reset: Summary = %+v, want only the node count", s)
 	}
-	if r := net.Records(); len(r) != 0 {
-		t.Errorf("after Reset: %d records", len(r))
+	if r, err := net.Records(); len(r) != 0 || err != nil {
+		t.Errorf("after Reset: %d records, %v", len(r), err)
 	}
-	for id := range uint32(12) {
-		if o := net.Overhead(id); o != 0 {
-			t.Errorf("after Reset: Overhead(%d) = %v", id, o)
-		}
-	}
-	var buf bytes.Buffer
-	if err := net.WriteRecordsCSV(&buf); err != nil || buf.String() != network.RecordsHeader+"\n" {
-		t.Errorf("after Reset: CSV %q, %v; want the header alone", buf.String(), err)
-	}
-	runOps(net, 2, 5)
+	runOps(t, net, 2, 5)
 	if s := net.Summary(); s.Attempts != 10 {
 		t.Errorf("counting after Reset: %+v", s)
 	}
 }
 
+// A network that discards records keeps counting, and says so when asked
+// for records instead of writing an empty file.
 func TestDiscardRecords(t *testing.T) {
 	net := newNetwork(t, network.Config{Seed: 1, FastErrorRate: 50, DiscardRecords: true}, 6)
-	runOps(net, 10, 5)
+	runOps(t, net, 10, 5)
 	if s := net.Summary(); s.Attempts != 50 || s.Attempts != s.Successes+s.Failures {
 		t.Errorf("Summary = %+v, want 50 attempts counted", s)
 	}
-	if r := net.Records(); len(r) != 0 {
-		t.Errorf("%d records kept with DiscardRecords", len(r))
+	if _, err := net.Records(); !errors.Is(err, network.ErrRecordsDiscarded) {
+		t.Errorf("Records: %v, want ErrRecordsDiscarded", err)
+	}
+	var buf bytes.Buffer
+	if err := net.WriteRecordsCSV(&buf); !errors.Is(err, network.ErrRecordsDiscarded) || buf.Len() != 0 {
+		t.Errorf("WriteRecordsCSV: %v, wrote %q", err, buf.String())
+	}
+	if err := net.StreamRecords(&buf); !errors.Is(err, network.ErrRecordsDiscarded) {
+		t.Errorf("StreamRecords: %v", err)
 	}
 }
 
-func TestWriteRecordsFile(t *testing.T) {
+// WriteFileAtomic: a reader never sees a partial file; a failed write
+// leaves the old file untouched and no temporary file behind.
+func TestWriteFileAtomic(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "records.csv")
-	net := newNetwork(t, network.Config{Seed: 1}, 4)
-	runOps(net, 3, 2)
-	if err := net.WriteRecordsFile(path, false); err != nil {
+	net := newNetwork(t, network.Config{Seed: 1}, 12)
+	runOps(t, net, 3, 2)
+	if err := net.WriteRecordsFile(path); err != nil {
 		t.Fatal(err)
 	}
-	first, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
+	first, _ := os.ReadFile(path)
+	if !bytes.HasPrefix(first, []byte(network.RecordsHeader)) || bytes.Count(first, []byte("\n")) != 7 {
+		t.Fatalf("file:\n%s", first)
 	}
-	var want bytes.Buffer
-	net.WriteRecordsCSV(&want)
-	if !bytes.Equal(first, want.Bytes()) {
-		t.Fatalf("file holds %q, WriteRecordsCSV %q", first, want.Bytes())
-	}
-
-	runOps(net, 3, 2) // more records
-	err = net.WriteRecordsFile(path, false)
-	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), path) {
-		t.Errorf("writing over an existing file: error %v, want fs.ErrExist naming the path", err)
-	}
-	if again, _ := os.ReadFile(path); !bytes.Equal(again, first) {
-		t.Error("a refused write changed the existing file")
-	}
-	if err := net.WriteRecordsFile(path, true); err != nil {
-		t.Fatalf("overwrite: %v", err)
-	}
-	if after, _ := os.ReadFile(path); bytes.Equal(after, first) || bytes.Count(after, []byte("\n")) != 13 {
-		t.Errorf("overwrite left %d lines, want header + 12 rows", bytes.Count(after, []byte("\n")))
-	}
-	if err := net.WriteRecordsFile(filepath.Join(dir, "missing", "r.csv"), true); err == nil {
-		t.Error("writing into a missing directory: no error")
-	}
-}
-
-// WriteFile leaves nothing behind when the writer fails.
-func TestWriteFileFailure(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "out.csv")
 	boom := errors.New("boom")
-	err := network.WriteFile(path, false, func(w io.Writer) error {
+	err := network.WriteFileAtomic(path, func(w io.Writer) error {
 		w.Write([]byte("partial"))
 		return boom
 	})
-	if !errors.Is(err, boom) {
-		t.Errorf("error %v, want the writer's", err)
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), path) {
+		t.Errorf("error %v, want the writer's, naming the path", err)
 	}
-	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a failed write left %s behind: %v", path, err)
+	if again, _ := os.ReadFile(path); !bytes.Equal(again, first) {
+		t.Error("a failed write changed the existing file")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder after a failed write, want 1", len(entries))
+	}
+	if err := network.WriteFileAtomic(filepath.Join(dir, "missing", "r.csv"), func(io.Writer) error { return nil }); err == nil {
+		t.Error("writing into a missing directory: no error")
 	}
 }
 
 // Operations on one network from many goroutines: no race (run with
 // -race), no lost count or record.
 func TestConcurrentOps(t *testing.T) {
-	net := newNetwork(t, network.Config{Seed: 1, FastErrorRate: 10, SlowErrorRate: 10, ConnDelay: network.DelayRange{Max: ms}, Gamma: time.Microsecond}, 20)
+	net := newNetwork(t, network.Config{Seed: 1, FastErrorRate: 10, SlowErrorRate: 10, ConnDelay: network.DelayRange{Max: ms}, Gamma: time.Microsecond, PyDHT: true}, 20)
 	const goroutines, opsEach, attempts = 8, 50, 6
 	var wg sync.WaitGroup
 	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range opsEach {
-				op := net.NewOp(uint64(g*opsEach + i + 1))
+				op := newOp(t, net, uint64(g*opsEach+i+1))
 				for j := range attempts {
-					op.Connect(uint32(g), uint32((i+j)%25), 0)
+					op.UseEndpoint(uint32(g))
+					attempt(op, uint32(g), uint32((i+j)%25), 0)
 				}
 				op.Close()
 				_ = net.Summary()
-				_ = net.Overhead(uint32(g))
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	s := net.Summary()
-	recs := net.Records()
+	recs, _ := net.Records()
 	if s.Attempts != goroutines*opsEach*attempts || len(recs) != int(s.Attempts) || s.Attempts != s.Successes+s.Failures {
 		t.Errorf("Summary %+v, %d records; want %d attempts", s, len(recs), goroutines*opsEach*attempts)
 	}
-	// Each node was involved in attempts; the overheads add up to 2 gamma
-	// per attempt.
-	var total time.Duration
-	for id := range uint32(25) {
-		total += net.Overhead(id)
-	}
-	if want := 2 * time.Duration(s.Attempts) * time.Microsecond; total != want {
-		t.Errorf("overheads add up to %v, want %v", total, want)
+	if got := net.Overhead(3); got != opsEach*attempts*time.Microsecond {
+		t.Errorf("node 3 was used %v worth of gamma, want %d uses", got, opsEach*attempts)
 	}
 }
+
+// seconds formats d as the CSV does.
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }

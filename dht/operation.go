@@ -1,0 +1,262 @@
+package dht
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// LookupOptions tune one lookup.
+type LookupOptions struct {
+	// TrackAccuracy computes the lookup's accuracy against the network-wide
+	// ground truth; otherwise Accuracy is NaN.
+	TrackAccuracy bool
+	// StopOnFirstValue ends the lookup as soon as a peer returns the value
+	// (a retrieval).
+	StopOnFirstValue bool
+	// Op names the operation, 1..network.AutoOpBit-1: its random draws
+	// depend only on the seed and this id, and its records carry it. 0
+	// lets the network number it (with network.AutoOpBit set).
+	Op uint64
+	// Start is the simulated time the operation starts, from the start of
+	// the run. An isolated call (DHTNetwork.Lookup) runs alone on a clock
+	// of its own, which starts at 0.
+	Start time.Duration
+}
+
+// LookupSummary is what a lookup measured.
+type LookupSummary struct {
+	Origin uint32
+	Key    hashes.Key
+	// Op is the operation id, as in the records CSV.
+	Op uint64
+	// Start is when the lookup started, in simulated time from the start
+	// of its run.
+	Start time.Duration
+	// Attempts counts requests sent. Finished counts those whose answer or
+	// failure arrived before the lookup ended, split into Successful and
+	// Failed; Abandoned = Attempts - Finished were still in flight.
+	Attempts, Finished, Successful, Failed, Abandoned int
+	// PeersSeen counts the distinct peers the lookup learned of.
+	PeersSeen int
+	// Hops is the largest hop of a peer that answered: peers of the
+	// origin's table are at hop 1.
+	Hops int
+	// Delay is the simulated time from the start to the end of the lookup
+	// (the termination; abandoned requests do not extend it).
+	Delay time.Duration
+	// ValueFound says whether a peer, or the origin itself, had the value;
+	// LocalValue says the origin had it in its own store.
+	ValueFound, LocalValue bool
+	// Reason says why the lookup ended.
+	Reason lookup.Reason
+	// Accuracy is the share of the network's true Beta closest nodes found
+	// in the result, in [0, 1]; NaN when not tracked.
+	Accuracy float64
+}
+
+// HasAccuracy reports whether the accuracy was computed.
+func (s LookupSummary) HasAccuracy() bool { return !math.IsNaN(s.Accuracy) }
+
+// LookupResult is the outcome of a lookup.
+type LookupResult struct {
+	// Closest holds the Beta closest peers that answered, nearest first
+	// (the origin among them when it is that close). Under the py-dht
+	// profile, py-dht's result: the Beta closest peers seen, whatever
+	// their state, the origin left out.
+	Closest []routing.Peer
+	// Value is a copy of the value a peer returned for the key, if any.
+	Value   []byte
+	Summary LookupSummary
+}
+
+// ProvideOptions tune one provide.
+type ProvideOptions struct {
+	// TrackAccuracy computes the accuracy of the provide's lookup.
+	TrackAccuracy bool
+	// Op names the operation (see LookupOptions.Op).
+	Op uint64
+	// Start is when the provide starts (see LookupOptions.Start).
+	Start time.Duration
+}
+
+// ProvideSummary is what a provide measured.
+type ProvideSummary struct {
+	Origin uint32
+	Key    hashes.Key
+	Op     uint64
+	Start  time.Duration
+	// Lookup summarizes the lookup for the segment's key.
+	Lookup LookupSummary
+	// Stored lists the peers that stored the segment, nearest to the key
+	// first. Failed lists the intended peers that did not: store targets
+	// whose store failed, and peers among the Beta closest the lookup
+	// contacted that failed to answer it (under the py-dht profile, store
+	// failures only, as py-dht counts them). So a stored share of 100 %
+	// means every intended peer stored.
+	Stored, Failed []uint32
+	// PeersContacted counts the attempts of the lookup and of the stores.
+	PeersContacted int
+	// LookupDelay is the lookup's simulated delay; ProvideDelay runs from
+	// the lookup's end to the last store's end; OperationDelay is their
+	// sum.
+	LookupDelay, ProvideDelay, OperationDelay time.Duration
+}
+
+// StoredShare is the share of intended peers that stored the segment, in
+// [0, 1]; NaN when there were none.
+func (s ProvideSummary) StoredShare() float64 {
+	n := len(s.Stored) + len(s.Failed)
+	if n == 0 {
+		return math.NaN()
+	}
+	return float64(len(s.Stored)) / float64(n)
+}
+
+// opKind is what an operation does.
+type opKind uint8
+
+const (
+	lookupOp opKind = iota
+	provideOp
+)
+
+// operation is the state of one lookup or provide on a run. It is pooled:
+// a lookup allocates only its result.
+type operation struct {
+	kind          opKind
+	client        *Client
+	key           hashes.Key
+	start         time.Duration
+	opID          uint64 // as requested; the link op holds the id in use
+	trackAccuracy bool
+	stopOnValue   bool
+	link          network.Op
+	lk            lookup.Lookup
+	buf           []routing.Peer // seeds, then targets
+	value         []byte         // value found (a node's own: copied for the caller)
+	localValue    bool
+	inflight      []int32 // slots of the requests in flight
+	lookupDone    bool
+	lookupEnd     time.Duration
+
+	// provide
+	segment        []byte // immutable copy shared by every node that stores it
+	storing        int
+	stored, failed []uint32
+	storeAttempts  int
+
+	// py-dht pipeline
+	slots   []time.Duration
+	pending []pyPending
+
+	onLookup  func(LookupResult)
+	onProvide func(ProvideSummary)
+	lres      LookupResult
+	pres      ProvideSummary
+}
+
+var opPool = sync.Pool{New: func() any { return new(operation) }}
+
+// newOperation takes an operation from the pool, reset.
+func newOperation(kind opKind, c *Client, key hashes.Key, start time.Duration, id uint64) *operation {
+	op := opPool.Get().(*operation)
+	*op = operation{
+		kind: kind, client: c, key: key, start: start, opID: id,
+		link: op.link, lk: op.lk,
+		buf: op.buf[:0], inflight: op.inflight[:0], slots: op.slots[:0], pending: op.pending[:0],
+	}
+	return op
+}
+
+// release returns op to the pool; results already handed out stay valid.
+func (op *operation) release() {
+	op.client, op.value, op.segment = nil, nil, nil
+	op.onLookup, op.onProvide = nil, nil
+	op.lres, op.pres = LookupResult{}, ProvideSummary{}
+	op.stored, op.failed = nil, nil
+	opPool.Put(op)
+}
+
+// lookupConfig returns the lookup parameters of net.
+func lookupConfig(cfg Config, stopOnValue bool) lookup.Config {
+	c := cfg.Client
+	return lookup.Config{Alpha: c.Alpha, Beta: c.Beta, K: c.K, Steps: c.StepsToStop,
+		Rule: c.Termination, StopOnValue: stopOnValue}
+}
+
+// summary builds the lookup's summary once it is over, at simulated time
+// end.
+func (op *operation) summary(end time.Duration) LookupSummary {
+	attempts, answered, failed := op.lk.Counts()
+	return LookupSummary{
+		Origin: op.client.id, Key: op.key, Op: op.link.ID(), Start: op.start,
+		Attempts: attempts, Finished: answered + failed, Successful: answered, Failed: failed,
+		Abandoned: attempts - answered - failed,
+		PeersSeen: op.lk.Seen(), Hops: op.lk.Hops(), Delay: end - op.start,
+		ValueFound: op.lk.ValueFound(), LocalValue: op.localValue, Reason: op.lk.Reason(),
+		Accuracy: math.NaN(),
+	}
+}
+
+// lookupResult builds the result of a finished lookup.
+func (op *operation) lookupResult(net *DHTNetwork, end time.Duration) LookupResult {
+	res := LookupResult{Summary: op.summary(end)}
+	beta := net.cfg.Client.Beta
+	if net.cfg.Profile == ProfilePyDHT {
+		res.Closest = op.lk.AppendSeen(make([]routing.Peer, 0, beta))
+	} else {
+		res.Closest = op.lk.AppendResult(make([]routing.Peer, 0, beta))
+	}
+	if op.value != nil {
+		res.Value = slices.Clone(op.value)
+	}
+	if op.trackAccuracy {
+		res.Summary.Accuracy = accuracy(res.Closest, net.ClosestNodes(op.key, beta))
+	}
+	return res
+}
+
+// accuracy returns the share of truth found in got.
+func accuracy(got, truth []routing.Peer) float64 {
+	if len(truth) == 0 {
+		return 1
+	}
+	hits := 0
+	for _, t := range truth {
+		for _, g := range got {
+			if g.ID == t.ID {
+				hits++
+				break
+			}
+		}
+	}
+	return float64(hits) / float64(len(truth))
+}
+
+// intendedFailures returns the peers among the Beta closest the lookup
+// contacted (answered or failed) that failed to answer it: a provide meant
+// to store on them.
+func (op *operation) intendedFailures(beta int) []uint32 {
+	var out []uint32
+	n := 0
+	for _, c := range op.lk.Candidates() {
+		if n == beta {
+			break
+		}
+		switch c.State {
+		case lookup.Answered:
+			n++
+		case lookup.Failed:
+			n++
+			out = append(out, c.Peer.ID)
+		}
+	}
+	return out
+}

@@ -1,0 +1,478 @@
+package dht
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/clock"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// Run is one run of operations on a network, on one clock of simulated
+// time. Operations start at the simulated times the caller gives and
+// interleave: every request is an event when it reaches its remote (which
+// answers with its state at that moment) and another when its answer or
+// error comes back (which the operation merges then). With Gamma > 0, an
+// attempt's overhead is Gamma times the number of other requests each
+// endpoint has in flight when it starts (go-dht's load model).
+//
+// A Run is driven by one goroutine: Run processes events until none is
+// left; callbacks (done functions, At) run on it and may schedule more
+// work. The same network, seed and schedule give the same results and
+// records in every run.
+//
+// Under the py-dht profile an operation runs to completion when it starts,
+// as py-dht runs one operation at a time: its requests are placed on
+// py-dht's alpha delay slots, not interleaved with other operations.
+type Run struct {
+	net *DHTNetwork
+	cfg Config
+	q   clock.Queue[event]
+	now time.Duration
+	// static says remote state cannot change during the run (one
+	// operation alone, as DHTNetwork.Lookup runs it): a remote's answer is
+	// read when the request is sent, which saves an event per request and
+	// gives the same answer.
+	static bool
+	load   map[uint32]int32 // requests in flight by node (go-dht load model)
+	reqs   []request        // requests in flight, by slot
+	free   []int32          // free slots of reqs
+	timers []func()         // At callbacks, by slot
+	freeT  []int32
+	events uint64
+	err    error
+	// finishHook, when set, receives every finished operation instead of
+	// its callback: an isolated call reads the result itself, and
+	// LookupMany closes operations in task order. It must release op.
+	finishHook func(op *operation)
+	// keepOpen leaves finished operations' link ops open for finishHook to
+	// close (LookupMany hands records over in task order).
+	keepOpen bool
+	last     *operation // the operation keepLast received
+}
+
+type eventKind uint8
+
+const (
+	startEvent  eventKind = iota // an operation starts
+	arriveEvent                  // a request reaches its remote
+	replyEvent                   // an answer or error reaches the origin
+	timerEvent                   // an At callback
+)
+
+// event is a value in the clock's queue: scheduling one allocates nothing.
+type event struct {
+	kind eventKind
+	slot int32      // request or timer slot
+	op   *operation // startEvent
+}
+
+// request is a request in flight.
+type request struct {
+	op        *operation
+	kind      network.RequestKind
+	from      uint32
+	to        routing.Peer
+	rec       int // index of its record in op.link
+	err       network.ErrorKind
+	answer    []routing.Peer // the remote's closest peers (find)
+	value     []byte         // the value the remote holds (find)
+	found     bool
+	abandoned bool // the operation ended first: the answer is dropped
+	loaded    bool // counted in Run.load
+}
+
+// NewRun returns a run on the network's shared clock, at simulated time 0.
+func (n *DHTNetwork) NewRun() *Run {
+	return &Run{net: n, cfg: n.cfg}
+}
+
+// Now returns the run's current simulated time.
+func (r *Run) Now() time.Duration { return r.now }
+
+// Events returns the number of events processed so far.
+func (r *Run) Events() uint64 { return r.events }
+
+// Lookup schedules a lookup for key from node from at simulated time at;
+// done (which may be nil) receives its result when it ends. opts.Start is
+// ignored: at is the start.
+func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupOptions, done func(LookupResult)) error {
+	op, err := r.newOp(lookupOp, at, from, key, opts.Op)
+	if err != nil {
+		return err
+	}
+	op.trackAccuracy, op.stopOnValue, op.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue, done
+	r.q.Push(at, event{kind: startEvent, op: op})
+	return nil
+}
+
+// Provide schedules a provide of segment from node from at simulated time
+// at; done (which may be nil) receives its summary when its last store
+// ends. The segment is copied: the caller may reuse its buffer.
+func (r *Run) Provide(at time.Duration, from uint32, segment []byte, opts ProvideOptions, done func(ProvideSummary)) error {
+	op, err := r.newOp(provideOp, at, from, hashes.SegmentKey(segment), opts.Op)
+	if err != nil {
+		return err
+	}
+	op.trackAccuracy, op.onProvide = opts.TrackAccuracy, done
+	op.segment = append([]byte(nil), segment...)
+	r.q.Push(at, event{kind: startEvent, op: op})
+	return nil
+}
+
+// At schedules f at simulated time at, on the run's goroutine.
+func (r *Run) At(at time.Duration, f func()) error {
+	if err := r.checkStart(at); err != nil {
+		return err
+	}
+	var slot int32
+	if k := len(r.freeT); k > 0 {
+		slot, r.freeT = r.freeT[k-1], r.freeT[:k-1]
+		r.timers[slot] = f
+	} else {
+		slot = int32(len(r.timers))
+		r.timers = append(r.timers, f)
+	}
+	r.q.Push(at, event{kind: timerEvent, slot: slot})
+	return nil
+}
+
+func (r *Run) checkStart(at time.Duration) error {
+	if at < r.now || at > clock.MaxTime {
+		return fmt.Errorf("%w: start %v, allowed %v..%v", ErrPastStart, at, r.now, clock.MaxTime)
+	}
+	return nil
+}
+
+// newOp checks an operation's arguments and takes its state from the pool.
+func (r *Run) newOp(kind opKind, at time.Duration, from uint32, key hashes.Key, id uint64) (*operation, error) {
+	if err := r.checkStart(at); err != nil {
+		return nil, err
+	}
+	c, err := r.net.Client(from)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Bootstrapped() {
+		return nil, fmt.Errorf("%w: node %d", ErrNotBootstrapped, from)
+	}
+	if id&network.AutoOpBit != 0 {
+		return nil, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))
+	}
+	return newOperation(kind, c, key, at, id), nil
+}
+
+// Run processes events until none is left, the context is done, or an
+// error stops the run.
+func (r *Run) Run(ctx context.Context) error {
+	return r.run(ctx, clock.MaxTime)
+}
+
+// RunUntil processes the events up to simulated time t, then sets the
+// clock to t (if it is later than now).
+func (r *Run) RunUntil(ctx context.Context, t time.Duration) error {
+	if err := r.run(ctx, t); err != nil {
+		return err
+	}
+	r.now = max(r.now, t)
+	return nil
+}
+
+func (r *Run) run(ctx context.Context, until time.Duration) error {
+	for r.err == nil && r.q.Len() > 0 && r.q.Next() <= until {
+		if r.events&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		r.step()
+	}
+	return r.err
+}
+
+// step processes the next event.
+func (r *Run) step() {
+	at, ev := r.q.Pop()
+	r.now = at
+	r.events++
+	switch ev.kind {
+	case startEvent:
+		r.startOp(ev.op)
+	case arriveEvent:
+		req := &r.reqs[ev.slot]
+		if !req.abandoned {
+			r.serve(req)
+		}
+	case replyEvent:
+		r.reply(ev.slot)
+	case timerEvent:
+		f := r.timers[ev.slot]
+		r.timers[ev.slot] = nil
+		r.freeT = append(r.freeT, ev.slot)
+		f()
+	}
+}
+
+// fail stops the run with err (the first error wins).
+func (r *Run) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+// startOp starts an operation: its link op, its lookup's first requests.
+func (r *Run) startOp(op *operation) {
+	if err := r.net.links.StartOp(&op.link, op.opID); err != nil {
+		r.fail(err)
+		op.release()
+		return
+	}
+	c := op.client
+	op.buf, op.value, op.localValue = c.findClosest(op.key, r.cfg.Client.K, op.buf[:0])
+	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, c.Peer(), op.buf, op.localValue)
+	if r.cfg.Profile == ProfilePyDHT {
+		r.runPyDHT(op)
+		return
+	}
+	r.pump(op)
+}
+
+// pump sends the requests the lookup asks for, then ends the lookup phase
+// when the lookup is over.
+func (r *Run) pump(op *operation) {
+	for {
+		c, ok := op.lk.Next()
+		if !ok {
+			break
+		}
+		r.send(op, network.FindRequest, c.Peer, c.Via)
+	}
+	if op.lk.Done() && !op.lookupDone {
+		r.endLookup(op)
+	}
+}
+
+// send starts a request of op to peer to at the current time: the link
+// layer draws its outcome and delay, the load model its overheads.
+func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via uint32) {
+	from := op.client.id
+	a := op.link.Draw(from, to.ID)
+	var oo, ro time.Duration
+	loaded := false
+	if g := r.cfg.Network.Gamma; g > 0 {
+		if r.load == nil {
+			r.load = map[uint32]int32{}
+		}
+		oo = g * time.Duration(r.load[from])
+		ro = g * time.Duration(r.load[to.ID])
+		r.load[from]++
+		r.load[to.ID]++
+		loaded = true
+	}
+	cost := a.Base + oo + ro
+	if a.Error == network.NoError {
+		cost += a.Base // a round trip
+	}
+	end, ok := clock.Add(r.now, cost)
+	if !ok {
+		r.fail(fmt.Errorf("%w: operation %d at %v", ErrTimeOverflow, op.link.ID(), r.now))
+	}
+	rec := op.link.AddRecord(network.Record{
+		Request: kind, Start: r.now, End: end, From: from, To: to.ID, Via: via, Error: a.Error,
+		BaseDelay: a.Base, OriginOverhead: oo, RemoteOverhead: ro,
+	})
+	slot := r.newRequest()
+	req := &r.reqs[slot]
+	req.op, req.kind, req.from, req.to, req.rec, req.err, req.loaded = op, kind, from, to, rec, a.Error, loaded
+	if a.Error == network.NoError {
+		if r.static {
+			r.serve(req)
+		} else {
+			r.q.Push(r.now+a.Base, event{kind: arriveEvent, slot: slot})
+		}
+	}
+	r.q.Push(end, event{kind: replyEvent, slot: slot})
+	op.inflight = append(op.inflight, slot)
+}
+
+// newRequest returns a free request slot, reset but keeping its answer
+// buffer.
+func (r *Run) newRequest() int32 {
+	var slot int32
+	if k := len(r.free); k > 0 {
+		slot, r.free = r.free[k-1], r.free[:k-1]
+	} else {
+		slot = int32(len(r.reqs))
+		r.reqs = append(r.reqs, request{})
+	}
+	req := &r.reqs[slot]
+	*req = request{answer: req.answer[:0]}
+	return slot
+}
+
+// serve has the remote handle a request that reached it: a find-closest
+// reads its table and store now; a store keeps the value now.
+func (r *Run) serve(req *request) {
+	remote := r.net.clientOrNil(req.to.ID)
+	if remote == nil {
+		return
+	}
+	op := req.op
+	switch req.kind {
+	case network.FindRequest:
+		req.answer, req.value, req.found = remote.findClosest(op.key, r.cfg.Client.K, req.answer[:0])
+	case network.StoreRequest:
+		remote.keep(op.key, op.segment)
+	}
+}
+
+// reply delivers the answer or error of a request to its operation.
+func (r *Run) reply(slot int32) {
+	req := &r.reqs[slot]
+	if req.loaded {
+		r.unload(req.from)
+		r.unload(req.to.ID)
+	}
+	op := req.op
+	if req.abandoned {
+		r.freeRequest(slot)
+		return
+	}
+	for i, s := range op.inflight {
+		if s == slot {
+			op.inflight = append(op.inflight[:i], op.inflight[i+1:]...)
+			break
+		}
+	}
+	switch req.kind {
+	case network.FindRequest:
+		if req.err == network.NoError {
+			op.lk.Answer(req.to, req.answer, req.found)
+			if req.found && op.value == nil {
+				op.value = req.value
+			}
+		} else {
+			op.lk.Fail(req.to)
+		}
+		r.freeRequest(slot)
+		r.pump(op)
+	case network.StoreRequest:
+		if req.err == network.NoError {
+			op.stored = append(op.stored, req.to.ID)
+		} else {
+			op.failed = append(op.failed, req.to.ID)
+		}
+		r.freeRequest(slot)
+		if op.storing--; op.storing == 0 {
+			r.endProvide(op)
+		}
+	}
+}
+
+func (r *Run) unload(id uint32) {
+	if r.load[id]--; r.load[id] == 0 {
+		delete(r.load, id)
+	}
+}
+
+func (r *Run) freeRequest(slot int32) {
+	r.reqs[slot].op = nil
+	r.reqs[slot].value = nil
+	r.free = append(r.free, slot)
+}
+
+// endLookup ends the lookup phase of op: requests still in flight are
+// abandoned; a lookup is done, a provide sends its stores.
+func (r *Run) endLookup(op *operation) {
+	op.lookupDone = true
+	op.lookupEnd = r.now
+	for _, slot := range op.inflight {
+		req := &r.reqs[slot]
+		req.abandoned = true
+		if rec := op.link.RecordAt(req.rec); rec != nil {
+			rec.Abandoned = true
+		}
+	}
+	op.inflight = op.inflight[:0]
+	if op.kind == lookupOp {
+		op.lres = op.lookupResult(r.net, r.now)
+		r.finish(op)
+		return
+	}
+	r.sendStores(op)
+}
+
+// sendStores sends the stores of a provide, in parallel, to the Beta
+// closest peers that answered its lookup; the origin, when among them,
+// stores at once.
+func (r *Run) sendStores(op *operation) {
+	origin := op.client.id
+	op.failed = op.intendedFailures(r.cfg.Client.Beta)
+	op.buf = op.lk.AppendResult(op.buf[:0])
+	for _, p := range op.buf {
+		if p.ID == origin {
+			op.client.keep(op.key, op.segment)
+			op.stored = append(op.stored, origin)
+			continue
+		}
+		op.storing++
+		op.storeAttempts++
+		r.send(op, network.StoreRequest, p, origin)
+	}
+	if op.storing == 0 {
+		r.endProvide(op)
+	}
+}
+
+// endProvide completes a provide once its last store has ended.
+func (r *Run) endProvide(op *operation) {
+	lres := op.lookupResult(r.net, op.lookupEnd)
+	sortByDistance(op.stored, op.failed, op.key, r.net)
+	op.pres = ProvideSummary{
+		Origin: op.client.id, Key: op.key, Op: op.link.ID(), Start: op.start,
+		Lookup: lres.Summary, Stored: op.stored, Failed: op.failed,
+		PeersContacted: lres.Summary.Attempts + op.storeAttempts,
+		LookupDelay:    op.lookupEnd - op.start, ProvideDelay: r.now - op.lookupEnd,
+		OperationDelay: r.now - op.start,
+	}
+	op.stored, op.failed = nil, nil // handed to the summary
+	r.finish(op)
+}
+
+// finish closes op's link operation (handing over its records), hands its
+// result to its callback and returns it to the pool, unless the caller of
+// an isolated run reads the result itself (finishHook).
+func (r *Run) finish(op *operation) {
+	if !r.keepOpen {
+		op.link.Close()
+	}
+	if r.finishHook != nil {
+		r.finishHook(op)
+		return
+	}
+	switch op.kind {
+	case lookupOp:
+		if op.onLookup != nil {
+			op.onLookup(op.lres)
+		}
+	case provideOp:
+		if op.onProvide != nil {
+			op.onProvide(op.pres)
+		}
+	}
+	op.release()
+}
+
+// sortByDistance sorts two lists of node ids nearest to key first.
+func sortByDistance(a, b []uint32, key hashes.Key, net *DHTNetwork) {
+	keys := net.space.Keys()
+	for _, ids := range [][]uint32{a, b} {
+		slices.SortFunc(ids, func(x, y uint32) int {
+			return routing.ComparePeers(key, routing.Peer{ID: x, Key: keys[x]}, routing.Peer{ID: y, Key: keys[y]})
+		})
+	}
+}

@@ -50,7 +50,7 @@ func (c *Client) Bootstrap() error {
 // replacement policy) and reports whether the table changed. A client that
 // had no table gets an empty one first.
 func (c *Client) AddPeer(id uint32) (bool, error) {
-	if int(id) >= c.net.Len() {
+	if uint(id) >= uint(c.net.Len()) {
 		return false, unknownNode(id, c.net.Len())
 	}
 	c.mu.Lock()

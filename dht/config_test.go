@@ -30,7 +30,7 @@ func TestConfigValidate(t *testing.T) {
 		{"Client.K", func(c *dht.Config) { c.Client.K = -3 }},
 		{"Client.K", func(c *dht.Config) { c.Client.K = routing.MaxK + 1 }},
 		{"Client.Alpha", func(c *dht.Config) { c.Client.Alpha = 0 }},
-		{"Client.Alpha", func(c *dht.Config) { c.Client.Alpha = 1 << 50 }},
+		{"Client.Alpha", func(c *dht.Config) { c.Client.Alpha = math.MaxInt / 3 }},
 		{"Client.Beta", func(c *dht.Config) { c.Client.Beta = 0 }},
 		{"Client.Beta", func(c *dht.Config) { c.Client.Beta = c.Client.K + 1 }},
 		{"Client.Beta", func(c *dht.Config) { c.Client.Beta = 1000 }},
@@ -42,9 +42,9 @@ func TestConfigValidate(t *testing.T) {
 		}},
 		{"Profile", func(c *dht.Config) { c.Profile = 7 }},
 		{"Nodes", func(c *dht.Config) { c.Nodes = 0 }},
-		{"Nodes", func(c *dht.Config) { c.Nodes = math.MaxInt32 + 1 }},
+		{"Nodes", func(c *dht.Config) { c.Nodes = dht.MaxNodes + 1 }},
 		{"Workers", func(c *dht.Config) { c.Workers = 0 }},
-		{"Workers", func(c *dht.Config) { c.Workers = 1 << 61 }},
+		{"Workers", func(c *dht.Config) { c.Workers = math.MaxInt / 4 }},
 		{"Workers", func(c *dht.Config) { c.Workers = math.MaxInt }},
 		{"Network.FastErrorRate", func(c *dht.Config) { c.Network.FastErrorRate = -1 }},
 		{"Network.FastErrorRate", func(c *dht.Config) { c.Network.FastErrorRate = math.NaN() }},
@@ -90,7 +90,7 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("py-dht profile with 60%% + 60%%: %v", err)
 	}
 	net := dhttest.New(t, dhttest.Config(10, 1))
-	for _, w := range []int{0, -1, 1 << 61} {
+	for _, w := range []int{0, -1, math.MaxInt / 4} {
 		var ce *network.ConfigError
 		if err := net.BootstrapAll(context.Background(), w); !errors.As(err, &ce) || ce.Field != "workers" {
 			t.Errorf("BootstrapAll(workers=%d) = %v, want a ConfigError naming workers", w, err)

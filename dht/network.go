@@ -136,7 +136,7 @@ func (n *DHTNetwork) Len() int { return len(*n.clients.Load()) }
 // valid range.
 func (n *DHTNetwork) Client(id uint32) (*Client, error) {
 	clients := *n.clients.Load()
-	if int(id) >= len(clients) {
+	if uint(id) >= uint(len(clients)) {
 		return nil, unknownNode(id, len(clients))
 	}
 	return clients[id], nil
@@ -145,7 +145,7 @@ func (n *DHTNetwork) Client(id uint32) (*Client, error) {
 // clientOrNil returns the client with the given id, or nil.
 func (n *DHTNetwork) clientOrNil(id uint32) *Client {
 	clients := *n.clients.Load()
-	if int(id) >= len(clients) {
+	if uint(id) >= uint(len(clients)) {
 		return nil
 	}
 	return clients[id]

@@ -15,6 +15,7 @@
 //     they share (CommonPrefixLen, 0..64); it is the index of the k-bucket a
 //     peer falls in.
 //
-// Every function here is allocation-free: they sit on the hot path of table
-// building and lookups.
+// Every function here but Key.String is allocation-free: they sit on the
+// hot path of table building and lookups (String builds a string; use
+// AppendHex on a hot path).
 package hashes

@@ -4,29 +4,16 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 
 	"github.com/zeebo/xxh3"
 
+	"github.com/go-dht/go-dht/dht/dhttest"
 	"github.com/go-dht/go-dht/hashes"
 )
-
-// keyAtPrefix returns a key that shares exactly i leading bits with k
-// (0 <= i < 64), with the bits after the first differing one drawn from rng.
-// With i = 64 it returns k itself.
-func keyAtPrefix(k hashes.Key, i int, rng *rand.Rand) hashes.Key {
-	if i >= hashes.Bits {
-		return k
-	}
-	out := k.FlipBit(i)
-	if i < hashes.Bits-1 {
-		low := uint64(1)<<(hashes.Bits-1-i) - 1 // the bits after bit i
-		out ^= hashes.Key(rng.Uint64() & low)
-	}
-	return out
-}
 
 func TestNodeKeyDeterministicAndSeeded(t *testing.T) {
 	const n = 5000
@@ -94,64 +81,67 @@ func TestSegmentKeyDependsOnContentOnly(t *testing.T) {
 	}
 }
 
-func TestDistance(t *testing.T) {
+// Distance is the Kademlia XOR metric compared as an unsigned integer: for
+// every target, the keys sorted by Distance to it are sorted by Closer, the
+// metric is unidirectional (one key at each distance from a target), and
+// it composes: d(a,c) = d(a,b) XOR d(b,c), hence d(a,c) <= d(a,b) + d(b,c).
+// A distance that subtracted keys, or compared them as signed integers,
+// breaks these.
+func TestDistanceIsXORMetric(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 1000 {
+	for range 2000 {
 		a, b, c := hashes.Key(rng.Uint64()), hashes.Key(rng.Uint64()), hashes.Key(rng.Uint64())
-		if d := hashes.Distance(a, b); d != uint64(a)^uint64(b) {
-			t.Fatalf("Distance(%s, %s) = %x, want XOR %x", a, b, d, uint64(a)^uint64(b))
+		ab, bc, ac := hashes.Distance(a, b), hashes.Distance(b, c), hashes.Distance(a, c)
+		if ac != ab^bc {
+			t.Fatalf("d(a,c) = %x, d(a,b) ^ d(b,c) = %x", ac, ab^bc)
 		}
-		if hashes.Distance(a, b) != hashes.Distance(b, a) {
-			t.Fatalf("Distance(%s, %s) not symmetric", a, b)
+		if sum, carry := bits.Add64(ab, bc, 0); carry == 0 && sum < ac {
+			t.Fatalf("triangle inequality fails: %x > %x + %x", ac, ab, bc)
 		}
-		if hashes.Distance(a, a) != 0 {
-			t.Fatalf("Distance(%s, itself) = %d", a, hashes.Distance(a, a))
+		// The key at distance d from c is c XOR d, and only it.
+		if hashes.Distance(c, hashes.Key(uint64(c)^ab)) != ab {
+			t.Fatalf("no key at distance %x from %s", ab, c)
 		}
-		if a != b && hashes.Distance(a, b) == 0 {
-			t.Fatalf("distinct keys %s %s at distance 0", a, b)
-		}
-		// Closer is the strict order of distances to a target.
-		if got, want := hashes.Closer(c, a, b), hashes.Distance(a, c) < hashes.Distance(b, c); got != want {
+		if got, want := hashes.Closer(c, a, b), ac < bc; got != want {
 			t.Fatalf("Closer(%s, %s, %s) = %v, want %v", c, a, b, got, want)
 		}
-		if hashes.Closer(c, a, a) {
-			t.Fatalf("Closer(%s, %s, %s) with a == b", c, a, a)
-		}
 	}
-	// Distances are compared as unsigned integers: the top bit dominates.
+	// Distances compare as unsigned integers: a difference in the top bit
+	// outweighs every lower bit.
 	if !hashes.Closer(0, 0x7fffffffffffffff, 0x8000000000000000) {
 		t.Error("Closer compares as signed integers")
 	}
+	if hashes.Distance(0, 1<<63) <= hashes.Distance(0, 1<<62|1<<61) {
+		t.Error("the top bit does not dominate the distance")
+	}
 }
 
+// CommonPrefixLen agrees with a bit-by-bit count, both for keys built at an
+// exact prefix length and for random pairs, and is the bucket index: 64
+// minus the bit length of the distance.
 func TestCommonPrefixLen(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i <= hashes.Bits; i++ {
-		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			for range 50 {
-				a := hashes.Key(rng.Uint64())
-				b := keyAtPrefix(a, i, rng)
-				if got := hashes.CommonPrefixLen(a, b); got != i {
-					t.Fatalf("CommonPrefixLen(%s, %s) = %d, want %d", a, b, got, i)
-				}
-				if got := hashes.CommonPrefixLen(b, a); got != i {
-					t.Fatalf("CommonPrefixLen not symmetric: %d", got)
-				}
-			}
-		})
+	byBits := func(a, b hashes.Key) int {
+		n := 0
+		for n < hashes.Bits && a.Bit(n) == b.Bit(n) {
+			n++
+		}
+		return n
 	}
-	for _, tc := range []struct {
-		a, b hashes.Key
-		want int
-	}{
-		{0, 0, 64},
-		{0, 1 << 63, 0},
-		{0, 1, 63},
-		{0xffffffffffffffff, 0xfffffffffffffffe, 63},
-		{0xf000000000000000, 0xe000000000000000, 3},
-	} {
-		if got := hashes.CommonPrefixLen(tc.a, tc.b); got != tc.want {
-			t.Errorf("CommonPrefixLen(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
+	for i := 0; i <= hashes.Bits; i++ {
+		for range 50 {
+			a := hashes.Key(rng.Uint64())
+			b := dhttest.KeyAtPrefix(a, i, rng)
+			if got := hashes.CommonPrefixLen(a, b); got != i || byBits(a, b) != i {
+				t.Fatalf("CommonPrefixLen(%s, %s) = %d, bit count %d, want %d", a, b, got, byBits(a, b), i)
+			}
+		}
+	}
+	for range 1000 {
+		a, b := hashes.Key(rng.Uint64()), hashes.Key(rng.Uint64()>>rng.IntN(64))
+		got := hashes.CommonPrefixLen(a, a^b)
+		if got != byBits(a, a^b) || got != hashes.Bits-bits.Len64(hashes.Distance(a, a^b)) {
+			t.Fatalf("CommonPrefixLen(%s, %s) = %d, bit count %d", a, a^b, got, byBits(a, a^b))
 		}
 	}
 }
@@ -167,7 +157,7 @@ func TestBitAndFlipBit(t *testing.T) {
 			t.Errorf("Bit(%d) of %s = %d, want %d", i, k, got, want)
 		}
 		f := k.FlipBit(i)
-		if f.Bit(i) == k.Bit(i) || hashes.CommonPrefixLen(k, f) != i || f.FlipBit(i) != k {
+		if f.Bit(i) == k.Bit(i) || f^k != hashes.Key(1)<<(hashes.Bits-1-i) || f.FlipBit(i) != k {
 			t.Errorf("FlipBit(%d) of %s = %s", i, k, f)
 		}
 	}
@@ -212,20 +202,17 @@ func TestParseKeyRejects(t *testing.T) {
 }
 
 var sink hashes.Key
-var sinkInt int
-var sinkU64 uint64
 
+// The functions that touch buffers, where an allocation could hide (a
+// buffer escaping to the heap, a conversion of the content), allocate
+// nothing: they run for every node of a network and every segment.
 func TestZeroAllocations(t *testing.T) {
 	content := []byte("a segment of some length, hashed on the hot path")
 	buf := make([]byte, 0, 32)
 	for name, f := range map[string]func(){
 		"NodeKey":          func() { sink = hashes.NodeKey(7, 12345) },
 		"SegmentKey":       func() { sink = hashes.SegmentKey(content) },
-		"SegmentKeyString": func() { sink = hashes.SegmentKeyString("segment") },
-		"Distance":         func() { sinkU64 = hashes.Distance(sink, 99) },
-		"CommonPrefixLen":  func() { sinkInt = hashes.CommonPrefixLen(sink, 99) },
-		"Closer":           func() { sinkInt = boolInt(hashes.Closer(sink, 1, 2)) },
-		"FlipBit":          func() { sink = sink.FlipBit(5) },
+		"SegmentKeyString": func() { sink = hashes.SegmentKeyString(string(content[:9])) },
 		"AppendHex":        func() { buf = sink.AppendHex(buf[:0]) },
 		"ParseKey":         func() { sink, _ = hashes.ParseKey("0123456789abcdef") },
 	} {
@@ -233,13 +220,6 @@ func TestZeroAllocations(t *testing.T) {
 			t.Errorf("%s allocates %.1f times per call, want 0", name, allocs)
 		}
 	}
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // FuzzParseKey checks that ParseKey accepts exactly what String prints (up

@@ -129,7 +129,7 @@ func (t *Table) insert(b, at int, id uint32) {
 
 // Contains reports whether id is in the table.
 func (t *Table) Contains(id uint32) bool {
-	if t == nil || id == t.self || int(id) >= t.space.Len() {
+	if t == nil || id == t.self || uint(id) >= uint(t.space.Len()) {
 		return false
 	}
 	lo, hi := t.bounds(hashes.CommonPrefixLen(t.local, t.space.Key(id)))

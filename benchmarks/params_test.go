@@ -22,20 +22,30 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		set  func(*Params)
 	}{
 		{"-n", func(p *Params) { p.N = 0 }},
+		{"-n", func(p *Params) { p.N = math.MaxInt }},
 		{"-k", func(p *Params) { p.K = 0 }},
 		{"-k", func(p *Params) { p.K = 5000 }},
 		{"-alpha", func(p *Params) { p.Alpha = 0 }},
+		{"-alpha", func(p *Params) { p.Alpha = math.MaxInt / 8 }},
 		{"-beta", func(p *Params) { p.Beta = -1 }},
+		{"-beta", func(p *Params) { p.Beta = 21 }},
 		{"-steps", func(p *Params) { p.Steps = 0 }},
 		{"-workers", func(p *Params) { p.Workers = 0 }},
+		{"-workers", func(p *Params) { p.Workers = math.MaxInt / 4 }},
+		{"-termination", func(p *Params) { p.Profile, p.Termination = 1, 2 }},
 		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = 101 }},
 		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = math.NaN() }},
 		{"-slow-error-rate", func(p *Params) { p.SlowErrorRate = -1 }},
 		{"-fast-error-rate/-slow-error-rate", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = 60, 50 }},
 		{"-conn-delay", func(p *Params) { p.ConnDelay = network.DelayRange{Min: -time.Second} }},
+		{"-conn-delay", func(p *Params) { p.ConnDelay = network.Fixed(50 * 365 * 24 * time.Hour) }},
 		{"-gamma", func(p *Params) { p.Gamma = -time.Millisecond }},
+		{"-gamma", func(p *Params) { p.Gamma = 1 << 60 }},
 		{"-lookups", func(p *Params) { p.Lookups = 0 }},
+		{"-lookups", func(p *Params) { p.Lookups = MaxLookups + 1 }},
 		{"-segments", func(p *Params) { p.Segments = 0 }},
+		{"-segment-size", func(p *Params) { p.SegmentSize = math.MaxInt / 8 }},
+		{"-segments/-segment-size", func(p *Params) { p.Segments, p.SegmentSize = MaxSegments, MaxSegmentSize }},
 		{"-scaling-max", func(p *Params) { p.ScalingMax = -1 }},
 		{"-tag", func(p *Params) { p.Tag = "a/b" }},
 	} {
@@ -67,9 +77,36 @@ func TestDelayFlags(t *testing.T) {
 	if p.SlowDelay != network.Fixed(2*time.Second) || p.BetaOrK() != 7 {
 		t.Errorf("slow delay %v, beta %d", p.SlowDelay, p.BetaOrK())
 	}
-	err := fs.Parse([]string{"-fast-delay", "20ms-10ms"})
-	if err == nil || !strings.Contains(err.Error(), "-fast-delay") {
-		t.Errorf("bad range: %v, want an error naming -fast-delay", err)
+	for _, args := range [][]string{
+		{"-fast-delay", "20ms-10ms"}, {"-conn-delay", "-5ms"}, {"-slow-delay", "2h"},
+		{"-termination", "fastest"}, {"-profile", "python"},
+	} {
+		err := fs.Parse(args)
+		if err == nil || !strings.Contains(err.Error(), args[0]) || !strings.Contains(err.Error(), args[1]) {
+			t.Errorf("%v: %v, want an error naming the flag and the value", args, err)
+		}
+	}
+	if err := fs.Parse([]string{"-termination", "beta", "-profile", "pydht"}); err != nil || p.Termination.String() != "beta" || p.Profile.String() != "pydht" {
+		t.Errorf("-termination beta -profile pydht: %v, %v, %v", err, p.Termination, p.Profile)
+	}
+}
+
+// Integers a user can type that once passed validation and panicked or
+// gave garbage after the network was built: each stops the run at once
+// with status 2 and an error naming its flag and range.
+func TestHugeFlagsStopBeforeWork(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report")
+	for _, args := range [][]string{
+		{"-workers", "2305843009213693952"},
+		{"-alpha", "1125899906842624"},
+		{"-segment-size", "1125899906842624"},
+		{"-n", "4294967296"},
+		{"-lookups", "1000000000000"},
+	} {
+		code, text := runSelf(t, append([]string{"-test.run=^$", "-test.bench=BenchmarkProvide", "-out", out}, args...)...)
+		if code != 2 || !strings.Contains(text, args[0]) || !strings.Contains(text, "allowed") || strings.Contains(text, "BenchmarkProvide") {
+			t.Errorf("%v: exit %d, output %q; want 2 and an error naming the flag and its range, before any work", args, code, text)
+		}
 	}
 }
 

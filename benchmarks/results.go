@@ -144,6 +144,14 @@ type Result struct {
 	pendingPrep time.Duration // shared preparation not yet given to a round
 }
 
+// SetMetric keeps a figure of the benchmark under its unit.
+func (r *Result) SetMetric(unit string, v float64) {
+	if r.Metrics == nil {
+		r.Metrics = map[string]float64{}
+	}
+	r.Metrics[unit] = v
+}
+
 // AddPrep charges d of shared preparation to the next round.
 func (r *Result) AddPrep(d time.Duration) { r.pendingPrep += d }
 

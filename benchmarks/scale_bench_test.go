@@ -1,9 +1,9 @@
 package benchmarks
 
 import (
+	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -93,10 +93,10 @@ func benchBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 }
 
 // BenchmarkLookupThroughput runs lookups for random keys on -workers
-// goroutines against networks of 10,000 and 1,000,000 nodes that keep no
-// connection records (network.Config.DiscardRecords), and reports
-// lookups/s. A round is -throughput-lookups lookups, dealt round-robin to
-// the goroutines.
+// goroutines (dht.DHTNetwork.LookupMany, the isolated path: each lookup on
+// its own event queue) against networks of 10,000 and 1,000,000 nodes that
+// keep no connection records (network.Config.DiscardRecords), and reports
+// lookups/s. A round is -throughput-lookups lookups.
 func BenchmarkLookupThroughput(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkLookupThroughput", Group: "scale", Name: "lookup_throughput"}
@@ -124,43 +124,25 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 		return err
 	})
 	count := p.ThroughputLookups
-	var tasks []LookupTask
+	var tasks []dht.LookupTask
 	var hops, peers, done int64
-	var mu sync.Mutex
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			tasks = PlanLookups(RoundRand(p.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
+			planned := PlanLookups(RoundRand(p.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
+			tasks = make([]dht.LookupTask, len(planned))
+			for i, t := range planned {
+				tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
+			}
 			return nil
 		},
 		task: func(int) error {
-			var wg sync.WaitGroup
-			errs := make([]error, w)
-			for g := range w {
-				wg.Go(func() {
-					var h, pc, d int64
-					for i := g; i < len(tasks); i += w {
-						t := tasks[i]
-						res, err := net.Lookup(t.Origin, t.Key, dht.LookupOptions{Op: t.Op})
-						if err != nil {
-							errs[g] = err
-							return
-						}
-						h += int64(res.Summary.Hops)
-						pc += int64(res.Summary.Attempts)
-						d++
-					}
-					mu.Lock()
-					hops, peers, done = hops+h, peers+pc, done+d
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
-			for _, err := range errs {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
+			// The isolated path: no load model, so the lookups run in
+			// parallel on w goroutines, each with its own event queue.
+			return net.LookupMany(context.Background(), tasks, w, func(_ int, res dht.LookupResult) {
+				hops += int64(res.Summary.Hops)
+				peers += int64(res.Summary.Attempts)
+				done++
+			})
 		},
 	})
 	runtime.KeepAlive(net)

@@ -20,14 +20,15 @@ type SummaryRow struct {
 	Ops OpStats // lookups, or provides for BenchmarkProvide
 	// NsPerNode, BytesPerNode and PeakMiB describe a scaling build.
 	NsPerNode, BytesPerNode, PeakMiB float64
-	// LookupsPerSec is the throughput of BenchmarkLookupThroughput.
-	LookupsPerSec float64
+	// LookupsPerSec is the throughput of BenchmarkLookupThroughput and
+	// BenchmarkLookupShared; EventsPerSec that of BenchmarkEngine.
+	LookupsPerSec, EventsPerSec float64
 }
 
 // Summarize computes the summary row of r.
 func Summarize(r *Result) SummaryRow {
 	s := SummaryRow{Result: r, RoundStats: SummarizeRounds(r.Rounds),
-		NsPerNode: math.NaN(), BytesPerNode: math.NaN(), PeakMiB: math.NaN(), LookupsPerSec: math.NaN()}
+		NsPerNode: math.NaN(), BytesPerNode: math.NaN(), PeakMiB: math.NaN(), LookupsPerSec: math.NaN(), EventsPerSec: math.NaN()}
 	switch {
 	case len(r.Lookups) > 0:
 		s.Ops = SummarizeLookups(r.Lookups, r.ValueLookups)
@@ -41,6 +42,11 @@ func Summarize(r *Result) SummaryRow {
 	}
 	if tp := r.Throughput; tp != nil && tp.Elapsed > 0 {
 		s.LookupsPerSec = float64(tp.Lookups) / tp.Elapsed.Seconds()
+	} else if v, ok := r.Metrics["lookups/s"]; ok {
+		s.LookupsPerSec = v
+	}
+	if v, ok := r.Metrics["events/s"]; ok {
+		s.EventsPerSec = v
 	}
 	return s
 }
@@ -52,7 +58,7 @@ var SummaryHeader = []string{
 	"benchmark", "group", "name", "rounds", "failed_rounds", "prep_s", "mean_s", "median_s", "p90_s",
 	"batch_ops", "ops", "hops_mean", "peers_mean", "delay_p50_s", "delay_p90_s", "delay_p99_s",
 	"accuracy_mean", "success_share", "wall_per_op_s",
-	"ns_per_node", "bytes_per_node", "peak_heap_mib", "lookups_per_s",
+	"ns_per_node", "bytes_per_node", "peak_heap_mib", "lookups_per_s", "events_per_s",
 	"n", "k", "alpha", "beta", "workers", "seed",
 }
 
@@ -73,7 +79,7 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 				itoa(r.BatchOps), itoa(o.Ops), opCell(o.Hops), opCell(o.Peers),
 				opCell(o.DelayP50), opCell(o.DelayP90), opCell(o.DelayP99),
 				opCell(o.Accuracy), opCell(o.Success), opCell(o.Wall),
-				ftoa(s.NsPerNode), ftoa(s.BytesPerNode), ftoa(s.PeakMiB), ftoa(s.LookupsPerSec),
+				ftoa(s.NsPerNode), ftoa(s.BytesPerNode), ftoa(s.PeakMiB), ftoa(s.LookupsPerSec), ftoa(s.EventsPerSec),
 				itoa(p.N), itoa(p.K), itoa(p.Alpha), itoa(p.Beta), itoa(p.Workers), utoa(p.Seed),
 			}); err != nil {
 				return err
@@ -154,16 +160,16 @@ func printWorkload(w io.Writer, rows []SummaryRow) error {
 func printScale(w io.Writer, rows []SummaryRow) error {
 	var has bool
 	for _, s := range rows {
-		has = has || s.Result.Scale != nil || s.Result.Throughput != nil
+		has = has || s.Result.Scale != nil || !math.IsNaN(s.LookupsPerSec) || !math.IsNaN(s.EventsPerSec)
 	}
 	if !has {
 		return nil
 	}
-	fmt.Fprintln(w, "\n== scale (build = dht.Spawn + BootstrapAll; heap per node = live heap of the built network / N) ==")
-	t := newTable(w, "benchmark", "n", "workers", "mean", "ns/node", "bytes/node", "peak heap", "lookups/s")
+	fmt.Fprintln(w, "\n== scale and speed (build = dht.Spawn + BootstrapAll; heap per node = live heap of the built network / N; rates are per second of wall time) ==")
+	t := newTable(w, "benchmark", "n", "workers", "mean", "ns/node", "bytes/node", "peak heap", "lookups/s", "events/s")
 	for _, s := range rows {
 		r := s.Result
-		if r.Scale == nil && r.Throughput == nil {
+		if r.Scale == nil && math.IsNaN(s.LookupsPerSec) && math.IsNaN(s.EventsPerSec) {
 			continue
 		}
 		peak := ""
@@ -171,7 +177,7 @@ func printScale(w io.Writer, rows []SummaryRow) error {
 			peak = fixed(s.PeakMiB, 1) + " MiB"
 		}
 		if err := t.Append([]string{r.Spec.Bench, itoa(r.Row.N), itoa(r.Row.Workers), human(s.Mean),
-			fixed(s.NsPerNode, 0), fixed(s.BytesPerNode, 0), peak, fixed(s.LookupsPerSec, 0)}); err != nil {
+			fixed(s.NsPerNode, 0), fixed(s.BytesPerNode, 0), peak, fixed(s.LookupsPerSec, 0), fixed(s.EventsPerSec, 0)}); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/network"
 )
 
 // The workload benchmarks run DHT operations one after the other on a
@@ -103,7 +104,30 @@ func BenchmarkLookup(b *testing.B) {
 	p := env.p
 	r := workloadResult(Spec{Bench: "BenchmarkLookup", Group: "workload", Name: "lookup"}, p)
 	net := sharedNetwork(b, r, p)
+	first := len(r.Lookups)
 	runLookups(b, r, net, p, "lookup", nil, 1, dht.LookupOptions{TrackAccuracy: true})
+	if len(r.Timeline) == 0 {
+		keepTimeline(b, r, net, r.Lookups[first:min(first+timelineLookups, len(r.Lookups))])
+	}
+}
+
+// timelineLookups is the number of lookups the timeline chart draws.
+const timelineLookups = 6
+
+// keepTimeline keeps the records of ops for the timeline chart.
+func keepTimeline(b *testing.B, r *Result, net *dht.DHTNetwork, ops []LookupOp) {
+	recs, err := net.Records()
+	if err != nil {
+		b.Errorf("timeline: %v", err)
+		return
+	}
+	byOp := map[uint64][]network.Record{}
+	for _, rec := range recs {
+		byOp[rec.Op] = append(byOp[rec.Op], rec)
+	}
+	for _, o := range ops {
+		r.Timeline = append(r.Timeline, TimelineLookup{Op: o.Op, Reason: o.Summary.Reason.String(), Records: byOp[o.Op]})
+	}
 }
 
 // BenchmarkProvide provides -segments random segments of -segment-size

@@ -23,17 +23,13 @@ func (n *DHTNetwork) isolatedRun() *Run {
 	r := runPool.Get().(*Run)
 	r.q.Reset()
 	clear(r.load)
-	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], static: true}
-	r.finishHook = r.keepLast
+	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], static: true, isolated: true}
 	return r
 }
 
-// keepLast keeps the finished operation for the caller of an isolated run.
-func (r *Run) keepLast(op *operation) { r.last = op }
-
 // putRun returns a run to the pool.
 func putRun(r *Run) {
-	r.net, r.last, r.finishHook = nil, nil, nil
+	r.net, r.last = nil, nil
 	runPool.Put(r)
 }
 

@@ -45,14 +45,13 @@ type Run struct {
 	freeT  []int32
 	events uint64
 	err    error
-	// finishHook, when set, receives every finished operation instead of
-	// its callback: an isolated call reads the result itself, and
-	// LookupMany closes operations in task order. It must release op.
-	finishHook func(op *operation)
-	// keepOpen leaves finished operations' link ops open for finishHook to
-	// close (LookupMany hands records over in task order).
+	// isolated runs one operation for a caller that reads its result
+	// itself: the finished operation is kept in last, not released.
+	isolated bool
+	last     *operation
+	// keepOpen leaves the finished operation's link op open for the caller
+	// to close (LookupMany hands records over in task order).
 	keepOpen bool
-	last     *operation // the operation keepLast received
 }
 
 type eventKind uint8
@@ -303,9 +302,14 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 // buffer.
 func (r *Run) newRequest() int32 {
 	var slot int32
-	if k := len(r.free); k > 0 {
+	switch k := len(r.free); {
+	case k > 0:
 		slot, r.free = r.free[k-1], r.free[:k-1]
-	} else {
+	case len(r.reqs) < cap(r.reqs):
+		// A slot of an earlier use of this run: keep its answer buffer.
+		slot = int32(len(r.reqs))
+		r.reqs = r.reqs[:slot+1]
+	default:
 		slot = int32(len(r.reqs))
 		r.reqs = append(r.reqs, request{})
 	}
@@ -445,13 +449,13 @@ func (r *Run) endProvide(op *operation) {
 
 // finish closes op's link operation (handing over its records), hands its
 // result to its callback and returns it to the pool, unless the caller of
-// an isolated run reads the result itself (finishHook).
+// an isolated run reads the result itself.
 func (r *Run) finish(op *operation) {
 	if !r.keepOpen {
 		op.link.Close()
 	}
-	if r.finishHook != nil {
-		r.finishHook(op)
+	if r.isolated {
+		r.last = op
 		return
 	}
 	switch op.kind {

@@ -420,3 +420,81 @@ func parallel(ctx context.Context, workers int, bounds []int, work func(lo, hi i
 	}
 	return g.Wait()
 }
+
+// AppendOptimalClosest appends to dst the n peers of the optimal table of
+// node self with key local and bucket size k that are nearest to target,
+// nearest first, ties by id, and returns the extended slice. The answer is
+// exactly that of
+//
+//	t, _ := ix.OptimalTable(self, local, k, space)
+//	t.AppendClosest(dst, target, n)
+//
+// when space holds the keys of the index; in particular an invalid k reads
+// as the nil table, an empty answer. It does not build the table: at 10^7
+// nodes and more the network keeps no tables, and a node's answer to a
+// find-closest request is read from the sorted keys instead.
+//
+// It reads the table's buckets one at a time in increasing distance from
+// target (see bucketWalk), each found in the sorted keys as the table
+// builder finds it (closestSpans over the run of keys sharing exactly b
+// bits with local), and stops once it holds n peers: O(log N) to find the
+// runs plus O(n log k) to sort what it returns. It appends at most n peers
+// and allocates nothing else, so with room in dst it does not allocate.
+func (ix *Index) AppendOptimalClosest(dst []Peer, self uint32, local hashes.Key, k int, target hashes.Key, n int) []Peer {
+	if n <= 0 || k < 1 || k > MaxK || len(ix.keys) == 0 {
+		return dst
+	}
+	// The keys next to the run of keys equal to local share the most bits
+	// with it: buckets deeper than that (but 64) are empty. Bucket 64
+	// exists when another key equals local, as walkBuckets decides it.
+	elo, ehi := ix.rangeOf(local, hashes.Bits)
+	top := -1
+	if elo > 0 {
+		top = hashes.CommonPrefixLen(local, ix.keys[elo-1])
+	}
+	if ehi < len(ix.keys) {
+		top = max(top, hashes.CommonPrefixLen(local, ix.keys[ehi]))
+	}
+	want := len(dst) + n
+	var buf [hashes.Bits + 1]span
+	w := newBucketWalk(local, target, top, ehi-elo >= 2)
+	for b := w.next(); b >= 0 && len(dst) < want; b = w.next() {
+		if b == hashes.Bits {
+			// Bucket 64 holds the first k equal keys but self, in id
+			// order, which is also their order around any target.
+			for i, taken := elo, 0; i < ehi && taken < k && len(dst) < want; i++ {
+				if ix.ids[i] != self {
+					dst = append(dst, Peer{ID: ix.ids[i], Key: ix.keys[i]})
+					taken++
+				}
+			}
+			continue
+		}
+		vt := local.FlipBit(b)
+		lo, hi := ix.rangeOf(vt, b+1)
+		if lo == hi {
+			continue
+		}
+		spans := ix.closestSpans(buf[:0], vt, b+1, lo, hi, k)
+		dst = ix.appendBucket(dst, spans, min(k, hi-lo), want-len(dst), target)
+	}
+	return dst
+}
+
+// appendBucket appends to dst the peers of one bucket, the positions of
+// spans (size of them), sorted by distance to target; if the bucket holds
+// more than need peers, only the need nearest.
+func (ix *Index) appendBucket(dst []Peer, spans []span, size, need int, target hashes.Key) []Peer {
+	start := len(dst)
+	for _, s := range spans {
+		for i := s.a; i < s.b; i++ {
+			if p := (Peer{ID: ix.ids[i], Key: ix.keys[i]}); size <= need {
+				dst = append(dst, p)
+			} else {
+				dst = keepNearest(dst, start, need, target, p)
+			}
+		}
+	}
+	SortByDistance(dst[start:], target)
+	return dst
+}

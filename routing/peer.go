@@ -51,3 +51,45 @@ func SortByDistance(peers []Peer, target hashes.Key) {
 	}
 	slices.SortFunc(peers, func(a, b Peer) int { return ComparePeers(target, a, b) })
 }
+
+// keepNearest offers p to the candidates dst[start:], which keep at most
+// need peers: the nearest to target offered so far. It lets a query take
+// the nearest part of a bucket without appending the whole bucket, so dst
+// never grows past what the caller asked for. Once need peers are held they
+// form a heap with the farthest at dst[start], and each further offer costs
+// O(log need). The caller sorts dst[start:] at the end.
+func keepNearest(dst []Peer, start, need int, target hashes.Key, p Peer) []Peer {
+	if h := len(dst) - start; h < need {
+		dst = append(dst, p)
+		if h+1 == need {
+			for i := need/2 - 1; i >= 0; i-- {
+				siftFarthest(dst[start:], i, target)
+			}
+		}
+		return dst
+	}
+	if h := dst[start:]; nearer(target, p, h[0]) {
+		h[0] = p
+		siftFarthest(h, 0, target)
+	}
+	return dst
+}
+
+// siftFarthest moves h[i] down the heap h, whose root is its farthest peer
+// from target.
+func siftFarthest(h []Peer, i int, target hashes.Key) {
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
+		}
+		if c+1 < len(h) && nearer(target, h[c], h[c+1]) {
+			c++
+		}
+		if !nearer(target, h[i], h[c]) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+}

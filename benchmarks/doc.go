@@ -31,7 +31,8 @@
 // Groups: hashes (keys and XOR distance), routing (one routing table),
 // network (spawning and bootstrapping a network), workload (lookups,
 // provides, retrievals, and lookups against the error rate) and scale
-// (build time and memory from 1,000 to 1,000,000 nodes, lookup throughput).
+// (build time and memory from 1,000 to 1,000,000 nodes, lookup throughput,
+// and the key index of up to 10^8 nodes).
 //
 // After the benchmarks, TestMain prints the summary tables and writes the
 // report into -out: per benchmark a rounds CSV named

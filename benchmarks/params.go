@@ -39,11 +39,12 @@ type Params struct {
 	Out       string // -out: report folder
 	Overwrite bool   // -overwrite: replace report files that exist
 
-	Segments          int // -segments: segments provided per round (Provide) or before the retrievals (Retrieve)
-	SegmentSize       int // -segment-size: bytes per segment
-	Lookups           int // -lookups: lookups per round of the workload benchmarks
-	ThroughputLookups int // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
-	ScalingMax        int // -scaling-max: largest network of the scale benchmarks
+	Segments          int  // -segments: segments provided per round (Provide) or before the retrievals (Retrieve)
+	SegmentSize       int  // -segment-size: bytes per segment
+	Lookups           int  // -lookups: lookups per round of the workload benchmarks
+	ThroughputLookups int  // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
+	ScalingMax        int  // -scaling-max: largest network of the scale benchmarks
+	IndexHuge         bool // -index-huge: also build the index of 10^8 keys (BenchmarkIndexBuild)
 }
 
 // DefaultParams returns the defaults: those of dht.DefaultConfig (10,000
@@ -91,7 +92,8 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.SegmentSize, "segment-size", p.SegmentSize, "bytes per segment")
 	fs.IntVar(&p.Lookups, "lookups", p.Lookups, "lookups per round of the workload benchmarks")
 	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
-	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling and BenchmarkLookupThroughput; larger sizes are skipped")
+	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
+	fs.BoolVar(&p.IndexHuge, "index-huge", p.IndexHuge, "also run BenchmarkIndexBuild/n=100000000 (about 2.5 GB of heap), whatever -scaling-max")
 }
 
 // delayFlag reads a network.DelayRange with network.ParseDelayRange.

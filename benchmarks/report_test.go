@@ -23,11 +23,12 @@ import (
 // allBenchmarks is every benchmark of the suite.
 var allBenchmarks = []func(*testing.B){
 	BenchmarkHashCreation, BenchmarkHashSegmentKey, BenchmarkHashDistance, BenchmarkHashSharedBits,
-	BenchmarkRoutingNewDiscoveredNode, BenchmarkRoutingClosestToHash, BenchmarkRoutingGetRoutingNodes,
+	BenchmarkRoutingNewDiscoveredNode, BenchmarkRoutingClosestToHash, BenchmarkRoutingOptimalClosest,
+	BenchmarkRoutingGetRoutingNodes,
 	BenchmarkNetworkInitialization, BenchmarkNetworkBootstrapNode, BenchmarkNetworkBootstrapNetwork,
 	BenchmarkNetworkFastBootstrap, BenchmarkNetworkFastThreadedBootstrap,
 	BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep,
-	BenchmarkNetworkScaling, BenchmarkLookupThroughput,
+	BenchmarkNetworkScaling, BenchmarkLookupThroughput, BenchmarkIndexBuild,
 }
 
 // smallParams returns parameters that run the whole suite in seconds.
@@ -105,7 +106,7 @@ func TestReportFiles(t *testing.T) {
 	}
 	const rounds = 2
 	results := runBenchmarks(t, p, rounds, allBenchmarks...).Results()
-	if want := 4 + 3 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput; len(results) != want {
+	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput; len(results) != want {
 		t.Fatalf("%d results, want %d", len(results), want)
 	}
 	dir := t.TempDir()
@@ -260,5 +261,41 @@ func checkPNG(t *testing.T, path string) {
 	cfg, err := png.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width < 400 || cfg.Height < 300 {
 		t.Errorf("%s: %dx%d, %v", filepath.Base(path), cfg.Width, cfg.Height, err)
+	}
+}
+
+// BenchmarkIndexBuild runs the sizes -scaling-max allows, and the huge ones
+// only with -index-huge; each size with one worker and with -workers, and
+// a round per key batch of n keys.
+func TestIndexBuildSizes(t *testing.T) {
+	saved := indexSizes
+	defer func() { indexSizes = saved }()
+	indexSizes = []struct {
+		n    int
+		huge bool
+	}{{1000, false}, {3000, false}, {5000, true}}
+	for _, tc := range []struct {
+		scalingMax int
+		huge       bool
+		want       []string
+	}{
+		{10_000, false, []string{"n=1000/workers=1", "n=1000/workers=2", "n=3000/workers=1", "n=3000/workers=2"}},
+		{2000, true, []string{"n=1000/workers=1", "n=1000/workers=2", "n=5000/workers=1", "n=5000/workers=2"}},
+		{500, false, nil},
+	} {
+		t.Run(fmt.Sprintf("scaling-max=%d/index-huge=%v", tc.scalingMax, tc.huge), func(t *testing.T) {
+			p := smallParams()
+			p.ScalingMax, p.IndexHuge = tc.scalingMax, tc.huge
+			var got []string
+			for _, r := range runBenchmarks(t, p, 2, BenchmarkIndexBuild).Results() {
+				got = append(got, strings.TrimPrefix(r.Spec.Bench, "BenchmarkIndexBuild/"))
+				if len(r.Rounds) != 2 || r.BatchOps != r.Row.N {
+					t.Errorf("%s: %d rounds, %d batch ops", r.Spec.Bench, len(r.Rounds), r.BatchOps)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("ran %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"github.com/go-dht/go-dht/routing"
 )
 
-// routingBatch is the number of queries a round of BenchmarkRoutingClosestToHash
-// and BenchmarkRoutingGetRoutingNodes runs: one takes a microsecond or so.
+// routingBatch is the number of queries a round of BenchmarkRoutingClosestToHash,
+// BenchmarkRoutingOptimalClosest and BenchmarkRoutingGetRoutingNodes runs:
+// one takes a microsecond or less.
 const routingBatch = 1000
 
 // routingSink keeps the results of the routing benchmarks alive.
@@ -33,11 +34,16 @@ func routingResult(bench, name string, batch int) *Result {
 	return r
 }
 
-// optimalTable returns the optimal table of a node of a network of -n nodes
-// drawn from the seed: what a bootstrapped node holds.
+// routingNode returns the key space of a network of -n nodes and the node
+// of it, drawn from the seed, that the routing benchmarks query.
+func routingNode(p Params) (*routing.KeySpace, uint32) {
+	return keySpace(p.Seed, p.N), uint32(RoundRand(p.Seed, "routing_self", 0).IntN(p.N))
+}
+
+// optimalTable returns the optimal table of the node of routingNode: what a
+// bootstrapped node holds.
 func optimalTable(p Params) (*routing.Table, error) {
-	space := keySpace(p.Seed, p.N)
-	self := uint32(RoundRand(p.Seed, "routing_self", 0).IntN(p.N))
+	space, self := routingNode(p)
 	return routing.NewIndex(space.Keys()).OptimalTable(self, space.Key(self), p.K, space)
 }
 
@@ -90,6 +96,39 @@ func BenchmarkRoutingClosestToHash(b *testing.B) {
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		for _, key := range targets {
 			dst = table.AppendClosest(dst[:0], key, p.K)
+		}
+		routingSink += len(dst)
+		return nil
+	}})
+	reportPerOp(b, "ns/query", routingBatch)
+}
+
+// BenchmarkRoutingOptimalClosest asks the node of
+// BenchmarkRoutingClosestToHash for its k closest peers to the same random
+// keys, read from the network's sorted key index without building its
+// table (routing.Index.AppendOptimalClosest, into a reused buffer): how a
+// node of a network too large to hold every table answers find-closest
+// requests. The answers are those of BenchmarkRoutingClosestToHash, so
+// ns/query compares the two directly.
+func BenchmarkRoutingOptimalClosest(b *testing.B) {
+	p := env.p
+	r := routingResult("BenchmarkRoutingOptimalClosest", "optimal_closest", routingBatch)
+	var ix *routing.Index
+	var self uint32
+	var local hashes.Key
+	var targets []hashes.Key
+	timePrep(b, r, func() error {
+		var space *routing.KeySpace
+		space, self = routingNode(p)
+		local = space.Key(self)
+		ix = routing.NewIndex(space.Keys())
+		targets = randomKeys(p.Seed, "closest_to_hash", routingBatch)
+		return routing.ValidateK(p.K) // AppendOptimalClosest reads a bad k as an empty table
+	})
+	dst := make([]routing.Peer, 0, p.K)
+	runRounds(b, r, roundFuncs{task: func(int) error {
+		for _, key := range targets {
+			dst = ix.AppendOptimalClosest(dst[:0], self, local, p.K, key, p.K)
 		}
 		routingSink += len(dst)
 		return nil

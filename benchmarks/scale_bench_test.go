@@ -8,11 +8,21 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/routing"
 )
 
 // scalingSizes are the network sizes of BenchmarkNetworkScaling; -n does
 // not change them, -scaling-max skips the larger ones.
 var scalingSizes = []int{1000, 10_000, 100_000, 1_000_000}
+
+// indexSizes are the sizes of BenchmarkIndexBuild. -scaling-max skips the
+// ones above it, except the huge ones (10^8 keys, about 2.5 GB of heap),
+// which run with -index-huge only.
+var indexSizes = []struct {
+	n    int
+	huge bool
+}{{1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
 
 // throughputSizes are the network sizes of BenchmarkLookupThroughput.
 var throughputSizes = []int{10_000, 1_000_000}
@@ -153,4 +163,97 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 		b.ReportMetric(float64(hops)/float64(done), "hops/lookup")
 		b.ReportMetric(float64(peers)/float64(done), "peers/lookup")
 	}
+}
+
+// BenchmarkIndexBuild builds what a network of 10^6, 10^7 or 10^8 nodes
+// needs before its nodes can answer lookups without routing tables: the
+// node keys (hashes.NodeKey of every id, sharded over the workers) and the
+// sorted key index (routing.NewIndexParallel), with one worker and with
+// -workers. A round is both; it reports keygen-ns/key and ns/key (the
+// index) apart, bytes/key (the heap the keys and index hold) and
+// peak-heap-MiB (the largest heap of the round, above the heap before it).
+// n=10000000 runs when -scaling-max allows it, n=100000000 only with
+// -index-huge. Sub-benchmarks are n=N/workers=W.
+func BenchmarkIndexBuild(b *testing.B) {
+	p := env.p
+	base := Spec{Bench: "BenchmarkIndexBuild", Group: "scale", Name: "index_build"}
+	for _, sz := range indexSizes {
+		n := sz.n
+		size := fmt.Sprintf("n=%d", n)
+		b.Run(size, func(b *testing.B) {
+			if sz.huge && !p.IndexHuge {
+				b.Skipf("n=%d runs with -index-huge only", n)
+			}
+			if !sz.huge && n > p.ScalingMax {
+				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+			}
+			for _, w := range workerCounts(p.Workers) {
+				wk := fmt.Sprintf("workers=%d", w)
+				b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(size).Sub(wk), p, n, w) })
+			}
+		})
+	}
+}
+
+// benchIndexBuild times the keys and the index of n nodes with workers
+// workers.
+func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
+	r := env.s.Result(spec, p, p.Row(n, workers))
+	r.BatchOps = n
+	var (
+		keys          []hashes.Key
+		ix            *routing.Index
+		base          uint64
+		sampler       *PeakSampler
+		keygen, index time.Duration
+		live          []float64
+		peak          float64
+	)
+	runRounds(b, r, roundFuncs{
+		prep: func(int) error {
+			keys, ix = nil, nil
+			base = LiveHeapBytes()
+			sampler = StartPeakSampler(time.Millisecond)
+			return nil
+		},
+		task: func(int) (err error) {
+			start := time.Now()
+			keys = nodeKeys(p.Seed, n, workers)
+			mid := time.Now()
+			ix, err = routing.NewIndexParallel(context.Background(), keys, workers)
+			keygen, index = keygen+mid.Sub(start), index+time.Since(mid)
+			return err
+		},
+		after: func(int) error {
+			peak = max(peak, float64(sampler.Stop())-float64(base))
+			live = append(live, float64(LiveHeapBytes())-float64(base))
+			runtime.KeepAlive(keys)
+			runtime.KeepAlive(ix)
+			keys, ix = nil, nil
+			return nil
+		},
+	})
+	if b.N > 0 {
+		perKey := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) / float64(n) }
+		b.ReportMetric(perKey(keygen), "keygen-ns/key")
+		b.ReportMetric(perKey(index), "ns/key")
+		b.ReportMetric(Mean(live)/float64(n), "bytes/key")
+		b.ReportMetric(peak/(1<<20), "peak-heap-MiB")
+	}
+}
+
+// nodeKeys returns the keys of nodes 0..n-1 (hashes.NodeKey, as dht.Spawn
+// derives them), each of workers goroutines hashing a run of ids.
+func nodeKeys(seed uint64, n, workers int) []hashes.Key {
+	keys := make([]hashes.Key, n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for id := w * n / workers; id < (w+1)*n/workers; id++ {
+				keys[id] = hashes.NodeKey(seed, uint32(id))
+			}
+		})
+	}
+	wg.Wait()
+	return keys
 }

@@ -20,5 +20,8 @@
 // Storage is flat because networks hold millions of tables: a table stores
 // peer ids as uint32 and resolves their keys through a shared KeySpace; the
 // Index builds optimal tables straight from the sorted array of all keys,
-// without scanning every node, into one arena shared by all tables.
+// without scanning every node, into one arena shared by all tables. Beyond
+// some 10^7 nodes even that arena is too large: Index.AppendOptimalClosest
+// then answers a node's closest-peers query straight from the sorted keys,
+// exactly as its optimal table would, without building the table.
 package routing

@@ -86,3 +86,50 @@ func FuzzClosest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOptimalClosest checks, for any set of keys (duplicates included),
+// node, bucket size, target and count, that Index.AppendOptimalClosest
+// answers exactly what the materialized optimal table answers. mode picks
+// the node: a node at its own key (0), a node at another node's key (1), a
+// node at a key made from localRaw like the keys (2), or any id at localRaw
+// (3). The target shares at least near bits with local when near <= 64
+// (near = 64: the target is local), else it is target itself. k above 0x8000
+// reaches MaxK and the invalid MaxK+1.
+func FuzzOptimalClosest(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 2, 0, 3, 0, 4, 0x80, 0, 0x40, 0}, uint8(48), uint32(1), uint8(0), uint64(0), uint64(3), uint8(200), uint16(2), int16(5))
+	f.Add([]byte{1, 1, 1, 1, 1, 1, 2, 2, 0, 0}, uint8(10), uint32(0), uint8(0), uint64(0), uint64(0), uint8(64), uint16(3), int16(10))
+	f.Add([]byte{1, 1, 1, 1, 1, 1, 2, 2, 0, 0}, uint8(10), uint32(7), uint8(3), uint64(0x0101)<<10, uint64(1), uint8(63), uint16(1), int16(-1))
+	f.Add([]byte("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef"), uint8(64), uint32(3), uint8(1), uint64(0), uint64(1)<<63, uint8(1), uint16(20), int16(100))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xfe, 0x00, 0x01}, uint8(0), uint32(2), uint8(2), ^uint64(0), ^uint64(0), uint8(32), uint16(0x8000+MaxK), int16(3000))
+	f.Add([]byte{}, uint8(0), uint32(0), uint8(3), uint64(5), uint64(5), uint8(0), uint16(4), int16(4))
+	f.Fuzz(func(t *testing.T, data []byte, shift uint8, self uint32, mode uint8, localRaw, target uint64, near uint8, k uint16, n int16) {
+		keys := fuzzKeys(data, shift)
+		space := spaceOf(keys)
+		ix := NewIndex(keys)
+		local := hashes.Key(localRaw)
+		switch mode %= 4; {
+		case mode == 0 && len(keys) > 0:
+			self %= uint32(len(keys))
+			local = keys[self]
+		case mode == 1 && len(keys) > 0:
+			local = keys[(self>>8)%uint32(len(keys))]
+			self %= uint32(len(keys))
+		case mode == 2 && len(keys) > 0:
+			local = fuzzKeys(binary.BigEndian.AppendUint64(nil, localRaw), shift)[0]
+			self %= uint32(len(keys))
+		}
+		if near <= hashes.Bits {
+			target = uint64(local) ^ target>>near
+		}
+		kk := int(k % 32)
+		if k >= 0x8000 {
+			kk = int(k-0x8000) % (MaxK + 2)
+		}
+		prefix := []Peer{{ID: 3, Key: 3}}
+		want := wantOptimalClosest(ix, space, slices.Clone(prefix), self, local, kk, hashes.Key(target), int(n))
+		got := ix.AppendOptimalClosest(slices.Clone(prefix), self, local, kk, hashes.Key(target), int(n))
+		if !slices.Equal(got, want) {
+			t.Fatalf("self %d local %s k %d target %s n %d:\ngot  %v\nwant %v", self, local, kk, hashes.Key(target), n, got, want)
+		}
+	})
+}

@@ -33,42 +33,182 @@ type Index struct {
 // the binary search inside a run takes over.
 const maxRadixBits = 28
 
-// NewIndex sorts keys (indexed by id) into an Index.
+// NewIndex sorts keys (indexed by id) into an Index on the calling
+// goroutine. NewIndexParallel builds the same Index on several.
 func NewIndex(keys []hashes.Key) *Index {
+	ix, _ := NewIndexParallel(context.Background(), keys, 1) // no error: valid workers, no cancellation
+	return ix
+}
+
+// NewIndexParallel sorts keys (indexed by id) into an Index with the work
+// sharded over workers goroutines. The Index does not depend on workers:
+// it is the keys in (key, id) order and the radix table of that array. It
+// returns an error for workers < 1 or when ctx is cancelled.
+//
+// A single counting sort on all r radix bits scatters every key to a
+// random place in arrays of gigabytes at 10^8 keys: three cache and TLB
+// misses per key (the cursor, the key, the id), 14 s on a 2-core VM. So
+// the sort runs in two stable passes that stay in cache:
+//
+//  1. partition on the top bits of the radix (at most a few thousand
+//     buckets, so the writes form that many sequential streams), each
+//     worker counting and scattering its own run of ids;
+//  2. finish each bucket on its own, which fits in a core's L2 cache:
+//     count the remaining radix bits into the bucket's part of the radix
+//     table, scatter back from a copy of the bucket, sort the runs that
+//     hold more than one key.
+//
+// Besides the result (8 bytes of key and 4 of id per key, 4 bytes per
+// radix entry) it holds only a histogram per shard and a copy of one bucket
+// per worker, about 2^15 keys when keys are hashes: no copy of the whole
+// array (unless the keys crowd into one bucket).
+func NewIndexParallel(ctx context.Context, keys []hashes.Key, workers int) (*Index, error) {
+	if workers < 1 {
+		return nil, fmt.Errorf("%w: workers = %d, allowed >= 1", ErrInvalidWorkers, workers)
+	}
+	// Top bits: at least 8 (or all r) for parallel buckets, and enough that
+	// a bucket's part of the radix table holds at most 2^15 entries (128
+	// KiB), as a bucket holds about 2^15 keys (384 KiB, twice with its
+	// copy): together in a 1 MiB L2 cache.
+	r := radixBits(len(keys))
+	return buildIndex(ctx, keys, workers, max(min(r, 8), r-15))
+}
+
+// radixBits returns the bits of the radix table of n keys: 2^r >= n, so
+// that a run holds about one key, within 1..maxRadixBits.
+func radixBits(n int) int {
+	return max(1, min(maxRadixBits, bits.Len(uint(n))))
+}
+
+// buildIndex is NewIndexParallel partitioning on the top bits of the radix
+// (1 <= top <= r); the Index does not depend on top, which tests vary.
+func buildIndex(ctx context.Context, keys []hashes.Key, workers, top int) (*Index, error) {
 	n := len(keys)
-	r := max(1, min(maxRadixBits, bits.Len(uint(n))))
+	r := radixBits(n)
 	ix := &Index{
 		keys:  make([]hashes.Key, n),
 		ids:   make([]uint32, n),
 		r:     r,
 		start: make([]uint32, 1<<r+1),
 	}
-	// Counting sort on the top r bits: the histogram is the radix table.
-	shift := hashes.Bits - r
-	for _, k := range keys {
-		ix.start[uint64(k)>>shift+1]++
+	part, err := ix.partition(ctx, keys, top, workers)
+	if err != nil {
+		return nil, err
 	}
-	for p := 1; p < len(ix.start); p++ {
-		ix.start[p] += ix.start[p-1]
+	if err := ix.finishBuckets(ctx, part, top, workers); err != nil {
+		return nil, err
 	}
-	next := slices.Clone(ix.start[:len(ix.start)-1])
-	for id, k := range keys {
-		p := uint64(k) >> shift
-		ix.keys[next[p]] = k
-		ix.ids[next[p]] = uint32(id)
-		next[p]++
+	ix.start[1<<r] = uint32(n)
+	return ix, nil
+}
+
+// partition writes keys and their ids into ix.keys and ix.ids ordered by
+// their top bits, ids ascending among equal top bits, and returns the
+// bounds of each bucket: bucket t is [part[t], part[t+1]).
+//
+// Each shard of ids counts its keys per bucket, then writes them at its
+// own cursors: in each bucket, the shards' keys follow each other in shard
+// order, so ids stay ascending whatever the number of shards.
+func (ix *Index) partition(ctx context.Context, keys []hashes.Key, top, workers int) ([]int, error) {
+	shards := shardBounds(len(keys), workers)
+	buckets := 1 << top
+	shift := hashes.Bits - top
+	// hist[s*buckets+t] counts the keys of shard s in bucket t, then
+	// becomes shard s's cursor in bucket t.
+	hist := make([]uint32, (len(shards)-1)*buckets)
+	err := parallelShards(ctx, workers, shards, func(s, lo, hi int) {
+		h := hist[s*buckets : (s+1)*buckets]
+		for _, k := range keys[lo:hi] {
+			h[uint64(k)>>shift]++
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	// Each run holds about one key when keys are uniform; sort the rest.
-	for p := 0; p+1 < len(ix.start); p++ {
-		if lo, hi := int(ix.start[p]), int(ix.start[p+1]); hi-lo > 1 {
-			ix.sortRun(lo, hi)
+	part := make([]int, buckets+1)
+	pos := 0
+	for t := range buckets {
+		part[t] = pos
+		for s := 0; s+1 < len(shards); s++ {
+			c := hist[s*buckets+t]
+			hist[s*buckets+t] = uint32(pos)
+			pos += int(c)
 		}
 	}
-	return ix
+	part[buckets] = pos
+	err = parallelShards(ctx, workers, shards, func(s, lo, hi int) {
+		cur := hist[s*buckets : (s+1)*buckets]
+		for id := lo; id < hi; id++ {
+			k := keys[id]
+			t := uint64(k) >> shift
+			ix.keys[cur[t]] = k
+			ix.ids[cur[t]] = uint32(id)
+			cur[t]++
+		}
+	})
+	return part, err
+}
+
+// finishBuckets sorts each bucket of part (keys sharing their top bits) and
+// fills its part of the radix table. Buckets are independent, so workers
+// take runs of them.
+func (ix *Index) finishBuckets(ctx context.Context, part []int, top, workers int) error {
+	fine := ix.r - top // radix bits below the top bits
+	shift := hashes.Bits - ix.r
+	mask := uint64(1)<<fine - 1
+	groups := shardBounds(len(part)-1, workers)
+	return parallelShards(ctx, workers, groups, func(_, first, last int) {
+		// cur counts the keys of each fine prefix of a bucket, then is the
+		// cursor of the prefix's run, then its end.
+		cur := make([]uint32, 1<<fine)
+		var scratchKeys []hashes.Key
+		var scratchIDs []uint32
+		for t := first; t < last; t++ {
+			lo, hi := part[t], part[t+1]
+			if fine == 0 {
+				ix.start[t] = uint32(lo)
+				if hi-lo > 1 {
+					ix.sortRun(lo, hi)
+				}
+				continue
+			}
+			clear(cur)
+			for _, k := range ix.keys[lo:hi] {
+				cur[uint64(k)>>shift&mask]++
+			}
+			runs := ix.start[t<<fine : (t+1)<<fine]
+			pos := uint32(lo)
+			for q, c := range cur {
+				runs[q], cur[q] = pos, pos
+				pos += c
+			}
+			if hi-lo < 2 {
+				continue
+			}
+			// The bucket's keys are in id order; copy them and scatter
+			// them back by fine prefix, which keeps that order in a run.
+			scratchKeys = append(scratchKeys[:0], ix.keys[lo:hi]...)
+			scratchIDs = append(scratchIDs[:0], ix.ids[lo:hi]...)
+			for i, k := range scratchKeys {
+				q := uint64(k) >> shift & mask
+				ix.keys[cur[q]] = k
+				ix.ids[cur[q]] = scratchIDs[i]
+				cur[q]++
+			}
+			// Each run holds about one key when keys are uniform; sort
+			// the rest.
+			for q, end := range cur {
+				if a := int(runs[q]); int(end)-a > 1 {
+					ix.sortRun(a, int(end))
+				}
+			}
+		}
+	})
 }
 
 // sortRun sorts positions [lo, hi) by key, then id. The counting sort kept
-// ids ascending within a run, so a stable sort by key suffices.
+// ids ascending within a run, so a stable sort by key suffices for short
+// runs.
 func (ix *Index) sortRun(lo, hi int) {
 	if hi-lo <= 16 {
 		for i := lo + 1; i < hi; i++ {
@@ -406,6 +546,22 @@ func shardBounds(n, workers int) []int {
 // parallel runs work on every shard with at most workers goroutines and
 // stops early when ctx is cancelled.
 func parallel(ctx context.Context, workers int, bounds []int, work func(lo, hi int)) error {
+	return parallelShards(ctx, workers, bounds, func(_, lo, hi int) { work(lo, hi) })
+}
+
+// parallelShards is parallel for work that needs the index of its shard.
+// With one worker it runs on the calling goroutine: NewIndex, called on
+// tiny key sets by tests and fuzzers, then starts no goroutine.
+func parallelShards(ctx context.Context, workers int, bounds []int, work func(shard, lo, hi int)) error {
+	if workers == 1 {
+		for i := 0; i+1 < len(bounds); i++ {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			work(i, bounds[i], bounds[i+1])
+		}
+		return nil
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for i := 0; i+1 < len(bounds); i++ {
@@ -414,9 +570,87 @@ func parallel(ctx context.Context, workers int, bounds []int, work func(lo, hi i
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			work(lo, hi)
+			work(i, lo, hi)
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// AppendOptimalClosest appends to dst the n peers of the optimal table of
+// node self with key local and bucket size k that are nearest to target,
+// nearest first, ties by id, and returns the extended slice. The answer is
+// exactly that of
+//
+//	t, _ := ix.OptimalTable(self, local, k, space)
+//	t.AppendClosest(dst, target, n)
+//
+// when space holds the keys of the index; in particular an invalid k reads
+// as the nil table, an empty answer. It does not build the table: at 10^7
+// nodes and more the network keeps no tables, and a node's answer to a
+// find-closest request is read from the sorted keys instead.
+//
+// It reads the table's buckets one at a time in increasing distance from
+// target (see bucketWalk), each found in the sorted keys as the table
+// builder finds it (closestSpans over the run of keys sharing exactly b
+// bits with local), and stops once it holds n peers: O(log N) to find the
+// runs plus O(n log k) to sort what it returns. It appends at most n peers
+// and allocates nothing else, so with room in dst it does not allocate.
+func (ix *Index) AppendOptimalClosest(dst []Peer, self uint32, local hashes.Key, k int, target hashes.Key, n int) []Peer {
+	if n <= 0 || k < 1 || k > MaxK || len(ix.keys) == 0 {
+		return dst
+	}
+	// The keys next to the run of keys equal to local share the most bits
+	// with it: buckets deeper than that (but 64) are empty. Bucket 64
+	// exists when another key equals local, as walkBuckets decides it.
+	elo, ehi := ix.rangeOf(local, hashes.Bits)
+	top := -1
+	if elo > 0 {
+		top = hashes.CommonPrefixLen(local, ix.keys[elo-1])
+	}
+	if ehi < len(ix.keys) {
+		top = max(top, hashes.CommonPrefixLen(local, ix.keys[ehi]))
+	}
+	want := len(dst) + n
+	var buf [hashes.Bits + 1]span
+	w := newBucketWalk(local, target, top, ehi-elo >= 2)
+	for b := w.next(); b >= 0 && len(dst) < want; b = w.next() {
+		if b == hashes.Bits {
+			// Bucket 64 holds the first k equal keys but self, in id
+			// order, which is also their order around any target.
+			for i, taken := elo, 0; i < ehi && taken < k && len(dst) < want; i++ {
+				if ix.ids[i] != self {
+					dst = append(dst, Peer{ID: ix.ids[i], Key: ix.keys[i]})
+					taken++
+				}
+			}
+			continue
+		}
+		vt := local.FlipBit(b)
+		lo, hi := ix.rangeOf(vt, b+1)
+		if lo == hi {
+			continue
+		}
+		spans := ix.closestSpans(buf[:0], vt, b+1, lo, hi, k)
+		dst = ix.appendBucket(dst, spans, min(k, hi-lo), want-len(dst), target)
+	}
+	return dst
+}
+
+// appendBucket appends to dst the peers of one bucket, the positions of
+// spans (size of them), sorted by distance to target; if the bucket holds
+// more than need peers, only the need nearest.
+func (ix *Index) appendBucket(dst []Peer, spans []span, size, need int, target hashes.Key) []Peer {
+	start := len(dst)
+	for _, s := range spans {
+		for i := s.a; i < s.b; i++ {
+			if p := (Peer{ID: ix.ids[i], Key: ix.keys[i]}); size <= need {
+				dst = append(dst, p)
+			} else {
+				dst = keepNearest(dst, start, need, target, p)
+			}
+		}
+	}
+	SortByDistance(dst[start:], target)
+	return dst
 }

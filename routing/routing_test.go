@@ -142,11 +142,26 @@ func clusteredSpace(n int, seed uint64, duplicates bool) *KeySpace {
 // testSpaces returns the key spaces of the property tests: uniform (the
 // node keys of a seed), clustered, and clustered with duplicate keys.
 func testSpaces(n int, seed uint64) map[string]*KeySpace {
-	return map[string]*KeySpace{
-		"uniform":    randomSpace(n, seed),
-		"clustered":  clusteredSpace(n, seed, false),
-		"duplicates": clusteredSpace(n, seed, true),
+	spaces := map[string]*KeySpace{}
+	for _, kind := range spaceKinds {
+		spaces[kind] = kindSpace(kind, n, seed)
 	}
+	return spaces
+}
+
+// spaceKinds are the kinds of key spaces of the property tests.
+var spaceKinds = []string{"uniform", "clustered", "duplicates"}
+
+// kindSpace returns the key space of one of spaceKinds, as testSpaces does,
+// without building the other kinds.
+func kindSpace(kind string, n int, seed uint64) *KeySpace {
+	switch kind {
+	case "uniform":
+		return randomSpace(n, seed)
+	case "clustered":
+		return clusteredSpace(n, seed, false)
+	}
+	return clusteredSpace(n, seed, true)
 }
 
 // allPeers returns every id of space with its key.

@@ -3,25 +3,18 @@ package dht
 import (
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/routing"
 )
 
-// Client is one node of a DHTNetwork. It is safe for concurrent use.
+// Client is one node of a DHTNetwork: a handle on its id and key. The
+// node's table and store live in the network (see nodes.go), so a million
+// nodes cost no million Clients. It is safe for concurrent use.
 type Client struct {
 	id  uint32
 	key hashes.Key
 	net *DHTNetwork
-
-	mu    sync.RWMutex // guards table and store
-	table *routing.Table
-	// store holds values by key. A value is never modified once stored:
-	// several nodes may hold the same slice (the copies of one provide),
-	// and every value handed to a caller is a copy, so that nothing a
-	// caller does changes what a node holds.
-	store map[hashes.Key][]byte
 }
 
 // ID returns the client's node id.
@@ -33,114 +26,88 @@ func (c *Client) Key() hashes.Key { return c.key }
 // Peer returns the client as a routing table sees it.
 func (c *Client) Peer() routing.Peer { return routing.Peer{ID: c.id, Key: c.key} }
 
-// Bootstrap fills the routing table from the network: it becomes the
-// optimal table of the client's key among every node of the network.
+// Bootstrap gives the client a table of its own: its optimal table among
+// every node of the network now.
 func (c *Client) Bootstrap() error {
 	t, err := c.net.index().OptimalTable(c.id, c.key, c.net.cfg.Client.K, c.net.space)
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	c.table = t
-	c.mu.Unlock()
+	st := c.net.nodes.getOrCreate(c.id)
+	st.mu.Lock()
+	st.table = t
+	st.mu.Unlock()
 	return nil
 }
 
 // AddPeer offers a peer to the routing table (the reference's "closest"
-// replacement policy) and reports whether the table changed. A client that
-// had no table gets an empty one first.
+// replacement policy) and reports whether the table changed. The first
+// change gives the node a table of its own, a copy of its optimal table (or
+// an empty one when it has none).
 func (c *Client) AddPeer(id uint32) (bool, error) {
-	if uint(id) >= uint(c.net.Len()) {
+	if !c.net.known(id) {
 		return false, unknownNode(id, c.net.Len())
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.table == nil {
-		t, err := routing.NewTable(c.id, c.key, c.net.cfg.Client.K, c.net.space)
-		if err != nil {
-			return false, err
-		}
-		c.table = t
+	st := c.net.nodes.getOrCreate(c.id)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	t, err := c.net.ownTable(c.id, st)
+	if err != nil {
+		return false, err
 	}
-	return c.table.Add(id), nil
+	return t.Add(id), nil
 }
 
 // Bootstrapped reports whether the client has a routing table.
-func (c *Client) Bootstrapped() bool {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.table != nil
+func (c *Client) Bootstrapped() bool { return c.net.bootstrapped(c.id) }
+
+// readTable calls f with the client's routing table (nil when it has none).
+func (c *Client) readTable(f func(t *routing.Table)) {
+	st := c.net.nodes.get(c.id)
+	if st != nil {
+		st.mu.RLock()
+		defer st.mu.RUnlock()
+	}
+	f(c.net.tableOf(c.id, st))
 }
 
 // Closest returns the n peers of the routing table nearest to key.
 func (c *Client) Closest(key hashes.Key, n int) []routing.Peer {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.table.Closest(key, n)
+	dst, _, _ := c.net.findClosest(c.id, key, n, nil)
+	return dst
 }
 
 // RoutingPeers returns every peer of the routing table, bucket by bucket.
-func (c *Client) RoutingPeers() []routing.Peer {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.table.Peers()
+func (c *Client) RoutingPeers() (peers []routing.Peer) {
+	c.readTable(func(t *routing.Table) { peers = t.Peers() })
+	return peers
 }
 
 // RoutingSummary describes the routing table bucket by bucket, e.g.
 // "b0:20 b1:20 b2:17".
-func (c *Client) RoutingSummary() string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.table.Summary()
+func (c *Client) RoutingSummary() (s string) {
+	c.readTable(func(t *routing.Table) { s = t.Summary() })
+	return s
 }
 
 // RoutingLen returns the number of peers in the routing table.
-func (c *Client) RoutingLen() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.table.Len()
+func (c *Client) RoutingLen() (n int) {
+	c.readTable(func(t *routing.Table) { n = t.Len() })
+	return n
 }
 
 // Store keeps a copy of segment in the local store under its key and
 // returns the key. The caller may reuse segment afterwards.
 func (c *Client) Store(segment []byte) hashes.Key {
 	key := hashes.SegmentKey(segment)
-	c.keep(key, slices.Clone(segment))
+	c.net.keep(c.id, key, slices.Clone(segment))
 	return key
 }
 
 // Retrieve returns a copy of the segment stored locally under key.
 func (c *Client) Retrieve(key hashes.Key) ([]byte, error) {
-	if v, ok := c.value(key); ok {
+	if v, ok := c.net.value(c.id, key); ok {
 		return slices.Clone(v), nil
 	}
 	return nil, fmt.Errorf("%w: node %d holds no value for %s", ErrNotStored, c.id, key)
-}
-
-// keep stores value, which nobody will modify, under key.
-func (c *Client) keep(key hashes.Key, value []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.store == nil {
-		c.store = map[hashes.Key][]byte{}
-	}
-	c.store[key] = value
-}
-
-// value returns the stored value of key (the node's own: do not modify).
-func (c *Client) value(key hashes.Key) ([]byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.store[key]
-	return v, ok
-}
-
-// findClosest serves a find-closest request: the n peers of the routing
-// table nearest to key, appended to dst, and the value stored under key.
-func (c *Client) findClosest(key hashes.Key, n int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	dst = c.table.AppendClosest(dst, key, n)
-	v, ok := c.store[key]
-	return dst, v, ok
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/routing"
@@ -18,76 +20,98 @@ type DHTNetwork struct {
 	cfg   Config
 	space *routing.KeySpace // key of every node, by id
 	links *network.Network
+	nodes nodeStates // per-node state, for the nodes that have one
 
-	clients atomic.Pointer[[]*Client] // every client, by id; replaced whole on growth
-
-	mu  sync.Mutex                    // serializes AddNode and index rebuilds
-	idx atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
+	boot atomic.Pointer[bootstrap]     // the last BootstrapAll; nil before
+	idx  atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
+	mu   sync.Mutex                    // serializes AddNode, index rebuilds and BootstrapAll
 }
 
-// The link layer finds clients through the network.
+// The link layer learns the number of nodes from the network.
 var _ network.Directory = (*DHTNetwork)(nil)
 
-// New spawns cfg.Nodes clients and builds every optimal routing table with
-// cfg.Workers goroutines.
+// New spawns cfg.Nodes clients and gives each its optimal routing table,
+// with cfg.Workers goroutines.
 func New(cfg Config) (*DHTNetwork, error) {
 	n, err := Spawn(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if err := n.BootstrapAll(context.Background(), cfg.Workers); err != nil {
+	if err := n.BootstrapAll(context.Background(), n.cfg.Workers); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
 
-// Spawn creates cfg.Nodes clients, with ids 0..Nodes-1 and empty routing
-// tables; BootstrapAll fills them.
+// Spawn creates cfg.Nodes clients, with ids 0..Nodes-1 and no routing
+// table yet; BootstrapAll gives them one.
 func Spawn(cfg Config) (*DHTNetwork, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.Effective()
-	n := &DHTNetwork{cfg: cfg, space: routing.NewKeySpace(cfg.Nodes)}
+	keys := make([]hashes.Key, cfg.Nodes)
+	g := new(errgroup.Group)
+	for _, b := range shards(cfg.Nodes, cfg.Workers) {
+		g.Go(func() error {
+			for i := b[0]; i < b[1]; i++ {
+				keys[i] = hashes.NodeKey(cfg.Network.Seed, uint32(i))
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	return newNetwork(cfg, routing.NewKeySpaceOf(keys))
+}
+
+// newNetwork returns a network of the nodes of space, with no state.
+func newNetwork(cfg Config, space *routing.KeySpace) (*DHTNetwork, error) {
+	n := &DHTNetwork{cfg: cfg, space: space}
 	links, err := network.New(cfg.Network, n)
 	if err != nil {
 		return nil, err
 	}
 	n.links = links
-	keys := make([]hashes.Key, cfg.Nodes)
-	block := make([]Client, cfg.Nodes) // one allocation for every client
-	clients := make([]*Client, cfg.Nodes)
-	for i := range block {
-		id := uint32(i)
-		keys[i] = hashes.NodeKey(cfg.Network.Seed, id)
-		block[i] = Client{id: id, key: keys[i], net: n}
-		clients[i] = &block[i]
-	}
-	n.space.AppendMany(keys)
-	n.clients.Store(&clients)
 	return n, nil
 }
 
-// BootstrapAll gives every client its optimal routing table, built from the
-// sorted keys of all nodes and sharded over workers goroutines. The tables
-// do not depend on the number of workers.
+// shards cuts [0, n) into one run per worker.
+func shards(n, workers int) [][2]int {
+	workers = max(1, min(workers, n))
+	out := make([][2]int, workers)
+	for w := range out {
+		out[w] = [2]int{w * n / workers, (w + 1) * n / workers}
+	}
+	return out
+}
+
+// BootstrapAll gives every node its optimal routing table among the nodes
+// of the network now: built from the sorted keys, eagerly (sharded over
+// workers goroutines) or read on demand (Config.Tables). Tables a node
+// changed since are dropped. Nodes added later keep what they have.
 func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
 	if err := checkWorkers(workers); err != nil {
 		return err
 	}
 	ix := n.index()
-	tables, err := ix.BuildTables(ctx, n.space, n.cfg.Client.K, workers)
-	if err != nil {
-		return err
+	b := &bootstrap{ix: ix}
+	if n.cfg.Tables == TablesEager {
+		tables, err := ix.BuildTables(ctx, n.space, n.cfg.Client.K, workers)
+		if err != nil {
+			return err
+		}
+		b.eager = tables
 	}
-	// Nodes added since the index was taken keep their own tables.
-	clients := *n.clients.Load()
-	for i := range tables {
-		c := clients[i]
-		c.mu.Lock()
-		c.table = &tables[i]
-		c.mu.Unlock()
-	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.nodes.each(func(id uint32, st *nodeState) {
+		if b.covers(id) {
+			st.mu.Lock()
+			st.table = nil
+			st.mu.Unlock()
+		}
+	})
+	n.boot.Store(b)
 	return nil
 }
 
@@ -102,27 +126,62 @@ func (n *DHTNetwork) index() *routing.Index {
 	if ix := n.idx.Load(); ix != nil {
 		return ix
 	}
-	ix := routing.NewIndex(n.space.Keys())
+	ix, err := routing.NewIndexParallel(context.Background(), n.space.Keys(), n.cfg.Workers)
+	if err != nil {
+		panic("dht: index build without a context to cancel failed: " + err.Error())
+	}
 	n.idx.Store(ix)
 	return ix
 }
 
-// AddNode adds a client with the next id and an empty routing table; call
-// its Bootstrap to fill it. Existing tables do not learn of it.
+// AddNode adds a client with the next id and no routing table; call its
+// Bootstrap to give it one. Existing tables do not learn of it.
 func (n *DHTNetwork) AddNode() (*Client, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	old := *n.clients.Load()
-	if len(old) >= MaxNodes {
-		return nil, fmt.Errorf("dht: network is full at %d nodes", len(old))
+	if n.space.Len() >= MaxNodes {
+		return nil, fmt.Errorf("dht: network is full at %d nodes", n.space.Len())
 	}
-	id := uint32(len(old))
-	c := &Client{id: id, key: hashes.NodeKey(n.cfg.Network.Seed, id), net: n}
-	n.space.Append(c.key)
-	grown := append(old, c)
-	n.clients.Store(&grown)
+	id := uint32(n.space.Len())
+	key := hashes.NodeKey(n.cfg.Network.Seed, id)
+	n.space.Append(key)
 	n.idx.Store(nil)
-	return c, nil
+	return &Client{id: id, key: key, net: n}, nil
+}
+
+// Derive returns a new network of the same nodes, sharing this one's keys,
+// index and optimal tables (which are never modified), with cfg's links and
+// lookup parameters and no state: empty stores, no table of its own, fresh
+// metrics. Tables depend only on the nodes, k and the seed, so a study
+// whose combinations differ in link or lookup parameters builds each
+// network once. cfg must keep Nodes, Client.K, Network.Seed and Tables.
+func (n *DHTNetwork) Derive(cfg Config) (*DHTNetwork, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.Effective()
+	old := n.cfg
+	if cfg.Nodes != old.Nodes || cfg.Client.K != old.Client.K || cfg.Network.Seed != old.Network.Seed || cfg.Tables != old.Tables {
+		return nil, fmt.Errorf("dht: Derive: nodes %d, k %d, seed %d and tables %v must stay %d, %d, %d and %v",
+			cfg.Nodes, cfg.Client.K, cfg.Network.Seed, cfg.Tables, old.Nodes, old.Client.K, old.Network.Seed, old.Tables)
+	}
+	n.mu.Lock()
+	spawned := n.space.Keys()[:old.Nodes]
+	n.mu.Unlock()
+	if n.space.Len() != old.Nodes {
+		return nil, fmt.Errorf("dht: Derive: the network has grown to %d nodes since it was spawned", n.space.Len())
+	}
+	d, err := newNetwork(cfg, routing.NewKeySpaceOf(spawned))
+	if err != nil {
+		return nil, err
+	}
+	if ix := n.idx.Load(); ix != nil {
+		d.idx.Store(ix)
+	}
+	if b := n.boot.Load(); b != nil {
+		d.boot.Store(b)
+	}
+	return d, nil
 }
 
 // Config returns the network's configuration, with the rules its profile
@@ -130,29 +189,133 @@ func (n *DHTNetwork) AddNode() (*Client, error) {
 func (n *DHTNetwork) Config() Config { return n.cfg }
 
 // Len returns the number of clients.
-func (n *DHTNetwork) Len() int { return len(*n.clients.Load()) }
+func (n *DHTNetwork) Len() int { return n.space.Len() }
 
 // Client returns the client with the given id, or an error naming the
-// valid range.
+// valid range. A Client is a handle: two calls give two handles on one
+// node.
 func (n *DHTNetwork) Client(id uint32) (*Client, error) {
-	clients := *n.clients.Load()
-	if uint(id) >= uint(len(clients)) {
-		return nil, unknownNode(id, len(clients))
+	if uint(id) >= uint(n.space.Len()) {
+		return nil, unknownNode(id, n.space.Len())
 	}
-	return clients[id], nil
+	return &Client{id: id, key: n.space.Key(id), net: n}, nil
 }
 
-// clientOrNil returns the client with the given id, or nil.
-func (n *DHTNetwork) clientOrNil(id uint32) *Client {
-	clients := *n.clients.Load()
-	if uint(id) >= uint(len(clients)) {
+// known reports whether id is a node of the network.
+func (n *DHTNetwork) known(id uint32) bool { return uint(id) < uint(n.space.Len()) }
+
+// bootstrapped reports whether node id has a routing table.
+func (n *DHTNetwork) bootstrapped(id uint32) bool {
+	if n.boot.Load().covers(id) {
+		return true
+	}
+	st := n.nodes.get(id)
+	if st == nil {
+		return false
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.table != nil
+}
+
+// appendOptimalClosest appends the n entries of node id's optimal table
+// (as of the last BootstrapAll) nearest to target; nothing when it has
+// none.
+func (n *DHTNetwork) appendOptimalClosest(dst []routing.Peer, b *bootstrap, id uint32, target hashes.Key, count int) []routing.Peer {
+	if !b.covers(id) {
+		return dst
+	}
+	if b.eager != nil {
+		return b.eager[id].AppendClosest(dst, target, count)
+	}
+	return b.ix.AppendOptimalClosest(dst, id, n.space.Key(id), n.cfg.Client.K, target, count)
+}
+
+// table returns node id's routing table for reading: its own, or a copy of
+// its optimal table, or nil. Caller holds st.mu when st is not nil.
+func (n *DHTNetwork) tableOf(id uint32, st *nodeState) *routing.Table {
+	if st != nil && st.table != nil {
+		return st.table
+	}
+	b := n.boot.Load()
+	if !b.covers(id) {
 		return nil
 	}
-	return clients[id]
+	if b.eager != nil {
+		return &b.eager[id]
+	}
+	t, err := b.ix.OptimalTable(id, n.space.Key(id), n.cfg.Client.K, n.space)
+	if err != nil {
+		panic("dht: optimal table of a validated k failed: " + err.Error())
+	}
+	return t
 }
 
-// Links returns the network's link layer.
-func (n *DHTNetwork) Links() *network.Network { return n.links }
+// ownTable returns node id's own table, made from its optimal table (or
+// empty) the first time, to be changed. Caller holds st.mu for writing.
+func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) {
+	if st.table != nil {
+		return st.table, nil
+	}
+	if t := n.tableOf(id, st); t != nil {
+		st.table = t.Clone()
+		return st.table, nil
+	}
+	t, err := routing.NewTable(id, n.space.Key(id), n.cfg.Client.K, n.space)
+	if err != nil {
+		return nil, err
+	}
+	st.table = t
+	return t, nil
+}
+
+// findClosest serves a find-closest request at node id: the count peers of
+// its routing table nearest to key, appended to dst, and the value it
+// stores under key.
+func (n *DHTNetwork) findClosest(id uint32, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
+	st := n.nodes.get(id)
+	if st == nil {
+		return n.appendOptimalClosest(dst, n.boot.Load(), id, key, count), nil, false
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	if st.table != nil {
+		dst = st.table.AppendClosest(dst, key, count)
+	} else {
+		dst = n.appendOptimalClosest(dst, n.boot.Load(), id, key, count)
+	}
+	v, ok := st.store[key]
+	return dst, v, ok
+}
+
+// keep stores value, which nobody will modify, under key at node id.
+func (n *DHTNetwork) keep(id uint32, key hashes.Key, value []byte) {
+	st := n.nodes.getOrCreate(id)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.store == nil {
+		st.store = map[hashes.Key][]byte{}
+	}
+	st.store[key] = value
+}
+
+// value returns the value node id stores under key (the node's own: do not
+// modify).
+func (n *DHTNetwork) value(id uint32, key hashes.Key) ([]byte, bool) {
+	st := n.nodes.get(id)
+	if st == nil {
+		return nil, false
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	v, ok := st.store[key]
+	return v, ok
+}
+
+// StateNodes returns the number of nodes that hold state beyond their key
+// (a store, or a table of their own): what a big network costs above its
+// keys and index.
+func (n *DHTNetwork) StateNodes() int { return n.nodes.len() }
 
 // ClosestNodes returns the n nodes of the whole network nearest to key,
 // nearest first: the ground truth a lookup is measured against.
@@ -160,19 +323,22 @@ func (n *DHTNetwork) ClosestNodes(key hashes.Key, count int) []routing.Peer {
 	return n.index().Closest(key, count)
 }
 
-// OptimalPeers returns the peers of the optimal routing table of node id,
-// bucket by bucket: what its Bootstrap would give it.
+// OptimalPeers returns the peers of the optimal routing table of node id
+// among the nodes of the network now, bucket by bucket: what its Bootstrap
+// would give it.
 func (n *DHTNetwork) OptimalPeers(id uint32) ([]routing.Peer, error) {
-	c, err := n.Client(id)
-	if err != nil {
-		return nil, err
+	if !n.known(id) {
+		return nil, unknownNode(id, n.Len())
 	}
-	t, err := n.index().OptimalTable(id, c.key, n.cfg.Client.K, n.space)
+	t, err := n.index().OptimalTable(id, n.space.Key(id), n.cfg.Client.K, n.space)
 	if err != nil {
 		return nil, err
 	}
 	return t.Peers(), nil
 }
+
+// Links returns the network's link layer.
+func (n *DHTNetwork) Links() *network.Network { return n.links }
 
 // Summary returns the state of the network's links: nodes, attempts,
 // successes and failures of every finished operation.

@@ -131,7 +131,7 @@ const (
 // a lookup allocates only its result.
 type operation struct {
 	kind          opKind
-	client        *Client
+	origin        routing.Peer
 	key           hashes.Key
 	start         time.Duration
 	opID          uint64 // as requested; the link op holds the id in use
@@ -165,10 +165,10 @@ type operation struct {
 var opPool = sync.Pool{New: func() any { return new(operation) }}
 
 // newOperation takes an operation from the pool, reset.
-func newOperation(kind opKind, c *Client, key hashes.Key, start time.Duration, id uint64) *operation {
+func newOperation(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) *operation {
 	op := opPool.Get().(*operation)
 	*op = operation{
-		kind: kind, client: c, key: key, start: start, opID: id,
+		kind: kind, origin: origin, key: key, start: start, opID: id,
 		link: op.link, lk: op.lk,
 		buf: op.buf[:0], inflight: op.inflight[:0], slots: op.slots[:0], pending: op.pending[:0],
 	}
@@ -177,7 +177,7 @@ func newOperation(kind opKind, c *Client, key hashes.Key, start time.Duration, i
 
 // release returns op to the pool; results already handed out stay valid.
 func (op *operation) release() {
-	op.client, op.value, op.segment = nil, nil, nil
+	op.value, op.segment = nil, nil
 	op.onLookup, op.onProvide = nil, nil
 	op.lres, op.pres = LookupResult{}, ProvideSummary{}
 	op.stored, op.failed = nil, nil
@@ -196,7 +196,7 @@ func lookupConfig(cfg Config, stopOnValue bool) lookup.Config {
 func (op *operation) summary(end time.Duration) LookupSummary {
 	attempts, answered, failed := op.lk.Counts()
 	return LookupSummary{
-		Origin: op.client.id, Key: op.key, Op: op.link.ID(), Start: op.start,
+		Origin: op.origin.ID, Key: op.key, Op: op.link.ID(), Start: op.start,
 		Attempts: attempts, Finished: answered + failed, Successful: answered, Failed: failed,
 		Abandoned: attempts - answered - failed,
 		PeersSeen: op.lk.Seen(), Hops: op.lk.Hops(), Delay: end - op.start,

@@ -43,12 +43,11 @@ type pyPending struct {
 // runPyDHT runs op to completion under the py-dht profile.
 func (r *Run) runPyDHT(op *operation) {
 	link := &op.link
-	c := op.client
 	alpha := r.cfg.Client.Alpha
 	// py-dht's lookup does not read the origin's own store.
 	op.value, op.localValue = nil, false
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, c.Peer(), op.buf, false)
-	originOverhead := link.UseEndpoint(c.id)
+	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, op.buf, false)
+	originOverhead := link.UseEndpoint(op.origin.ID)
 	op.slots = slices.Grow(op.slots[:0], alpha)[:alpha]
 	clear(op.slots)
 	l := &op.lk
@@ -110,7 +109,7 @@ func (r *Run) runPyDHT(op *operation) {
 // sorted by cost, ties in the order sent (Python's stable sort).
 func (r *Run) pySend(op *operation, to routing.Peer, via uint32, originOverhead time.Duration) {
 	link := &op.link
-	from := op.client.id
+	from := op.origin.ID
 	remoteOverhead := link.UseEndpoint(to.ID)
 	a := link.Draw(from, to.ID)
 	cost := a.Base + originOverhead + remoteOverhead
@@ -135,10 +134,8 @@ func (r *Run) pySend(op *operation, to routing.Peer, via uint32, originOverhead 
 	}
 	copy(op.pending[i+1:], op.pending[i:n])
 	p := pyPending{cost: cost, peer: to, err: a.Error, rec: rec, answer: buf[:0]}
-	if a.Error == network.NoError {
-		if remote := r.net.clientOrNil(to.ID); remote != nil {
-			p.answer, p.value, p.found = remote.findClosest(op.key, r.cfg.Client.K, p.answer)
-		}
+	if a.Error == network.NoError && r.net.known(to.ID) {
+		p.answer, p.value, p.found = r.net.findClosest(to.ID, op.key, r.cfg.Client.K, p.answer)
 	}
 	op.pending[i] = p
 }
@@ -147,7 +144,7 @@ func (r *Run) pySend(op *operation, to routing.Peer, via uint32, originOverhead 
 // the lookup saw, in parallel.
 func (r *Run) pyStores(op *operation) {
 	link := &op.link
-	from := op.client.id
+	from := op.origin.ID
 	op.buf = op.lk.AppendSeen(op.buf[:0])
 	var longest time.Duration
 	for _, p := range op.buf {
@@ -157,8 +154,8 @@ func (r *Run) pyStores(op *operation) {
 		cost := a.Base + originOverhead + remoteOverhead
 		if a.Error == network.NoError {
 			cost += a.Base
-			if remote := r.net.clientOrNil(p.ID); remote != nil {
-				remote.keep(op.key, op.segment)
+			if r.net.known(p.ID) {
+				r.net.keep(p.ID, op.key, op.segment)
 			}
 			op.stored = append(op.stored, p.ID)
 		} else {

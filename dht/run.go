@@ -152,17 +152,16 @@ func (r *Run) newOp(kind opKind, at time.Duration, from uint32, key hashes.Key, 
 	if err := r.checkStart(at); err != nil {
 		return nil, err
 	}
-	c, err := r.net.Client(from)
-	if err != nil {
-		return nil, err
+	if !r.net.known(from) {
+		return nil, unknownNode(from, r.net.Len())
 	}
-	if !c.Bootstrapped() {
+	if !r.net.bootstrapped(from) {
 		return nil, fmt.Errorf("%w: node %d", ErrNotBootstrapped, from)
 	}
 	if id&network.AutoOpBit != 0 {
 		return nil, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))
 	}
-	return newOperation(kind, c, key, at, id), nil
+	return newOperation(kind, routing.Peer{ID: from, Key: r.net.space.Key(from)}, key, at, id), nil
 }
 
 // Run processes events until none is left, the context is done, or an
@@ -230,9 +229,8 @@ func (r *Run) startOp(op *operation) {
 		op.release()
 		return
 	}
-	c := op.client
-	op.buf, op.value, op.localValue = c.findClosest(op.key, r.cfg.Client.K, op.buf[:0])
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, c.Peer(), op.buf, op.localValue)
+	op.buf, op.value, op.localValue = r.net.findClosest(op.origin.ID, op.key, r.cfg.Client.K, op.buf[:0])
+	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, op.buf, op.localValue)
 	if r.cfg.Profile == ProfilePyDHT {
 		r.runPyDHT(op)
 		return
@@ -258,7 +256,7 @@ func (r *Run) pump(op *operation) {
 // send starts a request of op to peer to at the current time: the link
 // layer draws its outcome and delay, the load model its overheads.
 func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via uint32) {
-	from := op.client.id
+	from := op.origin.ID
 	a := op.link.Draw(from, to.ID)
 	var oo, ro time.Duration
 	loaded := false
@@ -321,16 +319,16 @@ func (r *Run) newRequest() int32 {
 // serve has the remote handle a request that reached it: a find-closest
 // reads its table and store now; a store keeps the value now.
 func (r *Run) serve(req *request) {
-	remote := r.net.clientOrNil(req.to.ID)
-	if remote == nil {
+	id := req.to.ID
+	if !r.net.known(id) {
 		return
 	}
 	op := req.op
 	switch req.kind {
 	case network.FindRequest:
-		req.answer, req.value, req.found = remote.findClosest(op.key, r.cfg.Client.K, req.answer[:0])
+		req.answer, req.value, req.found = r.net.findClosest(id, op.key, r.cfg.Client.K, req.answer[:0])
 	case network.StoreRequest:
-		remote.keep(op.key, op.segment)
+		r.net.keep(id, op.key, op.segment)
 	}
 }
 
@@ -414,12 +412,12 @@ func (r *Run) endLookup(op *operation) {
 // closest peers that answered its lookup; the origin, when among them,
 // stores at once.
 func (r *Run) sendStores(op *operation) {
-	origin := op.client.id
+	origin := op.origin.ID
 	op.failed = op.intendedFailures(r.cfg.Client.Beta)
 	op.buf = op.lk.AppendResult(op.buf[:0])
 	for _, p := range op.buf {
 		if p.ID == origin {
-			op.client.keep(op.key, op.segment)
+			r.net.keep(origin, op.key, op.segment)
 			op.stored = append(op.stored, origin)
 			continue
 		}
@@ -437,7 +435,7 @@ func (r *Run) endProvide(op *operation) {
 	lres := op.lookupResult(r.net, op.lookupEnd)
 	sortByDistance(op.stored, op.failed, op.key, r.net)
 	op.pres = ProvideSummary{
-		Origin: op.client.id, Key: op.key, Op: op.link.ID(), Start: op.start,
+		Origin: op.origin.ID, Key: op.key, Op: op.link.ID(), Start: op.start,
 		Lookup: lres.Summary, Stored: op.stored, Failed: op.failed,
 		PeersContacted: lres.Summary.Attempts + op.storeAttempts,
 		LookupDelay:    op.lookupEnd - op.start, ProvideDelay: r.now - op.lookupEnd,

@@ -24,6 +24,17 @@ func NewKeySpace(capacity int) *KeySpace {
 	return s
 }
 
+// NewKeySpaceOf returns a key space of keys (indexed by id), taking the
+// slice without copying it. The slice is capped at its length, so the
+// first Append copies it: two key spaces made from one slice never write
+// into each other.
+func NewKeySpaceOf(keys []hashes.Key) *KeySpace {
+	s := &KeySpace{}
+	k := keys[:len(keys):len(keys)]
+	s.snap.Store(&k)
+	return s
+}
+
 // Append adds key under the next id and returns that id.
 func (s *KeySpace) Append(key hashes.Key) uint32 {
 	s.mu.Lock()

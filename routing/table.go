@@ -250,3 +250,12 @@ func (t *Table) Summary() string {
 	}
 	return string(buf)
 }
+
+// Clone returns a copy of the table that shares nothing with it but the
+// key space: changing one leaves the other as it was.
+func (t *Table) Clone() *Table {
+	c := *t
+	c.ids = slices.Clone(t.ids)
+	c.ends = slices.Clone(t.ends)
+	return &c
+}

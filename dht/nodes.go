@@ -1,0 +1,108 @@
+package dht
+
+import (
+	"sync"
+
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// A node of a network costs its key and its place in the sorted index;
+// anything more is allocated only for nodes that need it (nodeState). Its
+// routing table is, in order:
+//
+//   - its own table, once it has one: a node added after BootstrapAll and
+//     bootstrapped, or a table that changed (AddPeer, maintenance), which
+//     starts as a copy of its optimal table;
+//   - else its optimal table as of the last BootstrapAll: read from the
+//     tables built eagerly then, or answered straight from that index
+//     (Tables: on demand), which gives the same entries;
+//   - else none: the node was never bootstrapped.
+
+// nodeState is what a node holds beyond its key.
+type nodeState struct {
+	mu    sync.RWMutex // guards table and store
+	table *routing.Table
+	// store holds values by key. A value is never modified once stored:
+	// several nodes may hold the same slice (the copies of one provide),
+	// and every value handed to a caller is a copy.
+	store map[hashes.Key][]byte
+}
+
+// nodeShards spreads the states over independently locked maps, so that
+// goroutines running lookups rarely wait on one another.
+const nodeShards = 64
+
+// nodeStates holds the states of the nodes that have one.
+type nodeStates struct {
+	shards [nodeShards]struct {
+		mu sync.RWMutex // guards m
+		m  map[uint32]*nodeState
+	}
+}
+
+// get returns the state of id, or nil.
+func (s *nodeStates) get(id uint32) *nodeState {
+	sh := &s.shards[id%nodeShards]
+	sh.mu.RLock()
+	st := sh.m[id]
+	sh.mu.RUnlock()
+	return st
+}
+
+// getOrCreate returns the state of id, creating it.
+func (s *nodeStates) getOrCreate(id uint32) *nodeState {
+	if st := s.get(id); st != nil {
+		return st
+	}
+	sh := &s.shards[id%nodeShards]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if st := sh.m[id]; st != nil {
+		return st
+	}
+	if sh.m == nil {
+		sh.m = map[uint32]*nodeState{}
+	}
+	st := &nodeState{}
+	sh.m[id] = st
+	return st
+}
+
+// each calls f on every state, shard by shard, with the shard locked.
+func (s *nodeStates) each(f func(id uint32, st *nodeState)) {
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.RLock()
+		for id, st := range sh.m {
+			f(id, st)
+		}
+		sh.mu.RUnlock()
+	}
+}
+
+// len returns the number of states.
+func (s *nodeStates) len() int {
+	n := 0
+	for i := range s.shards {
+		sh := &s.shards[i]
+		sh.mu.RLock()
+		n += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return n
+}
+
+// bootstrap is what BootstrapAll gave the nodes: the optimal tables of the
+// nodes of an index.
+type bootstrap struct {
+	ix *routing.Index
+	// eager holds every table, by id, when they were built eagerly; nil
+	// when they are read from ix on demand.
+	eager []routing.Table
+}
+
+// covers reports whether id got an optimal table from this bootstrap.
+func (b *bootstrap) covers(id uint32) bool {
+	return b != nil && uint(id) < uint(b.ix.Len())
+}

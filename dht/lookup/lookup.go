@@ -123,12 +123,13 @@ type Config struct {
 // Lookup is the state of one lookup. The zero Lookup is unusable: call
 // Start. A Lookup may be reused: Start resets it and keeps its buffers.
 type Lookup struct {
-	cfg     Config
-	key     hashes.Key
-	origin  routing.Peer
-	cands   []Candidate // nearest to key first
-	scratch []Candidate // merge buffer, swapped with cands
-	heard   int         // no heard candidate before this index
+	cfg      Config
+	key      hashes.Key
+	origin   routing.Peer
+	cands    []Candidate    // nearest to key first
+	inserts  []int          // merge buffer: where new peers go
+	newPeers []routing.Peer // merge buffer: the new peers
+	heard    int            // no heard candidate before this index
 
 	inFlight, attempts, answered, failed int
 	hops                                 int
@@ -143,7 +144,7 @@ type Lookup struct {
 // origin holds the value itself: a lookup that stops at the first value is
 // then over before it asks anyone.
 func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []routing.Peer, localValue bool) {
-	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], scratch: l.scratch[:0]}
+	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], inserts: l.inserts[:0], newPeers: l.newPeers[:0]}
 	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})
 	l.merge(seeds, 1, origin.ID)
 	l.valueFound = localValue
@@ -282,48 +283,67 @@ func (l *Lookup) end(r Reason) { l.reason = r }
 // a new peer entered the Beta closest candidates not known to have failed
 // (the Stale rule's progress), and whether a new peer is nearer than the
 // farthest peer seen before this answer (the PyDHT rule's progress).
+//
+// Late in a lookup most peers of an answer are known already and the new
+// ones land far down the list, so the merge finds the new peers by binary
+// search, then moves only the candidates after the first insertion, from
+// the back, in place.
 func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer bool) {
-	out := l.scratch[:0]
-	live := 0 // candidates in out that have not failed
-	farthest := l.farthest
-	firstNew := len(l.cands) + len(peers)
-	i, j := 0, 0
-	for i < len(l.cands) || j < len(peers) {
-		var c int
-		switch {
-		case j == len(peers):
-			c = -1
-		case i == len(l.cands):
-			c = 1
-		default:
-			c = routing.ComparePeers(l.key, l.cands[i].Peer, peers[j])
-		}
-		if c > 0 {
-			if live < l.cfg.Beta {
-				improved = true
-			}
-			d := uint64(peers[j].Key ^ l.key)
-			if d < farthest {
-				closer = true
-			}
-			l.farthest = max(l.farthest, d)
-			firstNew = min(firstNew, len(out))
-			out = append(out, Candidate{Peer: peers[j], Hop: hop, Via: via})
-			live++
-			j++
+	ins := l.inserts[:0] // for each new peer, its index among the old candidates
+	lo := 0
+	for _, p := range peers {
+		i, found := slices.BinarySearchFunc(l.cands[lo:], p, func(c Candidate, p routing.Peer) int {
+			return routing.ComparePeers(l.key, c.Peer, p)
+		})
+		i += lo
+		lo = i
+		if found {
 			continue
 		}
-		if l.cands[i].State != Failed {
-			live++
+		// Peers within one answer are distinct and sorted; a duplicate
+		// would be a broken table, and is skipped all the same.
+		if n := len(ins); n > 0 && l.newPeers[n-1] == p {
+			continue
 		}
-		out = append(out, l.cands[i])
-		i++
-		if c == 0 {
-			j++
+		ins = append(ins, i)
+		l.newPeers = append(l.newPeers[:len(ins)-1], p)
+	}
+	l.inserts = ins
+	if len(ins) == 0 {
+		return false, false
+	}
+	// The nearest new peer ranks first among the new ones: it is progress
+	// when fewer than Beta live candidates precede it.
+	live := 0
+	for i := range l.cands[:ins[0]] {
+		if l.cands[i].State != Failed {
+			if live++; live >= l.cfg.Beta {
+				break
+			}
 		}
 	}
-	l.cands, l.scratch = out, l.cands
-	l.heard = min(l.heard, firstNew)
+	improved = live < l.cfg.Beta
+	for j := range ins {
+		d := uint64(l.newPeers[j].Key ^ l.key)
+		closer = closer || d < l.farthest
+	}
+	for j := range ins {
+		l.farthest = max(l.farthest, uint64(l.newPeers[j].Key^l.key))
+	}
+	// Grow by the new peers and merge from the back.
+	n, m := len(l.cands), len(ins)
+	l.cands = slices.Grow(l.cands, m)[:n+m]
+	k, i := n+m-1, n-1
+	for j := m - 1; j >= 0; j-- {
+		for i >= ins[j] {
+			l.cands[k] = l.cands[i]
+			k--
+			i--
+		}
+		l.cands[k] = Candidate{Peer: l.newPeers[j], Hop: hop, Via: via}
+		k--
+	}
+	l.heard = min(l.heard, ins[0])
 	return improved, closer
 }
 

@@ -586,9 +586,10 @@ func parallelShards(ctx context.Context, workers int, bounds []int, work func(sh
 //	t.AppendClosest(dst, target, n)
 //
 // when space holds the keys of the index; in particular an invalid k reads
-// as the nil table, an empty answer. It does not build the table: at 10^7
-// nodes and more the network keeps no tables, and a node's answer to a
-// find-closest request is read from the sorted keys instead.
+// as the nil table, an empty answer. It does not build the table: a
+// network of 10^7 nodes or more cannot hold every table (~1.5 KB a node),
+// so a node's answer to a find-closest request is read from the sorted keys
+// instead.
 //
 // It reads the table's buckets one at a time in increasing distance from
 // target (see bucketWalk), each found in the sorted keys as the table

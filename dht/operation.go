@@ -164,23 +164,26 @@ type operation struct {
 
 var opPool = sync.Pool{New: func() any { return new(operation) }}
 
-// newOperation takes an operation from the pool, reset.
-func newOperation(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) *operation {
-	op := opPool.Get().(*operation)
+// reset makes op a new operation, keeping its buffers.
+func (op *operation) reset(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) {
 	*op = operation{
 		kind: kind, origin: origin, key: key, start: start, opID: id,
 		link: op.link, lk: op.lk,
 		buf: op.buf[:0], inflight: op.inflight[:0], slots: op.slots[:0], pending: op.pending[:0],
 	}
-	return op
 }
 
-// release returns op to the pool; results already handed out stay valid.
-func (op *operation) release() {
+// clear drops what op refers to; results already handed out stay valid.
+func (op *operation) clear() {
 	op.value, op.segment = nil, nil
 	op.onLookup, op.onProvide = nil, nil
 	op.lres, op.pres = LookupResult{}, ProvideSummary{}
 	op.stored, op.failed = nil, nil
+}
+
+// release returns op to the pool.
+func (op *operation) release() {
+	op.clear()
 	opPool.Put(op)
 }
 

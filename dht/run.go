@@ -37,18 +37,21 @@ type Run struct {
 	// operation alone, as DHTNetwork.Lookup runs it): a remote's answer is
 	// read when the request is sent, which saves an event per request and
 	// gives the same answer.
-	static bool
-	load   map[uint32]int32 // requests in flight by node (go-dht load model)
-	reqs   []request        // requests in flight, by slot
-	free   []int32          // free slots of reqs
-	timers []func()         // At callbacks, by slot
-	freeT  []int32
-	events uint64
-	err    error
+	static  bool
+	load    map[uint32]int32 // requests in flight by node (go-dht load model)
+	reqs    []request        // requests in flight, by slot
+	free    []int32          // free slots of reqs
+	timers  []func()         // At callbacks, by slot
+	freeT   []int32
+	planned []planned // operations scheduled, by slot
+	freeP   []int32
+	events  uint64
+	err     error
 	// isolated runs one operation for a caller that reads its result
 	// itself: the finished operation is kept in last, not released.
 	isolated bool
 	last     *operation
+	freeOps  []*operation // finished operations, for reuse
 	// keepOpen leaves the finished operation's link op open for the caller
 	// to close (LookupMany hands records over in task order).
 	keepOpen bool
@@ -66,8 +69,7 @@ const (
 // event is a value in the clock's queue: scheduling one allocates nothing.
 type event struct {
 	kind eventKind
-	slot int32      // request or timer slot
-	op   *operation // startEvent
+	slot int32 // planned operation, request or timer slot
 }
 
 // request is a request in flight.
@@ -100,12 +102,12 @@ func (r *Run) Events() uint64 { return r.events }
 // done (which may be nil) receives its result when it ends. opts.Start is
 // ignored: at is the start.
 func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupOptions, done func(LookupResult)) error {
-	op, err := r.newOp(lookupOp, at, from, key, opts.Op)
+	p, err := r.check(lookupOp, at, from, key, opts.Op)
 	if err != nil {
 		return err
 	}
-	op.trackAccuracy, op.stopOnValue, op.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue, done
-	r.q.Push(at, event{kind: startEvent, op: op})
+	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue, done
+	r.schedule(p)
 	return nil
 }
 
@@ -113,14 +115,43 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 // at; done (which may be nil) receives its summary when its last store
 // ends. The segment is copied: the caller may reuse its buffer.
 func (r *Run) Provide(at time.Duration, from uint32, segment []byte, opts ProvideOptions, done func(ProvideSummary)) error {
-	op, err := r.newOp(provideOp, at, from, hashes.SegmentKey(segment), opts.Op)
+	p, err := r.check(provideOp, at, from, hashes.SegmentKey(segment), opts.Op)
 	if err != nil {
 		return err
 	}
-	op.trackAccuracy, op.onProvide = opts.TrackAccuracy, done
-	op.segment = append([]byte(nil), segment...)
-	r.q.Push(at, event{kind: startEvent, op: op})
+	p.trackAccuracy, p.onProvide = opts.TrackAccuracy, done
+	p.segment = append([]byte(nil), segment...)
+	r.schedule(p)
 	return nil
+}
+
+// planned is an operation scheduled and not started yet. An operation's
+// state (its lookup's buffers) is taken only when it starts, so that a run
+// scheduling thousands of operations ahead holds state only for those in
+// flight.
+type planned struct {
+	kind                       opKind
+	origin                     routing.Peer
+	key                        hashes.Key
+	at                         time.Duration
+	id                         uint64
+	trackAccuracy, stopOnValue bool
+	segment                    []byte
+	onLookup                   func(LookupResult)
+	onProvide                  func(ProvideSummary)
+}
+
+// schedule keeps p until its start event.
+func (r *Run) schedule(p planned) {
+	var slot int32
+	if k := len(r.freeP); k > 0 {
+		slot, r.freeP = r.freeP[k-1], r.freeP[:k-1]
+		r.planned[slot] = p
+	} else {
+		slot = int32(len(r.planned))
+		r.planned = append(r.planned, p)
+	}
+	r.q.Push(p.at, event{kind: startEvent, slot: slot})
 }
 
 // At schedules f at simulated time at, on the run's goroutine.
@@ -147,21 +178,21 @@ func (r *Run) checkStart(at time.Duration) error {
 	return nil
 }
 
-// newOp checks an operation's arguments and takes its state from the pool.
-func (r *Run) newOp(kind opKind, at time.Duration, from uint32, key hashes.Key, id uint64) (*operation, error) {
+// check checks an operation's arguments.
+func (r *Run) check(kind opKind, at time.Duration, from uint32, key hashes.Key, id uint64) (planned, error) {
 	if err := r.checkStart(at); err != nil {
-		return nil, err
+		return planned{}, err
 	}
 	if !r.net.known(from) {
-		return nil, unknownNode(from, r.net.Len())
+		return planned{}, unknownNode(from, r.net.Len())
 	}
 	if !r.net.bootstrapped(from) {
-		return nil, fmt.Errorf("%w: node %d", ErrNotBootstrapped, from)
+		return planned{}, fmt.Errorf("%w: node %d", ErrNotBootstrapped, from)
 	}
 	if id&network.AutoOpBit != 0 {
-		return nil, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))
+		return planned{}, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))
 	}
-	return newOperation(kind, routing.Peer{ID: from, Key: r.net.space.Key(from)}, key, at, id), nil
+	return planned{kind: kind, origin: routing.Peer{ID: from, Key: r.net.space.Key(from)}, key: key, at: at, id: id}, nil
 }
 
 // Run processes events until none is left, the context is done, or an
@@ -199,7 +230,13 @@ func (r *Run) step() {
 	r.events++
 	switch ev.kind {
 	case startEvent:
-		r.startOp(ev.op)
+		p := r.planned[ev.slot]
+		r.planned[ev.slot] = planned{}
+		r.freeP = append(r.freeP, ev.slot)
+		op := r.newOperation(p.kind, p.origin, p.key, p.at, p.id)
+		op.trackAccuracy, op.stopOnValue, op.segment = p.trackAccuracy, p.stopOnValue, p.segment
+		op.onLookup, op.onProvide = p.onLookup, p.onProvide
+		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
 		if !req.abandoned {
@@ -226,7 +263,7 @@ func (r *Run) fail(err error) {
 func (r *Run) startOp(op *operation) {
 	if err := r.net.links.StartOp(&op.link, op.opID); err != nil {
 		r.fail(err)
-		op.release()
+		r.release(op)
 		return
 	}
 	op.buf, op.value, op.localValue = r.net.findClosest(op.origin.ID, op.key, r.cfg.Client.K, op.buf[:0])
@@ -466,7 +503,28 @@ func (r *Run) finish(op *operation) {
 			op.onProvide(op.pres)
 		}
 	}
-	op.release()
+	r.release(op)
+}
+
+// newOperation takes an operation from the run's free list, or from the
+// pool: a run with many operations in flight keeps their buffers (the
+// lookups' candidate lists) across them, where the pool would hand the
+// garbage collector a fresh set every cycle.
+func (r *Run) newOperation(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) *operation {
+	var op *operation
+	if k := len(r.freeOps); k > 0 {
+		op, r.freeOps = r.freeOps[k-1], r.freeOps[:k-1]
+	} else {
+		op = opPool.Get().(*operation)
+	}
+	op.reset(kind, origin, key, start, id)
+	return op
+}
+
+// release returns a finished operation to the run's free list.
+func (r *Run) release(op *operation) {
+	op.clear()
+	r.freeOps = append(r.freeOps, op)
 }
 
 // sortByDistance sorts two lists of node ids nearest to key first.

@@ -43,3 +43,30 @@ func Gamma(r *rand.Rand, shape float64) float64 {
 		}
 	}
 }
+
+// GammaAbove returns a draw from the gamma distribution of the given shape
+// (>= 1) and scale 1, conditioned on exceeding lower (>= 0). It serves the
+// length-biased draws of a Weibull tail, whose shape is always above 1.
+//
+// Near the body (lower <= shape) it redraws until a draw exceeds lower,
+// which happens with probability above 1/3. Further out it proposes
+// lower + an exponential of rate beta = 1 - (shape-1)/lower, whose density
+// falls no faster than the target's, and accepts with the ratio of the two,
+// (y/lower)^(shape-1) * exp(-(1-beta)(y-lower)) <= 1; the acceptance rate
+// rises towards 1 as lower grows.
+func GammaAbove(r *rand.Rand, shape, lower float64) float64 {
+	if lower <= shape {
+		for {
+			if g := Gamma(r, shape); g > lower {
+				return g
+			}
+		}
+	}
+	beta := 1 - (shape-1)/lower
+	for {
+		y := lower + r.ExpFloat64()/beta
+		if math.Log(1-r.Float64()) <= (shape-1)*math.Log(y/lower)-(1-beta)*(y-lower) {
+			return y
+		}
+	}
+}

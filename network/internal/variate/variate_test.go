@@ -43,3 +43,37 @@ func TestGammaAllocatesNothing(t *testing.T) {
 		t.Errorf("Gamma allocates %v times per draw, want 0", a)
 	}
 }
+
+// TestGammaAboveMatchesConditionedGamma checks GammaAbove's mean against
+// the mean of plain gamma draws that exceed the bound, on both of its
+// branches (bound below and above the shape).
+func TestGammaAboveMatchesConditionedGamma(t *testing.T) {
+	const n = 100_000
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct{ shape, lower float64 }{
+		{1, 0}, {3.94, 3.19}, {3.94, 6}, {1.5, 4}, {3, 8},
+	} {
+		var got, want, wantSq float64
+		for range n {
+			y := GammaAbove(r, tc.shape, tc.lower)
+			if !(y > tc.lower) {
+				t.Fatalf("shape %v lower %v: draw %v not above the bound", tc.shape, tc.lower, y)
+			}
+			got += y
+		}
+		got /= n
+		var kept float64
+		for kept < n {
+			if g := Gamma(r, tc.shape); g > tc.lower {
+				want += g
+				wantSq += g * g
+				kept++
+			}
+		}
+		want /= n
+		se := math.Sqrt((wantSq/n - want*want) / n)
+		if math.Abs(got-want) > 6*se {
+			t.Errorf("shape %v lower %v: mean %.4f, conditioned plain draws %.4f (+- %.4f)", tc.shape, tc.lower, got, want, se)
+		}
+	}
+}

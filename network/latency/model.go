@@ -29,8 +29,9 @@ type Model interface {
 	// pair. It allocates nothing.
 	Delay(r *rand.Rand, from, to uint32) time.Duration
 	// MeanRTT returns the mean round-trip time between two regions as the
-	// data or file gives it (before any clipping of draws): twice the mean
-	// of Delay between nodes of those regions.
+	// data or file gives it. It is twice the mean of Delay between nodes of
+	// those regions, up to the clipping of draws (to a measured maximum, or
+	// to a file's min and max), which moves the mean little.
 	MeanRTT(fromRegion, toRegion int) time.Duration
 }
 

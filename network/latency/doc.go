@@ -48,7 +48,10 @@
 // std, clipped to the data's max: the minimum is the floor that propagation
 // sets, no mass falls below it, and the mean and spread are the data's. A
 // pair measured once, with std 0, or with a mean not above its minimum is
-// constant at its mean. Of the 12,561 unordered pairs of the 158 countries,
+// constant at its mean. Clipping lowers the mean of draws below the data's
+// mean by under 1% for 90% of the measured pairs and by more than 5% for
+// 85 of the 6,648 (13% at most, all with few measurements); weighted by the
+// discv5 shares, by 0.05%. Of the 12,561 unordered pairs of the 158 countries,
 // 5,913 are not measured (44 of them a country with itself); such a pair
 // pools (count-weighted mixture of mean and variance, smallest min, largest
 // max) every measured pair between two distinct countries of the same two

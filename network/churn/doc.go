@@ -37,8 +37,8 @@
 // spread over (0, 18 s]. The data stop at 24 h with CDF 0.9504, and jump
 // there from 9.36 h (CDF 0.90) with no point between: the CDF is linear
 // across the gap, and the 5% of sessions beyond 24 h follow a fitted tail,
-// the Weibull of shape 0.34 and scale 0.79 h fitted to the whole CDF
-// (IPFSTail; an estimate, not published with the data), conditioned on
+// the Weibull of shape 0.34 and scale 0.79 h fitted to the whole CDF (an
+// estimate, not published with the data), conditioned on
 // exceeding 24 h. Those sessions then average about 63 hours, so that
 // long-lived peers exist as they do in the network; a cap at 24 h would
 // make every node churn within a day. The tail carries about two thirds

@@ -15,11 +15,10 @@ import (
 //go:embed data/ipfs_uptime_cdf_2025-10.csv
 var ipfsUptimeCSV string
 
-// IPFSTail is the tail of the IPFS session lengths beyond the data's last
-// point (24 h): the Weibull fitted to the whole CDF (shape 0.34, scale
-// 0.79 h; an estimate, not published with the data), conditioned on
-// exceeding 24 h.
-var IPFSTail = Weibull{Shape: 0.34, Scale: time.Duration(0.79 * float64(time.Hour))}
+// ipfsTail gives the IPFS session lengths beyond the data's last point
+// (24 h): the Weibull fitted to the whole CDF (shape 0.34, scale 0.79 h; an
+// estimate, not published with the data), conditioned on exceeding 24 h.
+var ipfsTail = Weibull{Shape: 0.34, Scale: time.Duration(0.79 * float64(time.Hour))}
 
 // ipfsResolution is the step of the data's uptime grid, 0.01 h.
 const ipfsResolution = 36 * time.Second
@@ -30,7 +29,8 @@ const ipfsResolution = 36 * time.Second
 // than the grid's resolution of 0.01 h; it is read as the CDF at half a
 // step (18 s), so those sessions spread over (0, 18 s] rather than all
 // lasting 0. The data stop at 24 h with CDF 0.9504: the remaining 5% follow
-// IPFSTail beyond 24 h (mean about 65 h), so that long-lived peers exist.
+// the Weibull fitted to the whole CDF (shape 0.34, scale 0.79 h) beyond
+// 24 h (mean about 63 h), so that long-lived peers exist.
 func IPFSUptime() (*Empirical, error) { return ipfsUptime() }
 
 var ipfsUptime = sync.OnceValues(func() (*Empirical, error) {
@@ -55,6 +55,6 @@ var ipfsUptime = sync.OnceValues(func() (*Empirical, error) {
 		}
 		points = append(points, Point{X: x, P: p})
 	}
-	tail := IPFSTail
+	tail := ipfsTail
 	return NewEmpirical("ipfs-uptime-2025-10", points, &tail)
 })

@@ -13,8 +13,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -78,7 +78,7 @@ func BuildTimeChart(w io.Writer, results []*Result) error {
 	if len(rows) == 0 {
 		return fmt.Errorf("no scaling results")
 	}
-	p := newPlot(
+	p := report.NewPlot(
 		"Time to build a network (dht.Spawn + BootstrapAll: keys, then every optimal routing table)\n"+buildLine(results),
 		"network size N (nodes, log scale)", "build time (log scale)")
 	workers, series := byWorkers(rows)
@@ -91,7 +91,7 @@ func BuildTimeChart(w io.Writer, results []*Result) error {
 			lo, hi = min(lo, r.build), max(hi, r.build)
 			nlo, nhi = min(nlo, float64(r.n)), max(nhi, float64(r.n))
 		}
-		if err := addSeries(p, plural(wk, "worker"), i, xys); err != nil {
+		if err := report.AddSeries(p, plural(wk, "worker"), i, xys); err != nil {
 			return err
 		}
 	}
@@ -110,9 +110,9 @@ func BuildTimeChart(w io.Writer, results []*Result) error {
 		p.Legend.Add("proportional to N (guide)", l)
 		hi = max(hi, y0*nhi/x0)
 	}
-	logAxis(&p.X, nlo, nhi, formatCount)
-	logAxis(&p.Y, lo, hi, formatSeconds)
-	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
+	report.LogAxis(&p.Y, lo, hi, report.FormatSeconds)
+	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
 }
 
 // MemoryChart draws the heap a built network holds per node, and the peak
@@ -123,7 +123,7 @@ func MemoryChart(w io.Writer, results []*Result) error {
 	if len(rows) == 0 {
 		return fmt.Errorf("no scaling results")
 	}
-	p := newPlot("Heap per node against network size (runtime/metrics heap objects, above the heap before the build)\n"+buildLine(results),
+	p := report.NewPlot("Heap per node against network size (runtime/metrics heap objects, above the heap before the build)\n"+buildLine(results),
 		"network size N (nodes, log scale)", "heap / N (bytes per node)")
 	workers, series := byWorkers(rows)
 	nlo, nhi, top := math.Inf(1), 0.0, 0.0
@@ -133,7 +133,7 @@ func MemoryChart(w io.Writer, results []*Result) error {
 		live = append(live, plotter.XY{X: float64(r.n), Y: r.perN})
 		nlo, nhi, top = min(nlo, float64(r.n)), max(nhi, float64(r.n)), max(top, r.perN)
 	}
-	if err := addSeries(p, "heap held by the built network", 0, live); err != nil {
+	if err := report.AddSeries(p, "heap held by the built network", 0, live); err != nil {
 		return err
 	}
 	for i, wk := range workers {
@@ -143,13 +143,13 @@ func MemoryChart(w io.Writer, results []*Result) error {
 			peak = append(peak, plotter.XY{X: float64(r.n), Y: v})
 			top = max(top, v)
 		}
-		if err := addSeries(p, "peak heap during the build, "+plural(wk, "worker"), i+1, peak); err != nil {
+		if err := report.AddSeries(p, "peak heap during the build, "+plural(wk, "worker"), i+1, peak); err != nil {
 			return err
 		}
 	}
-	logAxis(&p.X, nlo, nhi, formatCount)
+	report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
 	p.Y.Min, p.Y.Max = 0, top*1.3
-	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
 }
 
 // buildLine describes the scaling runs for a chart title: the build does
@@ -178,7 +178,7 @@ func DelayHistogram(w io.Writer, r *Result) error {
 	if r.ValueLookups {
 		what = "retrievals of provided segments (stop at the first value)"
 	}
-	p := newPlot(
+	p := report.NewPlot(
 		fmt.Sprintf("Simulated delay of %d %s (%s)\nN=%d, %s", st.Ops, what, r.Spec.Bench, r.Row.N, networkLine(r.Params)),
 		"simulated delay of a lookup (ms)", "lookups (count per bin)")
 	p.Legend.Left = false
@@ -211,8 +211,8 @@ func DelayHistogram(w io.Writer, r *Result) error {
 	}
 	p.Y.Min = 0
 	p.Y.Max = top * 1.4 // room for the legend above the bars
-	p.Y.Tick.Marker = plainTicks{}
-	return renderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	p.Y.Tick.Marker = report.PlainTicks{}
+	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
 }
 
 // ErrorSweepChart draws, against the fast error rate, the accuracy of
@@ -246,34 +246,34 @@ func ErrorSweepChart(w io.Writer, results []*Result) error {
 		ticks = append(ticks, plot.Tick{Value: pt.rate, Label: strconv.FormatFloat(pt.rate, 'g', -1, 64)})
 	}
 	const xLabel = "fast error rate (% of attempts refused)"
-	acc1 := newPlot(fmt.Sprintf("Accuracy of lookups\nN=%d, k=%d, alpha=%d, beta=%d, steps=%d",
+	acc1 := report.NewPlot(fmt.Sprintf("Accuracy of lookups\nN=%d, k=%d, alpha=%d, beta=%d, steps=%d",
 		n, params.K, params.Alpha, params.BetaOrK(), params.Steps),
 		xLabel, "accuracy (% of the true beta closest found)")
 	acc1.Legend.Top, acc1.Legend.YOffs = false, vg.Millimeter*2
-	if err := addSeries(acc1, "mean accuracy", 0, acc); err != nil {
+	if err := report.AddSeries(acc1, "mean accuracy", 0, acc); err != nil {
 		return err
 	}
 	acc1.Y.Min, acc1.Y.Max = 0, 105
-	cost := newPlot(fmt.Sprintf("Cost of lookups\nslow errors %g%%, %d lookups per rate", params.SlowErrorRate, pts[0].st.Ops),
+	cost := report.NewPlot(fmt.Sprintf("Cost of lookups\nslow errors %g%%, %d lookups per rate", params.SlowErrorRate, pts[0].st.Ops),
 		xLabel, "mean per lookup (count)")
 	top := 0.0
 	for _, xy := range peers {
 		top = max(top, xy.Y)
 	}
-	if err := addSeries(cost, "peers contacted (connection attempts)", 1, peers); err != nil {
+	if err := report.AddSeries(cost, "peers contacted (connection attempts)", 1, peers); err != nil {
 		return err
 	}
-	if err := addSeries(cost, "hops (deepest peer that answered)", 2, hops); err != nil {
+	if err := report.AddSeries(cost, "hops (deepest peer that answered)", 2, hops); err != nil {
 		return err
 	}
 	cost.Y.Min, cost.Y.Max = 0, top*1.3
-	delay := newPlot(fmt.Sprintf("Simulated delay of lookups\nrefused attempt %v, connection %v", params.FastDelay, params.ConnDelay),
+	delay := report.NewPlot(fmt.Sprintf("Simulated delay of lookups\nrefused attempt %v, connection %v", params.FastDelay, params.ConnDelay),
 		xLabel, "simulated delay of a lookup (ms)")
 	delay.Legend.Top, delay.Legend.YOffs = false, vg.Millimeter*2
-	if err := addSeries(delay, "p90", 4, p90); err != nil {
+	if err := report.AddSeries(delay, "p90", 4, p90); err != nil {
 		return err
 	}
-	if err := addSeries(delay, "p50", 3, p50); err != nil {
+	if err := report.AddSeries(delay, "p50", 3, p50); err != nil {
 		return err
 	}
 	delay.Y.Min = 0
@@ -281,7 +281,7 @@ func ErrorSweepChart(w io.Writer, results []*Result) error {
 		p.X.Tick.Marker = ticks
 		p.X.Min, p.X.Max = pts[0].rate-2, pts[len(pts)-1].rate+2
 	}
-	return renderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, acc1, cost, delay)
+	return report.RenderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, acc1, cost, delay)
 }
 
 // AlphaSweepChart draws, against alpha, the simulated delay of lookups
@@ -310,11 +310,11 @@ func AlphaSweepChart(w io.Writer, results []*Result) error {
 		return fmt.Errorf("no alpha sweep results")
 	}
 	const xLabel = "alpha (requests in flight)"
-	delay := newPlot(fmt.Sprintf("Simulated delay of lookups (p50)\nN=%d, k=%d, beta=%d, steps=%d, conn %v",
+	delay := report.NewPlot(fmt.Sprintf("Simulated delay of lookups (p50)\nN=%d, k=%d, beta=%d, steps=%d, conn %v",
 		n, params.K, params.BetaOrK(), params.Steps, params.ConnDelay), xLabel, "delay p50 (ms)")
-	msgs := newPlot(fmt.Sprintf("Messages per lookup\nerrors fast %g%% / slow %g%%, seed %d",
+	msgs := report.NewPlot(fmt.Sprintf("Messages per lookup\nerrors fast %g%% / slow %g%%, seed %d",
 		params.FastErrorRate, params.SlowErrorRate, params.Seed), xLabel, "connection attempts per lookup")
-	acc := newPlot("Accuracy of lookups\n(share of the true beta closest in the result)", xLabel, "accuracy (%)")
+	acc := report.NewPlot("Accuracy of lookups\n(share of the true beta closest in the result)", xLabel, "accuracy (%)")
 	acc.Legend.Top, acc.Legend.YOffs = false, vg.Millimeter*2
 	var ticks plot.ConstantTicks
 	seen := map[int]bool{}
@@ -338,7 +338,7 @@ func AlphaSweepChart(w io.Writer, results []*Result) error {
 			p   *plot.Plot
 			xys plotter.XYs
 		}{{delay, d}, {msgs, m}, {acc, a}} {
-			if err := addSeries(add.p, "rule "+rule, i, add.xys); err != nil {
+			if err := report.AddSeries(add.p, "rule "+rule, i, add.xys); err != nil {
 				return err
 			}
 		}
@@ -351,7 +351,7 @@ func AlphaSweepChart(w io.Writer, results []*Result) error {
 		p.X.Scale = plot.LogScale{}
 		p.X.Min, p.X.Max = 0.8, 13
 	}
-	return renderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, delay, msgs, acc)
+	return report.RenderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, delay, msgs, acc)
 }
 
 // outcomeColors are the colours of a request's outcome in the timeline.
@@ -378,47 +378,6 @@ func outcomeIndex(r network.Record) int {
 	return 2
 }
 
-// ganttBars draws one horizontal bar per request, from its start to its
-// end in simulated time (ms), on its own lane.
-type ganttBars struct {
-	bars []ganttBar
-}
-
-type ganttBar struct {
-	y, x0, x1 float64
-	c         color.Color
-}
-
-func (g ganttBars) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	for _, b := range g.bars {
-		x0, x1 := trX(b.x0), trX(b.x1)
-		if x1-x0 < vg.Points(1) {
-			x1 = x0 + vg.Points(1)
-		}
-		y0, y1 := trY(b.y-0.38), trY(b.y+0.38)
-		c.FillPolygon(b.c, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
-	}
-}
-
-func (g ganttBars) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, ymin = math.Inf(1), math.Inf(1)
-	xmax, ymax = math.Inf(-1), math.Inf(-1)
-	for _, b := range g.bars {
-		xmin, xmax = min(xmin, b.x0), max(xmax, b.x1)
-		ymin, ymax = min(ymin, b.y-0.5), max(ymax, b.y+0.5)
-	}
-	return xmin, xmax, ymin, ymax
-}
-
-// swatch is a legend entry: a filled square.
-type swatch struct{ c color.Color }
-
-func (s swatch) Thumbnail(c *draw.Canvas) {
-	r := c.Rectangle
-	c.FillPolygon(s.c, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
-}
-
 // TimelineChart draws the requests of a few lookups as a Gantt chart: each
 // request a bar from its start to its end in simulated time, coloured by
 // outcome, one lane per request, grouped by lookup with its end marked, so
@@ -436,7 +395,7 @@ func TimelineChart(w io.Writer, results []*Result) error {
 	if r0 == nil {
 		return fmt.Errorf("no lookup timeline")
 	}
-	var g ganttBars
+	var g report.Gantt
 	var ticks plot.ConstantTicks
 	y := 0.0
 	var ends plotter.XYs
@@ -450,7 +409,7 @@ func TimelineChart(w io.Writer, results []*Result) error {
 		for _, r := range l.Records {
 			x0 := (r.Start - start).Seconds() * 1e3
 			x1 := (r.End - start).Seconds() * 1e3
-			g.bars = append(g.bars, ganttBar{y: y, x0: x0, x1: x1, c: outcomeColors[outcomeIndex(r)].c})
+			g.Bars = append(g.Bars, report.Bar{Y: y, X0: x0, X1: x1, Color: outcomeColors[outcomeIndex(r)].c})
 			if !r.Abandoned {
 				end = max(end, x1)
 			}
@@ -460,7 +419,7 @@ func TimelineChart(w io.Writer, results []*Result) error {
 		ends = append(ends, plotter.XY{X: end, Y: first + 0.5}, plotter.XY{X: end, Y: y + 0.5})
 		y -= 1.5 // a gap between lookups
 	}
-	p := newPlot(fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)\nN=%d, %s",
+	p := report.NewPlot(fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)\nN=%d, %s",
 		len(tl), r0.Row.N, networkLine(r0.Params)), "simulated time since the lookup started (ms)", "")
 	p.Legend.Left = false
 	p.Legend.XOffs = -vg.Millimeter * 3
@@ -479,11 +438,11 @@ func TimelineChart(w io.Writer, results []*Result) error {
 		}
 	}
 	for _, oc := range outcomeColors {
-		p.Legend.Add(oc.label, swatch{oc.c})
+		p.Legend.Add(oc.label, report.Swatch{Color: oc.c})
 	}
 	p.Y.Tick.Marker = ticks
 	p.X.Min = 0
 	_, xmax, _, _ := g.DataRange()
 	p.X.Max = xmax * 1.35 // room for the legend
-	return renderPNG(w, 26*vg.Centimeter, vg.Length(8+0.45*float64(len(g.bars)))*vg.Centimeter, p)
+	return report.RenderPNG(w, 26*vg.Centimeter, vg.Length(8+0.45*float64(len(g.Bars)))*vg.Centimeter, p)
 }

@@ -1,12 +1,10 @@
 package benchmarks
 
 import (
-	"encoding/csv"
 	"io"
-	"math"
 	"strconv"
-	"strings"
-	"time"
+
+	"github.com/go-dht/go-dht/benchmarks/report"
 )
 
 // RoundsHeader is the header of a rounds CSV: the reference's columns, then
@@ -49,28 +47,15 @@ var ProvidesHeader = append([]string{
 	"lookup_delay_s", "provide_delay_s", "operation_delay_s", "wall_s",
 }, paramsHeader...)
 
-// writeCSV writes a header and rows.
-func writeCSV(w io.Writer, header []string, rows func(emit func([]string) error) error) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	if err := rows(cw.Write); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // WriteRounds writes the rounds CSV of a result.
 func WriteRounds(w io.Writer, r *Result) error {
-	return writeCSV(w, RoundsHeader, func(emit func([]string) error) error {
+	return report.WriteCSV(w, RoundsHeader, func(emit func([]string) error) error {
 		p := r.Row
 		for _, rd := range r.Rounds {
 			if err := emit([]string{
-				itoa(rd.Index), unixSeconds(rd.Start), unixSeconds(rd.Finish),
-				seconds(rd.Prep), seconds(rd.Duration), strconv.FormatBool(rd.Failed),
-				itoa(p.N), itoa(p.K), itoa(p.Alpha), itoa(p.Beta), itoa(p.Workers), utoa(p.Seed),
+				report.Itoa(rd.Index), report.UnixSeconds(rd.Start), report.UnixSeconds(rd.Finish),
+				report.Seconds(rd.Prep), report.Seconds(rd.Duration), strconv.FormatBool(rd.Failed),
+				report.Itoa(p.N), report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Beta), report.Itoa(p.Workers), report.Utoa(p.Seed),
 			}); err != nil {
 				return err
 			}
@@ -82,15 +67,15 @@ func WriteRounds(w io.Writer, r *Result) error {
 // WriteLookups writes one row per lookup.
 func WriteLookups(w io.Writer, r *Result) error {
 	params := paramsRow(r)
-	return writeCSV(w, LookupsHeader, func(emit func([]string) error) error {
+	return report.WriteCSV(w, LookupsHeader, func(emit func([]string) error) error {
 		for _, o := range r.Lookups {
 			s := o.Summary
 			row := []string{
-				itoa(o.Round), utoa(s.Op), utoa(uint64(s.Origin)), s.Key.String(), seconds(s.Start),
-				itoa(s.Attempts), itoa(s.Finished), itoa(s.Successful), itoa(s.Failed), itoa(s.Abandoned),
-				itoa(s.PeersSeen), itoa(s.Hops), seconds(s.Delay),
+				report.Itoa(o.Round), report.Utoa(s.Op), report.Utoa(uint64(s.Origin)), s.Key.String(), report.Seconds(s.Start),
+				report.Itoa(s.Attempts), report.Itoa(s.Finished), report.Itoa(s.Successful), report.Itoa(s.Failed), report.Itoa(s.Abandoned),
+				report.Itoa(s.PeersSeen), report.Itoa(s.Hops), report.Seconds(s.Delay),
 				strconv.FormatBool(s.ValueFound), strconv.FormatBool(s.LocalValue), s.Reason.String(),
-				ratio(s.Accuracy), seconds(o.Wall),
+				report.Float(s.Accuracy), report.Seconds(o.Wall),
 			}
 			if err := emit(append(row, params...)); err != nil {
 				return err
@@ -103,18 +88,18 @@ func WriteLookups(w io.Writer, r *Result) error {
 // WriteProvides writes one row per provide of ops.
 func WriteProvides(w io.Writer, r *Result, ops []ProvideOp) error {
 	params := paramsRow(r)
-	return writeCSV(w, ProvidesHeader, func(emit func([]string) error) error {
+	return report.WriteCSV(w, ProvidesHeader, func(emit func([]string) error) error {
 		for _, o := range ops {
 			s := o.Summary
 			l := s.Lookup
 			row := []string{
-				itoa(o.Round), utoa(s.Op), utoa(uint64(s.Origin)), s.Key.String(), seconds(s.Start),
-				itoa(l.Attempts), itoa(l.Finished), itoa(l.Successful), itoa(l.Failed), itoa(l.Abandoned),
-				itoa(l.PeersSeen), itoa(l.Hops), strconv.FormatBool(l.ValueFound),
-				l.Reason.String(), ratio(l.Accuracy),
-				itoa(len(s.Stored)), itoa(len(s.Failed)), ratio(s.StoredShare()), ids(s.Stored), ids(s.Failed),
-				itoa(s.PeersContacted),
-				seconds(s.LookupDelay), seconds(s.ProvideDelay), seconds(s.OperationDelay), seconds(o.Wall),
+				report.Itoa(o.Round), report.Utoa(s.Op), report.Utoa(uint64(s.Origin)), s.Key.String(), report.Seconds(s.Start),
+				report.Itoa(l.Attempts), report.Itoa(l.Finished), report.Itoa(l.Successful), report.Itoa(l.Failed), report.Itoa(l.Abandoned),
+				report.Itoa(l.PeersSeen), report.Itoa(l.Hops), strconv.FormatBool(l.ValueFound),
+				l.Reason.String(), report.Float(l.Accuracy),
+				report.Itoa(len(s.Stored)), report.Itoa(len(s.Failed)), report.Float(s.StoredShare()), report.IDs(s.Stored), report.IDs(s.Failed),
+				report.Itoa(s.PeersContacted),
+				report.Seconds(s.LookupDelay), report.Seconds(s.ProvideDelay), report.Seconds(s.OperationDelay), report.Seconds(o.Wall),
 			}
 			if err := emit(append(row, params...)); err != nil {
 				return err
@@ -128,42 +113,9 @@ func WriteProvides(w io.Writer, r *Result, ops []ProvideOp) error {
 func paramsRow(r *Result) []string {
 	p := r.Params
 	return []string{
-		itoa(r.Row.N), itoa(p.K), itoa(p.Alpha), itoa(p.BetaOrK()), itoa(p.Steps),
-		p.Config(r.Row.N).Effective().Client.Termination.String(), p.Profile.String(), utoa(p.Seed),
-		ftoa(p.FastErrorRate), ftoa(p.SlowErrorRate),
-		p.ConnDelay.String(), p.FastDelay.String(), p.SlowDelay.String(), seconds(p.Gamma),
+		report.Itoa(r.Row.N), report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.BetaOrK()), report.Itoa(p.Steps),
+		p.Config(r.Row.N).Effective().Client.Termination.String(), p.Profile.String(), report.Utoa(p.Seed),
+		report.Float(p.FastErrorRate), report.Float(p.SlowErrorRate),
+		p.ConnDelay.String(), p.FastDelay.String(), p.SlowDelay.String(), report.Seconds(p.Gamma),
 	}
-}
-
-func itoa(v int) string    { return strconv.Itoa(v) }
-func utoa(v uint64) string { return strconv.FormatUint(v, 10) }
-
-func ftoa(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-// ratio formats a share in [0, 1]; NaN (not measured) is an empty cell.
-func ratio(v float64) string { return ftoa(v) }
-
-// seconds formats d in seconds, exactly.
-func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
-
-// unixSeconds formats t as Unix seconds with microseconds, as Python's
-// time.time() in the reference's CSVs.
-func unixSeconds(t time.Time) string {
-	return strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', 6, 64)
-}
-
-func ids(v []uint32) string {
-	var b strings.Builder
-	for i, id := range v {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(strconv.FormatUint(uint64(id), 10))
-	}
-	return b.String()
 }

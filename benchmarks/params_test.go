@@ -145,15 +145,3 @@ func TestMainChecksFlagsFirst(t *testing.T) {
 		t.Errorf("no benchmark ran, yet %s exists (%v)", out, err)
 	}
 }
-
-func TestQuantileAsPandas(t *testing.T) {
-	xs := []float64{4, 1, 3, 2}
-	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.5, 2.5}, {0.9, 3.7}, {1, 4}} {
-		if got := Quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
-			t.Errorf("Quantile(%v) = %v, want %v", tc.q, got, tc.want)
-		}
-	}
-	if !math.IsNaN(Quantile(nil, 0.5)) {
-		t.Error("Quantile of nothing is not NaN")
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -23,15 +24,15 @@ var ScalingHeader = []string{
 
 // WriteScaling writes the scaling CSV.
 func WriteScaling(w io.Writer, results []*Result) error {
-	return writeCSV(w, ScalingHeader, func(emit func([]string) error) error {
+	return report.WriteCSV(w, ScalingHeader, func(emit func([]string) error) error {
 		for _, r := range results {
 			if r.Scale == nil {
 				continue
 			}
 			s := Summarize(r)
 			if err := emit([]string{
-				itoa(r.Scale.N), itoa(r.Scale.Workers), itoa(s.Rounds), ftoa(s.Mean), ftoa(s.Median),
-				ftoa(s.NsPerNode), ftoa(s.BytesPerNode), ftoa(s.PeakMiB), itoa(r.Row.K), utoa(r.Row.Seed),
+				report.Itoa(r.Scale.N), report.Itoa(r.Scale.Workers), report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
+				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Itoa(r.Row.K), report.Utoa(r.Row.Seed),
 			}); err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/routing"
@@ -96,7 +97,7 @@ func benchBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 			return nil
 		},
 	})
-	r.Scale.LiveBytes = Mean(live)
+	r.Scale.LiveBytes = report.Mean(live)
 	r.Scale.PeakBytes = max(r.Scale.PeakBytes, peak)
 	reportPerOp(b, "ns/node", n)
 	b.ReportMetric(r.Scale.LiveBytes/float64(n), "bytes/node")
@@ -238,7 +239,7 @@ func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 		perKey := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) / float64(n) }
 		b.ReportMetric(perKey(keygen), "keygen-ns/key")
 		b.ReportMetric(perKey(index), "ns/key")
-		b.ReportMetric(Mean(live)/float64(n), "bytes/key")
+		b.ReportMetric(report.Mean(live)/float64(n), "bytes/key")
 		b.ReportMetric(peak/(1<<20), "peak-heap-MiB")
 	}
 }

@@ -1,44 +1,11 @@
 package benchmarks
 
 import (
-	"math"
 	"slices"
 	"time"
+
+	"github.com/go-dht/go-dht/benchmarks/report"
 )
-
-// Quantile returns the q-quantile (0..1) of xs by linear interpolation
-// between closest ranks, as pandas' quantile does (the reference's p90), or
-// NaN for no values. xs need not be sorted.
-func Quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return sortedQuantile(s, q)
-}
-
-func sortedQuantile(s []float64, q float64) float64 {
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	pos := q * float64(len(s)-1)
-	lo := int(math.Floor(pos))
-	hi := min(lo+1, len(s)-1)
-	return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
-}
-
-// Mean returns the mean of xs, or NaN for no values.
-func Mean(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	sum := 0.0
-	for _, x := range xs {
-		sum += x
-	}
-	return sum / float64(len(xs))
-}
 
 // RoundStats is the reference's display of a benchmark's rounds.
 type RoundStats struct {
@@ -61,7 +28,7 @@ func SummarizeRounds(rounds []Round) RoundStats {
 		d = append(d, r.Duration.Seconds())
 	}
 	slices.Sort(d)
-	st.Mean, st.Median, st.P90 = Mean(d), sortedQuantile(d, 0.5), sortedQuantile(d, 0.9)
+	st.Mean, st.Median, st.P90 = report.Mean(d), report.SortedQuantile(d, 0.5), report.SortedQuantile(d, 0.9)
 	return st
 }
 
@@ -135,12 +102,12 @@ func SummarizeProvides(ops []ProvideOp) OpStats {
 }
 
 func (st *OpStats) finish(hops, peers, wall, success, acc []float64) {
-	st.Hops, st.Peers, st.Wall, st.Success, st.Accuracy = Mean(hops), Mean(peers), Mean(wall), Mean(success), Mean(acc)
+	st.Hops, st.Peers, st.Wall, st.Success, st.Accuracy = report.Mean(hops), report.Mean(peers), report.Mean(wall), report.Mean(success), report.Mean(acc)
 	sorted := slices.Clone(st.Delays)
 	slices.Sort(sorted)
-	st.DelayP50 = sortedQuantile(sorted, 0.5)
-	st.DelayP90 = sortedQuantile(sorted, 0.9)
-	st.DelayP99 = sortedQuantile(sorted, 0.99)
+	st.DelayP50 = report.SortedQuantile(sorted, 0.5)
+	st.DelayP90 = report.SortedQuantile(sorted, 0.9)
+	st.DelayP99 = report.SortedQuantile(sorted, 0.99)
 }
 
 func b2f(b bool) float64 {

@@ -4,11 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/go-dht/go-dht/benchmarks/report"
 )
 
 // SummaryRow is the one-line summary of a benchmark: the reference's
@@ -64,23 +61,23 @@ var SummaryHeader = []string{
 
 // WriteSummary writes the summary CSV of rows.
 func WriteSummary(w io.Writer, rows []SummaryRow) error {
-	return writeCSV(w, SummaryHeader, func(emit func([]string) error) error {
+	return report.WriteCSV(w, SummaryHeader, func(emit func([]string) error) error {
 		for _, s := range rows {
 			r, o, p := s.Result, s.Ops, s.Result.Row
 			opCell := func(v float64) string {
 				if o.Ops == 0 {
 					return ""
 				}
-				return ftoa(v)
+				return report.Float(v)
 			}
 			if err := emit([]string{
-				r.Spec.Bench, r.Spec.Group, r.Spec.Name, itoa(s.Rounds), itoa(s.Failed),
-				seconds(s.Prep), ftoa(s.Mean), ftoa(s.Median), ftoa(s.P90),
-				itoa(r.BatchOps), itoa(o.Ops), opCell(o.Hops), opCell(o.Peers),
+				r.Spec.Bench, r.Spec.Group, r.Spec.Name, report.Itoa(s.Rounds), report.Itoa(s.Failed),
+				report.Seconds(s.Prep), report.Float(s.Mean), report.Float(s.Median), report.Float(s.P90),
+				report.Itoa(r.BatchOps), report.Itoa(o.Ops), opCell(o.Hops), opCell(o.Peers),
 				opCell(o.DelayP50), opCell(o.DelayP90), opCell(o.DelayP99),
 				opCell(o.Accuracy), opCell(o.Success), opCell(o.Wall),
-				ftoa(s.NsPerNode), ftoa(s.BytesPerNode), ftoa(s.PeakMiB), ftoa(s.LookupsPerSec), ftoa(s.EventsPerSec),
-				itoa(p.N), itoa(p.K), itoa(p.Alpha), itoa(p.Beta), itoa(p.Workers), utoa(p.Seed),
+				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Float(s.LookupsPerSec), report.Float(s.EventsPerSec),
+				report.Itoa(p.N), report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Beta), report.Itoa(p.Workers), report.Utoa(p.Seed),
 			}); err != nil {
 				return err
 			}
@@ -89,38 +86,19 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 	})
 }
 
-// newTable returns a plain ASCII table, numbers right-aligned, headers as
-// written: it reads the same in a terminal, a log and bench.txt.
-func newTable(w io.Writer, header ...string) *tablewriter.Table {
-	align := make(tw.Alignment, len(header))
-	for i := range align {
-		align[i] = tw.AlignRight
-	}
-	align[0] = tw.AlignLeft
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignCenter),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithAlignment(align),
-	)
-	t.Header(header)
-	return t
-}
-
 // PrintTables prints the summary tables: every benchmark's rounds (the
 // reference's display), then the workload figures, then the scaling
 // figures, each only when some benchmark measured them.
 func PrintTables(w io.Writer, rows []SummaryRow) error {
 	fmt.Fprintln(w, "\n== rounds (durations of the timed task; prep = untimed preparation, total) ==")
-	t := newTable(w, "benchmark", "rounds", "failed", "prep", "mean", "median", "p90", "per op")
+	t := report.NewTable(w, "benchmark", "rounds", "failed", "prep", "mean", "median", "p90", "per op")
 	for _, s := range rows {
 		perOp := ""
 		if b := s.Result.BatchOps; b > 0 {
-			perOp = human(s.Mean / float64(b))
+			perOp = report.Human(s.Mean / float64(b))
 		}
-		if err := t.Append([]string{s.Result.Spec.Bench, itoa(s.Rounds), itoa(s.Failed),
-			human(s.Prep.Seconds()), human(s.Mean), human(s.Median), human(s.P90), perOp}); err != nil {
+		if err := t.Append([]string{s.Result.Spec.Bench, report.Itoa(s.Rounds), report.Itoa(s.Failed),
+			report.Human(s.Prep.Seconds()), report.Human(s.Mean), report.Human(s.Median), report.Human(s.P90), perOp}); err != nil {
 			return err
 		}
 	}
@@ -142,15 +120,15 @@ func printWorkload(w io.Writer, rows []SummaryRow) error {
 		return nil
 	}
 	fmt.Fprintln(w, "\n== workload (means per operation; delays are simulated; success = value found, or share of peers that stored) ==")
-	t := newTable(w, "benchmark", "ops", "hops", "peers", "delay p50", "delay p90", "delay p99", "accuracy", "success", "wall/op")
+	t := report.NewTable(w, "benchmark", "ops", "hops", "peers", "delay p50", "delay p90", "delay p99", "accuracy", "success", "wall/op")
 	for _, s := range rows {
 		o := s.Ops
 		if o.Ops == 0 {
 			continue
 		}
-		if err := t.Append([]string{s.Result.Spec.Bench, itoa(o.Ops), fixed(o.Hops, 2), fixed(o.Peers, 2),
-			human(o.DelayP50), human(o.DelayP90), human(o.DelayP99),
-			percent(o.Accuracy), percent(o.Success), human(o.Wall)}); err != nil {
+		if err := t.Append([]string{s.Result.Spec.Bench, report.Itoa(o.Ops), report.Fixed(o.Hops, 2), report.Fixed(o.Peers, 2),
+			report.Human(o.DelayP50), report.Human(o.DelayP90), report.Human(o.DelayP99),
+			report.Percent(o.Accuracy), report.Percent(o.Success), report.Human(o.Wall)}); err != nil {
 			return err
 		}
 	}
@@ -166,7 +144,7 @@ func printScale(w io.Writer, rows []SummaryRow) error {
 		return nil
 	}
 	fmt.Fprintln(w, "\n== scale and speed (build = dht.Spawn + BootstrapAll; heap per node = live heap of the built network / N; rates are per second of wall time) ==")
-	t := newTable(w, "benchmark", "n", "workers", "mean", "ns/node", "bytes/node", "peak heap", "lookups/s", "events/s")
+	t := report.NewTable(w, "benchmark", "n", "workers", "mean", "ns/node", "bytes/node", "peak heap", "lookups/s", "events/s")
 	for _, s := range rows {
 		r := s.Result
 		if r.Scale == nil && math.IsNaN(s.LookupsPerSec) && math.IsNaN(s.EventsPerSec) {
@@ -174,45 +152,12 @@ func printScale(w io.Writer, rows []SummaryRow) error {
 		}
 		peak := ""
 		if !math.IsNaN(s.PeakMiB) {
-			peak = fixed(s.PeakMiB, 1) + " MiB"
+			peak = report.Fixed(s.PeakMiB, 1) + " MiB"
 		}
-		if err := t.Append([]string{r.Spec.Bench, itoa(r.Row.N), itoa(r.Row.Workers), human(s.Mean),
-			fixed(s.NsPerNode, 0), fixed(s.BytesPerNode, 0), peak, fixed(s.LookupsPerSec, 0), fixed(s.EventsPerSec, 0)}); err != nil {
+		if err := t.Append([]string{r.Spec.Bench, report.Itoa(r.Row.N), report.Itoa(r.Row.Workers), report.Human(s.Mean),
+			report.Fixed(s.NsPerNode, 0), report.Fixed(s.BytesPerNode, 0), peak, report.Fixed(s.LookupsPerSec, 0), report.Fixed(s.EventsPerSec, 0)}); err != nil {
 			return err
 		}
 	}
 	return t.Render()
-}
-
-// human prints seconds with three significant digits and a unit.
-func human(sec float64) string {
-	if math.IsNaN(sec) {
-		return ""
-	}
-	if sec == 0 {
-		return "0"
-	}
-	switch a := math.Abs(sec); {
-	case a >= 1:
-		return strconv.FormatFloat(sec, 'f', 3, 64) + " s"
-	case a >= 1e-3:
-		return strconv.FormatFloat(sec*1e3, 'f', 3, 64) + " ms"
-	case a >= 1e-6:
-		return strconv.FormatFloat(sec*1e6, 'f', 3, 64) + " µs"
-	}
-	return strconv.FormatFloat(sec*1e9, 'f', 2, 64) + " ns"
-}
-
-func fixed(v float64, prec int) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
-}
-
-func percent(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(100*v, 'f', 1, 64) + " %"
 }

@@ -1,4 +1,4 @@
-package benchmarks
+package report
 
 import (
 	"io"
@@ -17,12 +17,12 @@ import (
 // title says what was measured and on which network, the axes carry units,
 // a legend names every line.
 
-// chartDPI makes PNGs sharp enough to read on a laptop screen.
-const chartDPI = 110
+// ChartDPI makes PNGs sharp enough to read on a laptop screen.
+const ChartDPI = 110
 
-// renderPNG draws panels (one row of plots) on one PNG.
-func renderPNG(w io.Writer, width, height vg.Length, panels ...*plot.Plot) error {
-	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(chartDPI))
+// RenderPNG draws panels (one row of plots) on one PNG.
+func RenderPNG(w io.Writer, width, height vg.Length, panels ...*plot.Plot) error {
+	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(ChartDPI))
 	dc := draw.New(c)
 	if len(panels) == 1 {
 		// A margin on the right keeps the legend and the last tick label
@@ -40,9 +40,9 @@ func renderPNG(w io.Writer, width, height vg.Length, panels ...*plot.Plot) error
 	return err
 }
 
-// newPlot returns a plot with a title, axis labels and a legend in the
+// NewPlot returns a plot with a title, axis labels and a legend in the
 // top left corner.
-func newPlot(title, x, y string) *plot.Plot {
+func NewPlot(title, x, y string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.Title.Padding = vg.Millimeter * 3
@@ -51,13 +51,13 @@ func newPlot(title, x, y string) *plot.Plot {
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs = vg.Millimeter * 2
 	p.Legend.YOffs = -vg.Millimeter * 2
-	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = PlainTicks{}, PlainTicks{}
 	p.Add(plotter.NewGrid())
 	return p
 }
 
-// addSeries adds a line with points, in the i-th color and shape.
-func addSeries(p *plot.Plot, label string, i int, xys plotter.XYs) error {
+// AddSeries adds a line with points, in the i-th color and shape.
+func AddSeries(p *plot.Plot, label string, i int, xys plotter.XYs) error {
 	l, s, err := plotter.NewLinePoints(xys)
 	if err != nil {
 		return err
@@ -71,20 +71,20 @@ func addSeries(p *plot.Plot, label string, i int, xys plotter.XYs) error {
 	return nil
 }
 
-// logAxis puts a (positive) axis on a log scale over [lo, hi], widened by a
+// LogAxis puts a (positive) axis on a log scale over [lo, hi], widened by a
 // third of a decade each side, with ticks labelled by format.
-func logAxis(a *plot.Axis, lo, hi float64, format func(float64) string) {
+func LogAxis(a *plot.Axis, lo, hi float64, format func(float64) string) {
 	a.Scale = plot.LogScale{}
 	a.Min = lo / math.Pow(10, 1.0/3)
 	a.Max = hi * math.Pow(10, 1.0/3)
-	a.Tick.Marker = logTicks{format: format}
+	a.Tick.Marker = LogTicks{Format: format}
 }
 
-// logTicks labels the powers of ten of a log axis, and 2× and 5× when a
+// LogTicks labels the powers of ten of a log axis, and 2× and 5× when a
 // range holds fewer than two powers of ten.
-type logTicks struct{ format func(float64) string }
+type LogTicks struct{ Format func(float64) string }
 
-func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
+func (t LogTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	powers := 0
 	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
@@ -101,7 +101,7 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			tick := plot.Tick{Value: v}
 			if m == 1 || powers < 2 && (m == 2 || m == 5) {
-				tick.Label = t.format(v)
+				tick.Label = t.Format(v)
 			}
 			ticks = append(ticks, tick)
 		}
@@ -109,8 +109,8 @@ func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// formatCount prints 1000 as "1k", 1000000 as "1M".
-func formatCount(v float64) string {
+// FormatCount prints 1000 as "1k", 1000000 as "1M".
+func FormatCount(v float64) string {
 	switch {
 	case v >= 1e6:
 		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + "M"
@@ -120,8 +120,8 @@ func formatCount(v float64) string {
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
-// formatSeconds prints seconds with the unit that keeps the number short.
-func formatSeconds(v float64) string {
+// FormatSeconds prints seconds with the unit that keeps the number short.
+func FormatSeconds(v float64) string {
 	switch {
 	case v >= 1:
 		return strconv.FormatFloat(v, 'g', 3, 64) + " s"
@@ -131,10 +131,10 @@ func formatSeconds(v float64) string {
 	return strconv.FormatFloat(v*1e6, 'g', 3, 64) + " µs"
 }
 
-// plainTicks are the default ticks, labelled without trailing zeros.
-type plainTicks struct{}
+// PlainTicks are the default ticks, labelled without trailing zeros.
+type PlainTicks struct{}
 
-func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+func (PlainTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ticks {
 		if ticks[i].Label != "" {

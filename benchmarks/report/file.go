@@ -1,0 +1,73 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/go-dht/go-dht/network"
+)
+
+// WriteFile writes path atomically with fill: a temporary file next to
+// it, then a rename (see network.WriteFileAtomic).
+func WriteFile(path string, fill func(io.Writer) error) error {
+	return network.WriteFileAtomic(path, fill)
+}
+
+// WriteCSVFile writes a CSV file atomically: the header, then the rows
+// that rows emits.
+func WriteCSVFile(path string, header []string, rows func(emit func([]string) error) error) error {
+	return WriteFile(path, func(w io.Writer) error { return WriteCSV(w, header, rows) })
+}
+
+// CSVFile streams rows into a temporary file that becomes path only when
+// Close succeeds: a CSV of millions of rows is written as they come, and
+// still no reader sees it half written.
+type CSVFile struct {
+	path string
+	f    *os.File
+	bw   *bufio.Writer
+	cw   *csv.Writer
+}
+
+// CreateCSV starts a CSV file at path with header.
+func CreateCSV(path string, header []string) (*CSVFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	c := &CSVFile{path: path, f: f, bw: bw, cw: csv.NewWriter(bw)}
+	if err := c.cw.Write(header); err != nil {
+		c.Abort()
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Write adds a row.
+func (c *CSVFile) Write(row []string) error { return c.cw.Write(row) }
+
+// Close flushes the rows and renames the file into place.
+func (c *CSVFile) Close() error {
+	c.cw.Flush()
+	err := errors.Join(c.cw.Error(), c.bw.Flush(), c.f.Chmod(0o644), c.f.Close())
+	if err == nil {
+		err = os.Rename(c.f.Name(), c.path)
+	}
+	if err != nil {
+		os.Remove(c.f.Name())
+		return fmt.Errorf("write %s: %w", c.path, err)
+	}
+	return nil
+}
+
+// Abort drops the file: nothing appears at path.
+func (c *CSVFile) Abort() {
+	c.f.Close()
+	os.Remove(c.f.Name())
+}

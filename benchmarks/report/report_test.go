@@ -1,0 +1,68 @@
+package report_test
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-dht/go-dht/benchmarks/report"
+)
+
+// Quantiles interpolate between closest ranks, as pandas' quantile does
+// (py-dht's and das-research's p90).
+func TestQuantileAsPandas(t *testing.T) {
+	xs := []float64{4, 1, 3, 2}
+	for _, tc := range []struct{ q, want float64 }{{0, 1}, {0.5, 2.5}, {0.9, 3.7}, {1, 4}} {
+		if got := report.Quantile(xs, tc.q); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("Quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if !math.IsNaN(report.Quantile(nil, 0.5)) || !math.IsNaN(report.Mean(nil)) {
+		t.Error("the quantile or mean of nothing is not NaN")
+	}
+	d := report.Describe([]float64{5, 1, 4, 2, 3})
+	if d.N != 5 || d.Mean != 3 || d.P50 != 3 || d.Max != 5 || math.Abs(d.P90-4.6) > 1e-12 {
+		t.Errorf("Describe = %+v", d)
+	}
+	if d := report.Describe(nil); d.N != 0 || !math.IsNaN(d.P50) {
+		t.Errorf("Describe(nil) = %+v", d)
+	}
+}
+
+// A streamed CSV appears only when closed, whole; an aborted one never.
+func TestCSVFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rows.csv")
+	f, err := report.CreateCSV(path, []string{"a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]string{"1", "x,y"})
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the file is visible before Close")
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "a,b\n1,\"x,y\"\n" {
+		t.Fatalf("file %q", data)
+	}
+	g, _ := report.CreateCSV(filepath.Join(dir, "gone.csv"), []string{"a"})
+	g.Write([]string{"1"})
+	g.Abort()
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("%d files after an abort, want 1", len(entries))
+	}
+}
+
+// Numbers print exactly, and an unmeasured figure is an empty cell.
+func TestFormats(t *testing.T) {
+	if report.Float(math.NaN()) != "" || report.Float(0.1) != "0.1" || report.Percent(0.5) != "50.0 %" || report.Human(0.0015) != "1.500 ms" {
+		t.Errorf("%q %q %q %q", report.Float(math.NaN()), report.Float(0.1), report.Percent(0.5), report.Human(0.0015))
+	}
+	if report.IDs([]uint32{3, 1}) != "3;1" {
+		t.Errorf("IDs = %q", report.IDs([]uint32{3, 1}))
+	}
+}

@@ -47,6 +47,9 @@ type Run struct {
 	freeP   []int32
 	events  uint64
 	err     error
+	// served counts the requests that reached each node (find and store),
+	// once CountServed asked for it: the hot spots of a workload.
+	served map[uint32]uint32
 	// isolated runs one operation for a caller that reads its result
 	// itself: the finished operation is kept in last, not released.
 	isolated bool
@@ -91,6 +94,19 @@ type request struct {
 func (n *DHTNetwork) NewRun() *Run {
 	return &Run{net: n, cfg: n.cfg}
 }
+
+// CountServed makes the run count the requests that reach each node from
+// now on (Served).
+func (r *Run) CountServed() {
+	if r.served == nil {
+		r.served = map[uint32]uint32{}
+	}
+}
+
+// Served returns the number of requests that reached each node since
+// CountServed, by node id (nodes that served none are absent). Requests
+// the py-dht profile runs are not counted: it has no arrival time.
+func (r *Run) Served() map[uint32]uint32 { return r.served }
 
 // Now returns the run's current simulated time.
 func (r *Run) Now() time.Duration { return r.now }
@@ -239,6 +255,9 @@ func (r *Run) step() {
 		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
+		if r.served != nil {
+			r.served[req.to.ID]++ // an abandoned request still reaches its remote
+		}
 		if !req.abandoned {
 			r.serve(req)
 		}
@@ -324,6 +343,9 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 	req.op, req.kind, req.from, req.to, req.rec, req.err, req.loaded = op, kind, from, to, rec, a.Error, loaded
 	if a.Error == network.NoError {
 		if r.static {
+			if r.served != nil {
+				r.served[to.ID]++
+			}
 			r.serve(req)
 		} else {
 			r.q.Push(r.now+a.Base, event{kind: arriveEvent, slot: slot})

@@ -481,6 +481,29 @@ func TestStreamRecords(t *testing.T) {
 	}
 }
 
+// Extra columns close every streamed row, quoted as CSV requires.
+func TestStreamRecordsWith(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 2}, 12)
+	var out bytes.Buffer
+	if err := net.StreamRecordsWith(&out, []string{"alpha", "conn_delay"}, []string{"3", "50ms,75ms"}); err != nil {
+		t.Fatal(err)
+	}
+	runOps(t, net, 2, 2)
+	net.FlushRecords()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if lines[0] != network.RecordsHeader+",alpha,conn_delay" || len(lines) != 5 {
+		t.Fatalf("stream:\n%s", out.String())
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasSuffix(l, `,3,"50ms,75ms"`) {
+			t.Fatalf("row %q lacks the extra columns", l)
+		}
+	}
+	if err := net.StreamRecordsWith(&out, []string{"a"}, nil); err == nil {
+		t.Error("mismatched columns accepted")
+	}
+}
+
 type failWriter struct{}
 
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

@@ -3,6 +3,7 @@ package network
 import (
 	"bufio"
 	"cmp"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -99,7 +101,8 @@ type recordSink struct {
 	w       *bufio.Writer // streamRecords
 	rows    int           // rows streamed, the next id
 	buf     []byte
-	err     error // first write error of the stream
+	extra   []byte // columns streamed at the end of every row, ",a,b"
+	err     error  // first write error of the stream
 }
 
 func (s *recordSink) add(recs []Record) {
@@ -112,6 +115,9 @@ func (s *recordSink) add(recs []Record) {
 				return
 			}
 			s.buf = r.appendCSV(s.buf[:0], s.rows)
+			if len(s.extra) > 0 {
+				s.buf = append(append(s.buf[:len(s.buf)-1], s.extra...), '\n')
+			}
 			s.rows++
 			_, s.err = s.w.Write(s.buf)
 		}
@@ -132,6 +138,16 @@ func (s *recordSink) reset() {
 // operations concurrently it is not (sort by op, attempt). Records kept so
 // far are written first. Call FlushRecords at the end.
 func (n *Network) StreamRecords(w io.Writer) error {
+	return n.StreamRecordsWith(w, nil, nil)
+}
+
+// StreamRecordsWith is StreamRecords with extra columns at the end of every
+// row, the same values in each (e.g. the parameters of a study's
+// combination, so that every row stands on its own).
+func (n *Network) StreamRecordsWith(w io.Writer, columns, values []string) error {
+	if len(columns) != len(values) {
+		return fmt.Errorf("network: %d extra columns, %d values", len(columns), len(values))
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	switch n.sink.mode {
@@ -142,7 +158,12 @@ func (n *Network) StreamRecords(w io.Writer) error {
 	}
 	kept := n.sortedRecordsLocked()
 	n.sink = recordSink{mode: streamRecords, w: bufio.NewWriterSize(w, 1<<16)}
-	if _, err := n.sink.w.WriteString(RecordsHeader + "\n"); err != nil {
+	header := RecordsHeader
+	if len(columns) > 0 {
+		header += string(csvFields(columns))
+		n.sink.extra = csvFields(values)
+	}
+	if _, err := n.sink.w.WriteString(header + "\n"); err != nil {
 		return err
 	}
 	n.sink.add(kept)
@@ -274,4 +295,13 @@ func (r Record) appendCSV(buf []byte, id int) []byte {
 // appendSeconds writes d in seconds, exactly (nanosecond resolution).
 func appendSeconds(buf []byte, d time.Duration) []byte {
 	return strconv.AppendFloat(buf, d.Seconds(), 'f', -1, 64)
+}
+
+// csvFields returns ",a,b,...", each field quoted as CSV requires.
+func csvFields(fields []string) []byte {
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.Write(fields)
+	cw.Flush()
+	return []byte("," + strings.TrimSuffix(b.String(), "\n"))
 }

@@ -99,10 +99,11 @@ type LookupTask struct {
 }
 
 // Isolatable reports whether the network's operations cannot affect one
-// another (no load model), so that running them isolated, in parallel,
-// gives what a shared clock gives.
+// another and do not depend on when they run (no load model, no churn), so
+// that running them isolated, in parallel, gives what a shared clock
+// gives.
 func (n *DHTNetwork) Isolatable() bool {
-	return n.cfg.Network.Gamma == 0
+	return n.cfg.Network.Gamma == 0 && !n.cfg.Network.Dynamic()
 }
 
 // lookupChunk is the number of tasks per worker that LookupMany runs

@@ -111,7 +111,7 @@ func (r *Run) pySend(op *operation, to routing.Peer, via uint32, originOverhead 
 	link := &op.link
 	from := op.origin.ID
 	remoteOverhead := link.UseEndpoint(to.ID)
-	a := link.Draw(from, to.ID)
+	a := link.Draw(from, to.ID, op.start)
 	cost := a.Base + originOverhead + remoteOverhead
 	if a.Error == network.NoError {
 		cost += a.Base
@@ -150,7 +150,7 @@ func (r *Run) pyStores(op *operation) {
 	for _, p := range op.buf {
 		originOverhead := link.UseEndpoint(from)
 		remoteOverhead := link.UseEndpoint(p.ID)
-		a := link.Draw(from, p.ID)
+		a := link.Draw(from, p.ID, op.lookupEnd)
 		cost := a.Base + originOverhead + remoteOverhead
 		if a.Error == network.NoError {
 			cost += a.Base

@@ -313,7 +313,7 @@ func (r *Run) pump(op *operation) {
 // layer draws its outcome and delay, the load model its overheads.
 func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via uint32) {
 	from := op.origin.ID
-	a := op.link.Draw(from, to.ID)
+	a := op.link.Draw(from, to.ID, r.now)
 	var oo, ro time.Duration
 	loaded := false
 	if g := r.cfg.Network.Gamma; g > 0 {

@@ -5,6 +5,9 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/go-dht/go-dht/network/churn"
+	"github.com/go-dht/go-dht/network/latency"
 )
 
 // Bounds of the configuration. They keep every simulated sum far from the
@@ -116,10 +119,27 @@ type Config struct {
 	// milliseconds, and gamma counters per endpoint. Package dht sets it
 	// from its Profile.
 	PyDHT bool
+	// Latency draws the one-way delay of a connection from the regions of
+	// its two nodes (package network/latency: measured geographies, or a
+	// file); nil draws every connection from ConnDelay alike.
+	Latency latency.Model
+	// Churn takes nodes offline and back over simulated time (package
+	// network/churn): an attempt to an offline node times out (SlowDelay)
+	// and its values are out of reach until it returns. The zero Model is
+	// no churn.
+	Churn churn.Model
+	// LeaveRate is the share of nodes that leave for good per simulated
+	// hour (0..1): a node's departure is exponential with this rate; from
+	// then on its attempts time out and its values are gone.
+	LeaveRate float64
 	// DiscardRecords keeps the counters but not one record per attempt,
 	// for throughput runs that would otherwise hold millions of records.
 	DiscardRecords bool
 }
+
+// Dynamic reports whether nodes come and go (churn or departures): the
+// state of a node then depends on the simulated time.
+func (c Config) Dynamic() bool { return c.Churn.Enabled() || c.LeaveRate > 0 }
 
 // Validate reports the first invalid field as a *ConfigError naming it and
 // its allowed range.
@@ -146,6 +166,15 @@ func (c Config) Validate() error {
 	}
 	if c.Gamma < 0 || c.Gamma > MaxGamma {
 		return invalid("Gamma", c.Gamma, "0..%v", MaxGamma)
+	}
+	if c.PyDHT && c.Latency != nil {
+		return invalid("Latency", c.Latency.Name(), "uniform (ConnDelay) under the py-dht profile, which has no geography")
+	}
+	if err := c.Churn.Validate(); err != nil {
+		return invalid("Churn", c.Churn, "%v", err)
+	}
+	if !(c.LeaveRate >= 0 && c.LeaveRate <= 1) {
+		return invalid("LeaveRate", c.LeaveRate, "0..1 (share of nodes per hour)")
 	}
 	return nil
 }

@@ -31,7 +31,7 @@ func ExampleParseDelayRange() {
 func ExampleOp_Draw() {
 	links, _ := network.New(network.Config{Seed: 1, FastErrorRate: 100, FastDelay: network.Fixed(10e6)}, directory(2))
 	op, _ := links.NewOp(1)
-	a := op.Draw(0, 1)
+	a := op.Draw(0, 1, 0)
 	op.AddRecord(network.Record{From: 0, To: 1, Error: a.Error, BaseDelay: a.Base, End: a.Base})
 	op.Close()
 	recs, _ := links.Records()

@@ -32,6 +32,8 @@ type Network struct {
 	active   map[uint64]struct{} // ids of running operations that named their id
 	overhead map[uint32]int64    // py-dht profile: uses of each endpoint since Reset
 	sink     recordSink
+
+	lives lives // when nodes are online (churn, departures); its own locks
 }
 
 // counts are the attempt counters of a network or of one operation.
@@ -98,7 +100,7 @@ func (n *Network) StartOp(o *Op, id uint64) error {
 	} else {
 		id = AutoOpBit | n.nextOp.Add(1)
 	}
-	*o = Op{net: n, id: id, named: named, rng: *rand.NewPCG(n.root, id), records: o.records[:0]}
+	*o = Op{net: n, id: id, named: named, rng: *rand.NewPCG(n.root, id), rnd: o.rnd, records: o.records[:0]}
 	return nil
 }
 
@@ -119,6 +121,7 @@ type Op struct {
 	id      uint64
 	named   bool
 	rng     rand.PCG
+	rnd     *rand.Rand // over rng, for draws of other packages (latency)
 	counts  counts
 	records []Record
 	closed  bool
@@ -129,8 +132,8 @@ func (o *Op) ID() uint64 { return o.id }
 
 // Rand returns a generator over the operation's random stream, for draws
 // that belong to the operation but not to the link layer (e.g. a random key
-// to refresh). It allocates; hot paths use the Op's own draws.
-func (o *Op) Rand() *rand.Rand { return rand.New(&o.rng) }
+// to refresh).
+func (o *Op) Rand() *rand.Rand { return o.rand() }
 
 // Uint64 draws from the operation's random stream.
 func (o *Op) Uint64() uint64 { return o.rng.Uint64() }
@@ -146,8 +149,10 @@ type Attempt struct {
 }
 
 // Draw decides the outcome and the base delay of an attempt from node from
-// to node to, from the operation's random stream, and counts it.
-func (o *Op) Draw(from, to uint32) Attempt {
+// to node to that starts at simulated time at, from the operation's random
+// stream, and counts it. The error draws come first, then whether the node
+// exists, then whether it is online at that time.
+func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 	cfg := &o.net.cfg
 	o.counts.attempts++
 	var a Attempt
@@ -168,12 +173,21 @@ func (o *Op) Draw(from, to uint32) Attempt {
 			a.Error = SlowError
 		}
 	}
-	if a.Error == NoError && int64(to) >= int64(o.net.dir.Len()) {
-		a.Error = NodeNotFound
+	if a.Error == NoError {
+		switch {
+		case int64(to) >= int64(o.net.dir.Len()):
+			a.Error = NodeNotFound
+		case !o.net.Online(to, at):
+			a.Error = Offline
+		}
 	}
 	switch a.Error {
 	case NoError:
-		a.Base = o.delay(cfg.ConnDelay)
+		if cfg.Latency != nil {
+			a.Base = cfg.Latency.Delay(o.rand(), from, to)
+		} else {
+			a.Base = o.delay(cfg.ConnDelay)
+		}
 		o.counts.successes++
 	case FastError:
 		a.Base = o.delay(cfg.FastDelay)
@@ -184,8 +198,20 @@ func (o *Op) Draw(from, to uint32) Attempt {
 	case NodeNotFound:
 		a.Base = o.delay(cfg.SlowDelay)
 		o.counts.notFound++
+	case Offline:
+		a.Base = o.delay(cfg.SlowDelay)
+		o.counts.offline++
 	}
 	return a
+}
+
+// rand returns a generator over the operation's stream, made once per Op
+// (a pooled Op keeps it: its stream lives in the Op itself).
+func (o *Op) rand() *rand.Rand {
+	if o.rnd == nil {
+		o.rnd = rand.New(&o.rng)
+	}
+	return o.rnd
 }
 
 // percent draws a number in [0, 100).

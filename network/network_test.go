@@ -48,7 +48,7 @@ func newOp(t testing.TB, net *network.Network, id uint64) *network.Op {
 // attempt draws an attempt and records it the way package dht does, at
 // simulated time at, and returns the record.
 func attempt(op *network.Op, from, to uint32, at time.Duration) network.Record {
-	a := op.Draw(from, to)
+	a := op.Draw(from, to, at)
 	cost := a.Base
 	if a.Error == network.NoError {
 		cost *= 2
@@ -251,7 +251,7 @@ func TestDrawOutcomes(t *testing.T) {
 		cfg.FastErrorRate, cfg.SlowErrorRate = tc.fast, tc.slow
 		net := newNetwork(t, cfg, 3)
 		op := newOp(t, net, 1)
-		if got := op.Draw(0, tc.to); got != tc.want {
+		if got := op.Draw(0, tc.to, 0); got != tc.want {
 			t.Errorf("%s: Draw = %+v, want %+v", tc.name, got, tc.want)
 		}
 		op.Close()
@@ -275,7 +275,7 @@ func TestDelaysInRange(t *testing.T) {
 		for i := range uint64(50) {
 			op := newOp(t, net, i+1)
 			for range 20 {
-				a := op.Draw(0, 1)
+				a := op.Draw(0, 1, 0)
 				if a.Base < 10*ms || a.Base > 20*ms || py && a.Base%ms != 0 {
 					t.Fatalf("py-dht %v: delay %v outside 10ms-20ms or not whole ms", py, a.Base)
 				}
@@ -296,7 +296,7 @@ func TestErrorShares(t *testing.T) {
 	net := newNetwork(t, network.Config{Seed: 9, FastErrorRate: 10, SlowErrorRate: 30}, 2)
 	op := newOp(t, net, 0)
 	for range 4000 {
-		op.Draw(0, 1)
+		op.Draw(0, 1, 0)
 	}
 	op.Close()
 	s := net.Summary()
@@ -417,7 +417,7 @@ func TestOpIDs(t *testing.T) {
 	draws := func(op *network.Op) []network.Attempt {
 		var out []network.Attempt
 		for i := range 40 {
-			out = append(out, op.Draw(0, uint32(i%4)))
+			out = append(out, op.Draw(0, uint32(i%4), 0))
 		}
 		op.Close()
 		return out

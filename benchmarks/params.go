@@ -11,6 +11,8 @@ import (
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/churn"
+	"github.com/go-dht/go-dht/network/latency"
 )
 
 // Params are the parameters of a benchmark run: one field per flag of the
@@ -27,6 +29,11 @@ type Params struct {
 
 	Termination lookup.Rule // -termination: the lookup's termination rule
 	Profile     dht.Profile // -profile: godht (go-dht's model) or pydht (every py-dht rule)
+	Tables      dht.Tables  // -tables: auto, eager or on-demand routing tables
+
+	Latency   string      // -latency: uniform, discv5, ipfs, aws, or a latency file
+	Churn     churn.Model // -churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
+	LeaveRate float64     // -leave-rate: share of nodes leaving for good per hour
 
 	FastErrorRate float64            // -fast-error-rate, %
 	SlowErrorRate float64            // -slow-error-rate, %
@@ -64,6 +71,7 @@ func DefaultParams() Params {
 		// module root, a new folder for every run.
 		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
 		ScalingMax: 1_000_000,
+		Latency:    "uniform",
 	}
 }
 
@@ -79,6 +87,10 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.Uint64Var(&p.Seed, "seed", p.Seed, "seed of the network and of the workload")
 	fs.Var(choiceFlag[lookup.Rule]{&p.Termination, lookup.ParseRule}, "termination", "lookup termination rule: stale, pydht, beta or kclosest")
 	fs.Var(choiceFlag[dht.Profile]{&p.Profile, dht.ParseProfile}, "profile", "model rules: godht (go-dht's own) or pydht (every py-dht rule, to reproduce py-dht's figures)")
+	fs.Var(choiceFlag[dht.Tables]{&p.Tables, dht.ParseTables}, "tables", "routing tables: auto (eager up to 1,000,000 nodes), eager or on-demand")
+	fs.StringVar(&p.Latency, "latency", "uniform", "connection delays: uniform (-conn-delay), discv5, ipfs, aws (measured geographies), or a latency file (YAML)")
+	fs.Var(choiceFlag[churn.Model]{&p.Churn, churn.Parse}, "churn", "node sessions: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE")
+	fs.Float64Var(&p.LeaveRate, "leave-rate", p.LeaveRate, "share of nodes that leave for good per simulated hour (0..1)")
 	fs.Float64Var(&p.FastErrorRate, "fast-error-rate", p.FastErrorRate, "share of connection attempts refused at once, %")
 	fs.Float64Var(&p.SlowErrorRate, "slow-error-rate", p.SlowErrorRate, "share of connection attempts that time out, %")
 	fs.Var(delayFlag{&p.ConnDelay}, "conn-delay", "delay of an established connection: MIN-MAX, or one duration")
@@ -146,20 +158,28 @@ func (p Params) BetaOrK() int {
 }
 
 // Config returns the dht configuration of a network of n nodes built with
-// p's parameters.
+// p's parameters. A latency file that cannot be read is an error (Validate
+// reports it first).
 func (p Params) Config(n int) dht.Config {
+	cfg, _ := p.config(n)
+	return cfg
+}
+
+func (p Params) config(n int) (dht.Config, error) {
+	model, err := latency.FromSpec(p.Latency, p.Seed)
 	return dht.Config{
 		Network: network.Config{
 			Seed:          p.Seed,
 			FastErrorRate: p.FastErrorRate, SlowErrorRate: p.SlowErrorRate,
 			ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
-			Gamma: p.Gamma,
+			Gamma: p.Gamma, Latency: model, Churn: p.Churn, LeaveRate: p.LeaveRate,
 		},
 		Client:  dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps, Termination: p.Termination},
 		Profile: p.Profile,
+		Tables:  p.Tables,
 		Nodes:   n,
 		Workers: p.Workers,
-	}
+	}, err
 }
 
 // Row returns the parameters every rounds CSV row ends with, for a network
@@ -193,7 +213,8 @@ var flagOfField = map[string]string{
 	"Network.FastErrorRate": "fast-error-rate", "Network.SlowErrorRate": "slow-error-rate",
 	"Network.FastErrorRate+SlowErrorRate": "fast-error-rate/-slow-error-rate",
 	"Network.ConnDelay":                   "conn-delay", "Network.FastDelay": "fast-delay", "Network.SlowDelay": "slow-delay",
-	"Network.Gamma": "gamma",
+	"Network.Gamma": "gamma", "Network.Latency": "latency", "Network.Churn": "churn",
+	"Network.LeaveRate": "leave-rate", "Tables": "tables",
 }
 
 // Validate reports the first invalid parameter, naming its flag and what it
@@ -206,7 +227,11 @@ func (p Params) Validate() error {
 	if p.Beta < 0 {
 		return bad("beta", fmt.Errorf("= %d, allowed 1..k, or 0 for k", p.Beta))
 	}
-	if err := p.Config(p.N).Validate(); err != nil {
+	cfg, err := p.config(p.N)
+	if err != nil {
+		return bad("latency", err)
+	}
+	if err := cfg.Validate(); err != nil {
 		var ce *network.ConfigError
 		if errors.As(err, &ce) {
 			if name, ok := flagOfField[ce.Field]; ok {

@@ -358,3 +358,16 @@ func buildIPFS() (*table, error) {
 	}
 	return newTable("ipfs", regions, shares, rtts)
 }
+
+// FromSpec returns the model a spec names, as flags and study files give
+// it: "uniform" (nil: the caller's uniform connection delay), a built-in
+// name (Names), or the path of a latency file (Load).
+func FromSpec(spec string, seed uint64) (Model, error) {
+	switch {
+	case spec == "" || spec == "uniform":
+		return nil, nil
+	case builtins[spec] != nil:
+		return Builtin(spec, seed)
+	}
+	return Load(spec, seed)
+}

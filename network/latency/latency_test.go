@@ -314,3 +314,17 @@ func TestBuiltinUnknownName(t *testing.T) {
 		t.Errorf("Builtin(ripe) = %v, want ErrUnknownModel", err)
 	}
 }
+
+// FromSpec reads what a flag or a study file says: uniform (no model), a
+// built-in name, or a file; an unknown name that is no file is an error.
+func TestFromSpec(t *testing.T) {
+	if m, err := latency.FromSpec("uniform", 1); m != nil || err != nil {
+		t.Errorf("uniform: %v, %v", m, err)
+	}
+	if m, err := latency.FromSpec("aws", 1); err != nil || m.Name() != "aws" {
+		t.Errorf("aws: %v, %v", m, err)
+	}
+	if _, err := latency.FromSpec("mars", 1); err == nil {
+		t.Error("an unknown model was accepted")
+	}
+}

@@ -163,6 +163,8 @@ type Config struct {
 	// Tables selects eager or on-demand routing tables; the results are
 	// the same either way.
 	Tables Tables
+	// Maintenance keeps tables alive under churn (Run.Maintain).
+	Maintenance Maintenance
 }
 
 // DefaultConfig returns the defaults of the benchmark suite: 10,000 nodes,
@@ -225,7 +227,7 @@ func (c Config) Validate() error {
 	if c.Workers < 1 || c.Workers > MaxWorkers {
 		return invalid("Workers", c.Workers, "1..%d", MaxWorkers)
 	}
-	return nil
+	return c.Maintenance.Validate()
 }
 
 // invalid returns a *network.ConfigError.

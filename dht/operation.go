@@ -137,14 +137,19 @@ type operation struct {
 	opID          uint64 // as requested; the link op holds the id in use
 	trackAccuracy bool
 	stopOnValue   bool
-	link          network.Op
-	lk            lookup.Lookup
-	buf           []routing.Peer // seeds, then targets
-	value         []byte         // value found (a node's own: copied for the caller)
-	localValue    bool
-	inflight      []int32 // slots of the requests in flight
-	lookupDone    bool
-	lookupEnd     time.Duration
+	// learn offers every peer that answered to the origin's table when
+	// the lookup ends (refresh and join lookups); announce has every
+	// remote that serves the lookup offer the origin to its own table (a
+	// joining node's lookup).
+	learn, announce bool
+	link            network.Op
+	lk              lookup.Lookup
+	buf             []routing.Peer // seeds, then targets
+	value           []byte         // value found (a node's own: copied for the caller)
+	localValue      bool
+	inflight        []int32 // slots of the requests in flight
+	lookupDone      bool
+	lookupEnd       time.Duration
 
 	// provide
 	segment        []byte // immutable copy shared by every node that stores it

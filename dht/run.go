@@ -155,6 +155,14 @@ type planned struct {
 	segment                    []byte
 	onLookup                   func(LookupResult)
 	onProvide                  func(ProvideSummary)
+	set                        func(*operation)
+}
+
+// scheduleWith schedules p and applies set to its operation when it
+// starts (flags of maintenance lookups).
+func (r *Run) scheduleWith(p planned, set func(*operation)) {
+	p.set = set
+	r.schedule(p)
 }
 
 // schedule keeps p until its start event.
@@ -252,6 +260,9 @@ func (r *Run) step() {
 		op := r.newOperation(p.kind, p.origin, p.key, p.at, p.id)
 		op.trackAccuracy, op.stopOnValue, op.segment = p.trackAccuracy, p.stopOnValue, p.segment
 		op.onLookup, op.onProvide = p.onLookup, p.onProvide
+		if p.set != nil {
+			p.set(op)
+		}
 		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
@@ -386,6 +397,11 @@ func (r *Run) serve(req *request) {
 	switch req.kind {
 	case network.FindRequest:
 		req.answer, req.value, req.found = r.net.findClosest(id, op.key, r.cfg.Client.K, req.answer[:0])
+		if op.announce {
+			// Kademlia: a node that hears from a newcomer offers it to
+			// its own table.
+			r.net.offer(id, op.origin.ID)
+		}
 	case network.StoreRequest:
 		r.net.keep(id, op.key, op.segment)
 	}
@@ -459,6 +475,9 @@ func (r *Run) endLookup(op *operation) {
 		}
 	}
 	op.inflight = op.inflight[:0]
+	if op.learn {
+		r.net.learn(op.origin.ID, op.lk.Candidates())
+	}
 	if op.kind == lookupOp {
 		op.lres = op.lookupResult(r.net, r.now)
 		r.finish(op)

@@ -31,12 +31,40 @@ type lives struct {
 		mu sync.Mutex // guards m and the lives in it
 		m  map[uint32]*life
 	}
+	mu    sync.Mutex // guards joins
+	joins map[uint32]time.Duration
+}
+
+// Joined records that node id joined the network at simulated time at: it
+// is offline before, and starts a session then (not in steady state).
+func (n *Network) Joined(id uint32, at time.Duration) {
+	n.lives.mu.Lock()
+	if n.lives.joins == nil {
+		n.lives.joins = map[uint32]time.Duration{}
+	}
+	n.lives.joins[id] = at
+	n.lives.mu.Unlock()
+	sh := &n.lives.shards[id%liveShards]
+	sh.mu.Lock()
+	delete(sh.m, id)
+	sh.mu.Unlock()
+}
+
+// joined returns when node id joined, if it joined after the start.
+func (n *Network) joined(id uint32) (time.Duration, bool) {
+	n.lives.mu.Lock()
+	defer n.lives.mu.Unlock()
+	at, ok := n.lives.joins[id]
+	return at, ok
 }
 
 // Online reports whether node id is online at simulated time at: with no
 // churn and no departures, always; otherwise by the node's own draws.
 func (n *Network) Online(id uint32, at time.Duration) bool {
 	if !n.cfg.Dynamic() {
+		if born, ok := n.joined(id); ok {
+			return at >= born
+		}
 		return true
 	}
 	sh := &n.lives.shards[id%liveShards]
@@ -69,15 +97,26 @@ func (n *Network) Online(id uint32, at time.Duration) bool {
 	return l.online
 }
 
-// newLife draws node id's state at time 0 and its departure.
+// newLife draws node id's state at time 0 (or when it joined) and its
+// departure.
 func (n *Network) newLife(id uint32) *life {
 	l := &life{rng: *rand.NewPCG(n.root^0x6c69766573, uint64(id)), departs: math.MaxInt64}
 	r := rand.New(&l.rng)
+	born, joined := n.joined(id)
 	if rate := n.cfg.LeaveRate; rate > 0 {
 		hours := r.ExpFloat64() / rate
-		if hours < float64(math.MaxInt64/int64(time.Hour)) {
-			l.departs = time.Duration(hours * float64(time.Hour))
+		if hours < float64((math.MaxInt64-born)/time.Hour) {
+			l.departs = born + time.Duration(hours*float64(time.Hour))
 		}
+	}
+	if joined {
+		// A newcomer is offline until it joins, then starts a session.
+		l.online, l.from = false, 0
+		l.until = born
+		if born == 0 {
+			l.online, l.until = true, n.cfg.Churn.Next(r, true)
+		}
+		return l
 	}
 	var remaining time.Duration
 	l.online, remaining = n.cfg.Churn.Start(r)

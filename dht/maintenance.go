@@ -1,0 +1,175 @@
+package dht
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// Maintenance keeps routing tables alive as nodes come and go. Each part
+// is optional: its zero value turns it off.
+type Maintenance struct {
+	// Refresh is the period of bucket refreshes: every Refresh, every node
+	// online then looks up a random key in each of its buckets (up to its
+	// deepest non-empty one), and offers every peer that answers to its
+	// table.
+	Refresh time.Duration
+	// Joins is the number of new nodes per simulated hour. A new node
+	// knows JoinPeers random nodes online when it joins, looks up its own
+	// key from them, and offers every peer that answers to its table; every
+	// node that serves that lookup offers the newcomer to its own table.
+	Joins     float64
+	JoinPeers int
+}
+
+// Validate reports the first invalid field.
+func (m Maintenance) Validate() error {
+	if m.Refresh < 0 {
+		return invalid("Maintenance.Refresh", m.Refresh, ">= 0 (0: no refresh)")
+	}
+	if !(m.Joins >= 0 && m.Joins <= 1e6) {
+		return invalid("Maintenance.Joins", m.Joins, "0..1e6 new nodes per hour")
+	}
+	if m.Joins > 0 && (m.JoinPeers < 1 || m.JoinPeers > 1000) {
+		return invalid("Maintenance.JoinPeers", m.JoinPeers, "1..1000 when Joins > 0")
+	}
+	return nil
+}
+
+// Maintain runs the network's maintenance (Config.Maintenance) on the run
+// from its current time until simulated time until: the refreshes and the
+// joins are events of the run, interleaved with its operations.
+func (r *Run) Maintain(until time.Duration) error {
+	m := r.cfg.Maintenance
+	if until < r.now {
+		return fmt.Errorf("%w: maintenance until %v, the run is at %v", ErrPastStart, until, r.now)
+	}
+	rng := rand.New(rand.NewPCG(r.cfg.Network.Seed, 0x6d61696e74))
+	if m.Refresh > 0 {
+		var refresh func()
+		refresh = func() {
+			r.refreshAll(rng)
+			if next := r.now + m.Refresh; next <= until {
+				r.At(next, refresh)
+			}
+		}
+		if err := r.At(r.now+m.Refresh, refresh); err != nil {
+			return err
+		}
+	}
+	if m.Joins > 0 {
+		var join func()
+		join = func() {
+			r.join(rng)
+			next := r.now + time.Duration(rng.ExpFloat64()/m.Joins*float64(time.Hour))
+			if next <= until {
+				r.At(next, join)
+			}
+		}
+		first := r.now + time.Duration(rng.ExpFloat64()/m.Joins*float64(time.Hour))
+		if first <= until {
+			return r.At(first, join)
+		}
+	}
+	return nil
+}
+
+// refreshAll starts the bucket refreshes of every node online now.
+func (r *Run) refreshAll(rng *rand.Rand) {
+	n := r.net
+	for id := range uint32(n.Len()) {
+		if !n.links.Online(id, r.now) || !n.bootstrapped(id) {
+			continue
+		}
+		local := n.space.Key(id)
+		depth := 0
+		c := &Client{id: id, key: local, net: n}
+		c.readTable(func(t *routing.Table) {
+			if sizes := t.BucketSizes(); len(sizes) > 0 {
+				depth = len(sizes)
+			}
+		})
+		for b := range depth {
+			key := keyAtPrefix(local, b, rng)
+			p, err := r.check(lookupOp, r.now, id, key, 0)
+			if err != nil {
+				r.fail(err)
+				return
+			}
+			r.scheduleWith(p, func(op *operation) { op.learn = true })
+		}
+	}
+}
+
+// join adds a node that bootstraps by a lookup of its own key.
+func (r *Run) join(rng *rand.Rand) {
+	n := r.net
+	c, err := n.AddNode()
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	n.links.Joined(c.id, r.now)
+	st := n.nodes.getOrCreate(c.id)
+	st.mu.Lock()
+	t, err := n.ownTable(c.id, st)
+	if err == nil {
+		for range max(1, r.cfg.Maintenance.JoinPeers) * 8 {
+			if t.Len() >= r.cfg.Maintenance.JoinPeers {
+				break
+			}
+			if p := uint32(rng.IntN(n.Len() - 1)); n.links.Online(p, r.now) {
+				t.Add(p)
+			}
+		}
+	}
+	st.mu.Unlock()
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	p, err := r.check(lookupOp, r.now, c.id, c.key, 0)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.scheduleWith(p, func(op *operation) { op.learn, op.announce = true, true })
+}
+
+// keyAtPrefix returns a random key sharing exactly b leading bits with
+// local: a key in local's bucket b.
+func keyAtPrefix(local hashes.Key, b int, rng *rand.Rand) hashes.Key {
+	low := uint64(1)<<(hashes.Bits-1-b) - 1
+	return (local.FlipBit(b) &^ hashes.Key(low)) | hashes.Key(rng.Uint64()&low)
+}
+
+// learn offers the candidates of a finished lookup that answered to node
+// id's table.
+func (n *DHTNetwork) learn(id uint32, cands []lookup.Candidate) {
+	st := n.nodes.getOrCreate(id)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	t, err := n.ownTable(id, st)
+	if err != nil {
+		return
+	}
+	for _, c := range cands {
+		if c.State == lookup.Answered && c.Peer.ID != id {
+			t.Add(c.Peer.ID)
+		}
+	}
+}
+
+// offer offers peer to node id's table.
+func (n *DHTNetwork) offer(id, peer uint32) {
+	st := n.nodes.getOrCreate(id)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if t, err := n.ownTable(id, st); err == nil {
+		t.Add(peer)
+	}
+}

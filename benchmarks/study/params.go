@@ -242,9 +242,11 @@ func (w Workload) problems(nodes int) []problem {
 	}
 	if int64(w.Samples) > cells {
 		if w.Type == Retrieval {
-			cross([]string{"workload.samples"}, strconv.Itoa(w.Samples), "1..segments (%d): a retriever looks up distinct segments", cells)
+			cross([]string{"workload.samples", "workload.segments"}, strconv.Itoa(w.Samples),
+				"1..segments (%d): a retriever looks up distinct segments", cells)
 		} else {
-			cross([]string{"workload.samples"}, strconv.Itoa(w.Samples), "1..rows x cols (%d): a validator samples distinct cells", cells)
+			cross([]string{"workload.samples", "workload.rows", "workload.cols"}, strconv.Itoa(w.Samples),
+				"1..rows x cols (%d): a validator samples distinct cells", cells)
 		}
 	}
 	if bytes := cells * int64(w.SegmentSize); bytes > MaxSegmentBytes {
@@ -261,7 +263,7 @@ func (w Workload) problems(nodes int) []problem {
 		why = "validators are nodes"
 	}
 	if operators > most && nodes >= 1 {
-		cross([]string{key}, strconv.FormatInt(operators, 10), "at most %d with nodes %d: %s", max(most, 0), nodes, why)
+		cross([]string{key, "nodes"}, strconv.FormatInt(operators, 10), "at most %d with nodes %d: %s", max(most, 0), nodes, why)
 	}
 	if lookups := operators * int64(w.Samples); lookups > MaxLookups {
 		cross([]string{key, "workload.samples"}, fmt.Sprintf("%d x %d = %d lookups", operators, w.Samples, lookups), "at most %d lookups per combination", MaxLookups)

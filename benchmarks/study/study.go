@@ -170,12 +170,34 @@ func at(e *FileError, key string, n *yaml.Node) *FileError {
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntax reports an error of the yaml decoder.
+// parserProblems are the errors of yaml.v3's parser (parserc.go), as
+// opposed to its scanner: yaml.v3 v3.0.1 reports their line from 0 (the
+// line where the unfinished mapping or list starts), and omits it for the
+// first line, where it reports a scanner error's line from 1.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+// syntax reports an error of the yaml decoder, at its line.
 func (ps *parser) syntax(err error) {
-	e := &FileError{Kind: ErrSyntax, Value: strings.TrimPrefix(err.Error(), "yaml: ")}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &FileError{Kind: ErrSyntax, Value: msg}
 	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		e.Value = m[2]
+	}
+	if parserProblems[e.Value] {
+		e.Line++
 	}
 	ps.add(e)
 }

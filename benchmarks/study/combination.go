@@ -331,13 +331,17 @@ func keyNames(prefix string, wtype *WorkloadType) []string {
 func suggest(word, prefix string, wtype *WorkloadType) string {
 	names := keyNames(prefix, wtype)
 	allowed := "one of " + strings.Join(names, ", ")
+	if word == "<<" {
+		return allowed + " (merge keys are not supported: write each key)"
+	}
 	norm := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(word))
 	best, bestDist := "", 3
 	for _, n := range names {
 		if len(norm) > 2*len(n)+3 {
 			continue // too far anyway; and a long key must not cost much
 		}
-		if d := editDistance(norm, n); d < bestDist {
+		// Two edits on a short key make it another word.
+		if d := editDistance(norm, n); d < bestDist && (d <= 1 || len(n) >= 4) {
 			best, bestDist = n, d
 		}
 	}

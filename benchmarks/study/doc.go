@@ -47,8 +47,10 @@
 //     repeats, workload and workload.type. A list of one value is that
 //     value; a list of two or more is an axis. An empty list, or one that
 //     holds a value twice (in canonical form: 1h and 60m are one value),
-//     is an error. Flow lists split at commas: quote a churn model in
-//     one, ["exp:1h,30m", none].
+//     is an error, and so are two values the model reads alike in some
+//     combination (beta 0 and beta k; stale and pydht under the py-dht
+//     profile). Flow lists split at commas: quote a churn model in one,
+//     ["exp:1h,30m", none].
 //   - The grid is the cartesian product of the axes, in the order of the
 //     file (the workload's axes where the workload mapping is), the first
 //     axis varying slowest. A point is one element of the grid.

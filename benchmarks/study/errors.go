@@ -31,8 +31,9 @@ var (
 	ErrNotListable = errors.New("cannot be a list")
 	// ErrEmptyList: a list with no value.
 	ErrEmptyList = errors.New("empty list")
-	// ErrDuplicateValue: a list that holds one value twice (two equal
-	// combinations).
+	// ErrDuplicateValue: a list that holds one value twice, or two values
+	// that the model reads alike in a combination (beta 0 and beta k):
+	// two names for one combination.
 	ErrDuplicateValue = errors.New("value repeated in the list")
 	// ErrInvalidValue: a value of the right type that is none of the
 	// allowed forms (an unknown rule, a malformed duration or churn model).

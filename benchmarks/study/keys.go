@@ -124,7 +124,7 @@ var keyDefs = func() []keyDef {
 	)
 	i, f, dur, rng := strconv.Itoa, formatFloat, time.Duration.String, network.DelayRange.String
 	return []keyDef{
-		field("name", false, "letters, digits, '-' and '_' (at most 64)", str, func(v *values) *string { return &v.name },
+		field("name", false, fmt.Sprintf("letters, digits, '-' and '_' (at most %d)", MaxStudyNameLen), str, func(v *values) *string { return &v.name },
 			parseName, identity, always("")),
 		field("nodes", true, anInt, plain, func(v *values) *int { return &v.p.Nodes }, parseInt, i, always(d.Nodes)),
 		field("k", true, anInt, plain, func(v *values) *int { return &v.p.K }, parseInt, i, always(d.Client.K)),
@@ -332,14 +332,15 @@ func parseLatency(n *yaml.Node) (string, *FileError) {
 	return n.Value, nil
 }
 
-// MaxNameLen bounds a study's name.
-const MaxNameLen = 64
+// MaxStudyNameLen bounds a study's name: a folder name, with room for a
+// runner's prefixes and suffixes.
+const MaxStudyNameLen = 64
 
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var namePattern = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, MaxStudyNameLen))
 
 func parseName(n *yaml.Node) (string, *FileError) {
 	if !namePattern.MatchString(n.Value) {
-		return "", bad(ErrInvalidValue, n, "letters, digits, '-' and '_' (1 to 64 of them)", nil)
+		return "", bad(ErrInvalidValue, n, fmt.Sprintf("letters, digits, '-' and '_' (1 to %d of them)", MaxStudyNameLen), nil)
 	}
 	return n.Value, nil
 }

@@ -26,7 +26,8 @@ const (
 )
 
 // Study is a parsed and validated study file: what to run, as a grid of
-// combinations. Its exported fields are for reading; Parse sets them.
+// combinations. Its exported fields are for reading; Parse sets them. Its
+// methods only read it, so one Study serves concurrent workers.
 type Study struct {
 	// Name names the study: the file's name key, or else the file name
 	// without its extension (other characters than letters, digits, '-'
@@ -225,10 +226,11 @@ func (ps *parser) parse(data []byte) *Study {
 		ps.syntax(err)
 		return nil
 	}
-	root := doc.Content[0]
-	if root.Kind == yaml.AliasNode {
-		root = root.Alias
+	if len(doc.Content) == 0 {
+		ps.add(&FileError{Kind: ErrSyntax, Value: "empty document; want a mapping of keys to values such as nodes: 10000"})
+		return nil
 	}
+	root := resolveAlias(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
 		ps.add(&FileError{Kind: ErrWrongType, Line: root.Line, Column: root.Column, Value: describe(root),
 			Allowed: "a mapping of keys to values such as nodes: 10000"})
@@ -274,7 +276,7 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 		}
 		first[key] = k
 		if key == "workload" {
-			ps.workload(s, k, v)
+			ps.workload(s, v)
 			continue
 		}
 		i, ok := keyIndex[key]
@@ -290,7 +292,7 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 			}
 			ps.add(&FileError{Kind: ErrWrongWorkload, Line: k.Line, Column: k.Column, Key: key,
 				Allowed: fmt.Sprintf("the keys of workload type %s: %s (%s is a %s key)",
-					wtype, strings.Join(keyNames(prefix, wtype), ", "), k.Value, strings.Join(owner, "/"))})
+					*wtype, strings.Join(keyNames(prefix, wtype), ", "), k.Value, strings.Join(owner, "/"))})
 			continue
 		}
 		ps.values(s, i, k, v)
@@ -299,31 +301,29 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 
 // workload reads the workload mapping: its type first, which says what
 // keys belong.
-func (ps *parser) workload(s *Study, k, v *yaml.Node) {
-	if v.Kind == yaml.AliasNode {
-		v = v.Alias
-	}
+func (ps *parser) workload(s *Study, pos *yaml.Node) {
+	v := resolveAlias(pos)
 	if v.Kind != yaml.MappingNode {
 		what := ErrWrongType
 		if v.Kind == yaml.SequenceNode {
 			what = ErrNotListable
 		}
-		ps.addValueError(at(&FileError{Kind: what, Value: describe(v), Allowed: "a mapping such as {type: retrieval, segments: 100}"}, "workload", v))
+		ps.addValueError(at(&FileError{Kind: what, Value: describe(v), Allowed: "a mapping such as {type: retrieval, segments: 100}"}, "workload", pos))
 		return
 	}
-	var wtype *WorkloadType
+	// The type may come after keys it decides about: read it first. When
+	// it cannot be read (mapping reports why), wtype is nil and no key is
+	// said to belong to another type.
 	t := Retrieval
-	wtype = &t
+	wtype := &t
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		if v.Content[i].Kind == yaml.ScalarNode && v.Content[i].Value == "type" {
 			n := resolveAlias(v.Content[i+1])
-			if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
-				wtype = nil // reported by mapping
-			} else if parsed, err := ParseWorkloadType(n.Value); err == nil {
-				t = parsed
-			} else {
+			parsed, err := ParseWorkloadType(n.Value)
+			if n.Kind != yaml.ScalarNode || err != nil {
 				wtype = nil
 			}
+			t = parsed
 			break
 		}
 	}
@@ -360,15 +360,16 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 	d := &keyDefs[i]
 	e := &s.entries[i]
 	e.present, e.line, e.col = true, k.Line, k.Column
+	pos := v // an alias is reported where it is used
 	v = resolveAlias(v)
 	switch v.Kind {
 	case yaml.SequenceNode:
 		if !d.listable {
-			ps.addValueError(at(&FileError{Kind: ErrNotListable, Value: "[...]", Allowed: d.want + notListable(d.key)}, d.key, v))
+			ps.addValueError(at(&FileError{Kind: ErrNotListable, Value: "[...]", Allowed: d.want + notListable(d.key)}, d.key, pos))
 			return
 		}
 		if len(v.Content) == 0 {
-			ps.addValueError(at(&FileError{Kind: ErrEmptyList, Value: "[]", Allowed: "one value or a non-empty list of values: " + d.want}, d.key, v))
+			ps.addValueError(at(&FileError{Kind: ErrEmptyList, Value: "[]", Allowed: "one value or a non-empty list of values: " + d.want}, d.key, pos))
 			return
 		}
 		where := map[string]*yaml.Node{}
@@ -389,9 +390,9 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 			s.axes = append(s.axes, i)
 		}
 	case yaml.MappingNode:
-		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.want}, d.key, v))
+		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.want}, d.key, pos))
 	default:
-		if x, ok := ps.scalar(d, v, v); ok {
+		if x, ok := ps.scalar(d, v, pos); ok {
 			e.vals = append(e.vals, x)
 		}
 	}
@@ -465,8 +466,8 @@ func defaultName(file string) string {
 			b[i] = '_'
 		}
 	}
-	if len(b) > MaxNameLen {
-		b = b[:MaxNameLen]
+	if len(b) > MaxStudyNameLen {
+		b = b[:MaxStudyNameLen]
 	}
 	if len(b) == 0 || base == "." || base == string(filepath.Separator) {
 		return "study"
@@ -529,13 +530,34 @@ func (ps *parser) grid(s *Study) bool {
 func (ps *parser) validate(s *Study) {
 	seen := map[string]*found{}
 	var order []*found
-	idx := make([]int, len(s.entries))
-	beta := keyIndex["beta"]
+	idx, other := make([]int, len(s.entries)), make([]int, len(s.entries))
+	beta, termination := keyIndex["beta"], keyIndex["termination"]
+	// Two points that the model reads alike (beta 0 and beta k; stale and
+	// pydht under the py-dht profile) would run one combination twice
+	// under two names. Only a sweep of beta or termination can give them:
+	// every other value reads as itself.
+	var same map[values]int
+	if len(s.entries[beta].vals) > 1 || len(s.entries[termination].vals) > 1 {
+		same = map[values]int{}
+	}
 	for point := range s.points {
 		s.odometer(point, idx)
 		v := s.build(idx)
 		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"
 		probs := validateModel(v.p, betaFromK)
+		if first, dup := same[v]; dup {
+			s.odometer(first, other)
+			for _, a := range s.axes {
+				if idx[a] != other[a] {
+					probs = append(probs, problem{keys: []string{keyDefs[a].key}, kind: ErrDuplicateValue,
+						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; stale is pydht under the py-dht profile)",
+							s.entries[a].vals[other[a]].text)})
+					break
+				}
+			}
+		} else if same != nil {
+			same[v] = point
+		}
 		probs = append(probs, v.w.problems(v.p.Nodes)...)
 		if ValidateRealism != nil {
 			for _, fe := range ValidateRealism(v.p) {

@@ -96,6 +96,7 @@ func TestErrorClasses(t *testing.T) {
 		{"wrong type: string for a number", "fast_error_rate: 10%\n", []want{{study.ErrWrongType, "fast_error_rate", 1, 18, []string{"a number"}}}},
 		{"wrong type: mapping", "alpha: {a: 1}\n", []want{{study.ErrWrongType, "alpha", 1, 8, []string{"{...}"}}}},
 		{"wrong type: null", "alpha:\n", []want{{study.ErrWrongType, "alpha", 1, 7, []string{"null", "remove the key for the default, 3"}}}},
+		{"wrong type: null, slot default", "workload:\n  type: slot\n  samples:\n", []want{{study.ErrWrongType, "workload.samples", 3, 11, []string{"the default, 73"}}}},
 		{"wrong type: list in a list", "alpha: [[1, 2], 3]\n", []want{{study.ErrWrongType, "alpha", 1, 9, []string{"[...]"}}}},
 		{"wrong type: workload", "workload: retrieval\n", []want{{study.ErrWrongType, "workload", 1, 11, []string{"a mapping"}}}},
 		{"not listable: seed", "seed: [1, 2]\n", []want{{study.ErrNotListable, "seed", 1, 7, []string{"repeats"}}}},

@@ -374,7 +374,7 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 		}
 		where := map[string]*yaml.Node{}
 		for _, n := range v.Content {
-			x, ok := ps.scalar(d, resolveAlias(n), n)
+			x, ok := ps.scalar(d, s.Workload, resolveAlias(n), n)
 			if !ok {
 				continue
 			}
@@ -392,7 +392,7 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 	case yaml.MappingNode:
 		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.want}, d.key, pos))
 	default:
-		if x, ok := ps.scalar(d, v, pos); ok {
+		if x, ok := ps.scalar(d, s.Workload, v, pos); ok {
 			e.vals = append(e.vals, x)
 		}
 	}
@@ -409,12 +409,12 @@ func notListable(key string) string {
 	return ""
 }
 
-// scalar reads one value n of d (pos locates it: the alias, for an
-// aliased value).
-func (ps *parser) scalar(d *keyDef, n, pos *yaml.Node) (val, bool) {
+// scalar reads one value n of d, in a study of workload type t (pos
+// locates it: the alias, for an aliased value).
+func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
 		var def values
-		d.def(Retrieval)(&def)
+		d.def(t)(&def)
 		allowed := d.want
 		if n.ShortTag() == "!!null" && d.key != nameKey {
 			allowed += "; remove the key for the default, " + d.get(&def)

@@ -1,0 +1,107 @@
+package study_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-dht/go-dht/benchmarks/study"
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/network"
+)
+
+// The team's study files parse, start with comments saying what they are
+// for, and give the combinations they promise: das-research is the
+// network of benchmarks' BenchmarkDASRetrievalStudy under the py-dht
+// profile.
+func TestExampleFiles(t *testing.T) {
+	files, err := filepath.Glob("examples/*.yaml")
+	if err != nil || len(files) != 3 {
+		t.Fatalf("examples: %v, %v", files, err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(data), "# ") {
+			t.Errorf("%s does not start with a comment saying what it studies", f)
+		}
+		s, err := study.Load(f)
+		if err != nil {
+			t.Errorf("%s:\n%v", f, err)
+			continue
+		}
+		if want := strings.TrimSuffix(filepath.Base(f), ".yaml"); s.Name != want {
+			t.Errorf("%s: name %q, want %q", f, s.Name, want)
+		}
+	}
+
+	das, err := study.Load("examples/das-research.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := das.Combination(0)
+	cfg, err := c.Params.Config()
+	want := dht.Config{
+		Network: network.Config{
+			Seed: 1, FastErrorRate: 10,
+			ConnDelay: network.DelayRange{Min: 50 * ms, Max: 75 * ms},
+			FastDelay: network.DelayRange{Min: 50 * ms, Max: 100 * ms},
+			SlowDelay: network.Fixed(time.Second),
+			Gamma:     125 * time.Microsecond,
+		},
+		Client:  dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: c.Params.Termination},
+		Profile: dht.ProfilePyDHT,
+		Nodes:   12000,
+		Workers: cfg.Workers,
+	}
+	if err != nil || cfg != want || cfg.Effective() != want.Effective() || das.Len() != 1 {
+		t.Errorf("das-research: %d combinations, Config() = %+v, %v\nwant %+v", das.Len(), cfg, err, want)
+	}
+	if w := c.Workload; w != (study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}) {
+		t.Errorf("das-research workload %+v", w)
+	}
+
+	ae, err := study.Load("examples/alpha-errors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets := map[string]bool{}
+	for _, c := range ae.Combinations() {
+		nets[c.NetworkKey()] = true
+		if c.Params.Profile != dht.ProfileGoDHT || c.Params.Nodes != 10000 {
+			t.Errorf("alpha-errors %s: %+v", c.Name, c.Params)
+		}
+	}
+	if ae.Len() < 50 || ae.Len() > 150 || len(ae.Axes) != 4 || len(nets) != 1 {
+		t.Errorf("alpha-errors: %d combinations on %d axes and %d networks; want about 100 on 4 axes and 1 network", ae.Len(), len(ae.Axes), len(nets))
+	}
+
+	slot, err := study.Load("examples/slot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := slot.Combination(0).Workload; slot.Len() != 1 || w != (study.Workload{Type: study.Slot, Rows: 512, Cols: 512,
+		ProvidesInFlight: 64, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second}) ||
+		slot.Combination(0).Params.Nodes != 10000 {
+		t.Errorf("slot: %d combinations, workload %+v", slot.Len(), w)
+	}
+}
+
+// Load reads a file, and reports a missing one as the os error it is.
+func TestLoad(t *testing.T) {
+	if _, err := study.Load("examples/missing.yaml"); !os.IsNotExist(err) {
+		t.Errorf("Load(missing) = %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "my study.v2.yaml")
+	if err := os.WriteFile(path, []byte("alpha: [1, 2]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := study.Load(path)
+	if err != nil || s.Name != "my_study_v2" || s.File != path || string(s.Source) != "alpha: [1, 2]\n" {
+		t.Errorf("Load = %+v, %v", s, err)
+	}
+}

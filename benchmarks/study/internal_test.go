@@ -1,0 +1,136 @@
+package study
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// Every field dht.Config.Validate can name maps to study keys, and the
+// repairs let validateModel find every bad field of a configuration, not
+// only the first, without inventing errors.
+func TestValidateModel(t *testing.T) {
+	base := func() Params {
+		v := values{}
+		for i := range keyDefs {
+			keyDefs[i].def(Retrieval)(&v)
+		}
+		v.p.resolve()
+		return v.p
+	}
+	for _, tc := range []struct {
+		name      string
+		edit      func(*Params)
+		betaFromK bool
+		want      []string // keys of the problems, in order
+	}{
+		{"valid", func(p *Params) {}, false, nil},
+		{"nodes", func(p *Params) { p.Nodes = 0 }, false, []string{"nodes"}},
+		{"k", func(p *Params) { p.K = routing.MaxK + 1 }, false, []string{"k"}},
+		{"k, beta from k", func(p *Params) { p.K, p.Beta = 0, 0 }, true, []string{"k"}},
+		{"k and beta", func(p *Params) { p.K, p.Beta = 0, -1 }, false, []string{"k", "beta"}},
+		{"alpha", func(p *Params) { p.Alpha = dht.MaxAlpha + 1 }, false, []string{"alpha"}},
+		{"steps", func(p *Params) { p.Steps = 0 }, false, []string{"steps"}},
+		{"termination", func(p *Params) { p.Profile, p.Termination = dht.ProfilePyDHT, lookup.KClosest }, false, []string{"termination"}},
+		{"profile", func(p *Params) { p.Profile = 9 }, false, []string{"profile"}},
+		{"rates", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = math.NaN(), -1 }, false, []string{"fast_error_rate", "slow_error_rate"}},
+		{"sum", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = 70, 31 }, false, []string{"fast_error_rate", "slow_error_rate"}},
+		{"delays", func(p *Params) {
+			p.ConnDelay, p.FastDelay, p.SlowDelay = network.Fixed(-1), network.Fixed(2*time.Hour), network.DelayRange{Min: 2, Max: 1}
+		}, false, []string{"conn_delay", "fast_delay", "slow_delay"}},
+		{"gamma", func(p *Params) { p.Gamma = -1 }, false, []string{"gamma"}},
+		{"many", func(p *Params) { p.Nodes, p.Alpha, p.Steps, p.Gamma = -1, 0, 0, time.Hour }, false, []string{"gamma", "alpha", "steps", "nodes"}},
+	} {
+		p := base()
+		tc.edit(&p)
+		var got []string
+		for _, pr := range validateModel(p, tc.betaFromK) {
+			got = append(got, pr.keys...)
+			if pr.kind != ErrOutOfRange || pr.cause == nil || pr.allowed == "" {
+				t.Errorf("%s: problem %+v", tc.name, pr)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: keys %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for field, f := range modelFields {
+		for _, k := range f.keys {
+			if _, ok := keyIndex[k]; !ok {
+				t.Errorf("field %s maps to unknown key %s", field, k)
+			}
+		}
+	}
+}
+
+// The key table: paths are unique, no workload key's column is the name
+// of a model key, and every default, written canonically and read back,
+// is itself.
+func TestKeyDefs(t *testing.T) {
+	columns := map[string]string{}
+	for i := range keyDefs {
+		d := &keyDefs[i]
+		if other, dup := columns[d.column()]; dup && d.key != typeKey {
+			t.Errorf("%s and %s share column %s", d.key, other, d.column())
+		}
+		columns[d.column()] = d.key
+		if keyIndex[d.key] != i {
+			t.Errorf("keyIndex[%s] = %d, want %d", d.key, keyIndex[d.key], i)
+		}
+		for _, typ := range []WorkloadType{Retrieval, Slot} {
+			if !d.belongs(typ) {
+				continue
+			}
+			var v, back values
+			d.def(typ)(&v)
+			text := d.get(&v)
+			n := &yaml.Node{Kind: yaml.ScalarNode, Tag: d.tag, Value: text}
+			if d.tag == "" {
+				var doc yaml.Node
+				if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+					t.Fatalf("%s: %v", d.key, err)
+				}
+				n = doc.Content[0]
+			}
+			if d.key == nameKey {
+				continue // its default is the file name
+			}
+			set, fe := d.parse(n)
+			if fe != nil {
+				t.Errorf("%s: default %q does not parse: %v", d.key, text, fe)
+				continue
+			}
+			set(&back)
+			if got := d.get(&back); got != text {
+				t.Errorf("%s: default %q reads back as %q", d.key, text, got)
+			}
+		}
+	}
+}
+
+// safe leaves a canonical value of a sweep readable and makes any other
+// string a safe name.
+func TestSafe(t *testing.T) {
+	for in, want := range map[string]string{
+		"50ms-75ms":             "50ms-75ms",
+		"125µs":                 "125us",
+		"1.5e-05":               "1.5e-05",
+		"exp:1h0m0s,30m0s":      "exp_1h0m0s_30m0s",
+		"../../etc/passwd":      ".._.._etc_passwd",
+		"a b\tc\n":              "a_b_c_",
+		"日本":                    "__",
+		strings.Repeat("x", 99): strings.Repeat("x", maxValueBytes),
+	} {
+		if got := safe(in); got != want {
+			t.Errorf("safe(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

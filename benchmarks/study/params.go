@@ -1,0 +1,284 @@
+package study
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/network"
+)
+
+// Params are the model parameters of one combination, typed. Each field is
+// set by the study-file key named in its comment.
+type Params struct {
+	Nodes int // nodes: network size
+	K     int // k: bucket size
+	Alpha int // alpha: requests a lookup keeps in flight
+	// Beta is the number of closest peers a lookup returns and a provide
+	// stores on (beta). The file's 0 (or an absent key) is resolved to K
+	// when the combination is built, so Beta is the value the model uses.
+	Beta  int // beta
+	Steps int // steps: stale answers in a row that end a lookup
+	// Termination is the lookup's termination rule (termination). It is
+	// the rule the model applies: under the py-dht profile the file's
+	// stale (the default) reads as pydht, as dht.Config.Effective reads it.
+	Termination lookup.Rule
+	Profile     dht.Profile // profile: godht or pydht
+
+	FastErrorRate float64            // fast_error_rate: % of attempts refused at once
+	SlowErrorRate float64            // slow_error_rate: % of attempts that time out
+	ConnDelay     network.DelayRange // conn_delay: one-way delay of a connection
+	FastDelay     network.DelayRange // fast_delay: delay of a refused attempt
+	SlowDelay     network.DelayRange // slow_delay: delay of a timed-out attempt
+	Gamma         time.Duration      // gamma: load overhead per request in flight
+	// Seed is the root of every random draw of the combination: the file's
+	// seed plus the combination's repeat.
+	Seed uint64
+
+	// The realism parameters are kept as the file gives them (in canonical
+	// form): the packages that interpret them are not part of this branch.
+	// ValidateRealism is where their checks plug in.
+	Latency   string        // latency: uniform, discv5, ipfs, aws, or the path of a latency YAML file
+	Churn     string        // churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
+	Policy    string        // policy: bucket replacement policy, closest or oldest
+	Refresh   time.Duration // refresh: bucket refresh period, 0 = off
+	Republish time.Duration // republish: record republish period, 0 = off
+}
+
+// Config returns the dht configuration of the combination and the result
+// of its Validate: nil, or a *network.ConfigError naming the dht field.
+// Workers is dht.DefaultConfig's (one per core): it is a property of the
+// machine that runs the study, not of the study, and the runner may change
+// it. Parse has already validated every combination of a study, so the
+// error only reports Params built or edited by hand.
+func (p Params) Config() (dht.Config, error) {
+	cfg := p.config()
+	return cfg, cfg.Validate()
+}
+
+// config builds the dht configuration without validating it.
+func (p Params) config() dht.Config {
+	cfg := dht.DefaultConfig()
+	cfg.Nodes = p.Nodes
+	cfg.Profile = p.Profile
+	cfg.Client = dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.Beta, StepsToStop: p.Steps, Termination: p.Termination}
+	cfg.Network = network.Config{
+		Seed:          p.Seed,
+		FastErrorRate: p.FastErrorRate, SlowErrorRate: p.SlowErrorRate,
+		ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
+		Gamma: p.Gamma,
+	}
+	return cfg
+}
+
+// resolve fills in what the file leaves to the model: beta 0 is k, and the
+// termination rule is the one the profile applies (dht.Config.Effective,
+// so that the rule is not restated here).
+func (p *Params) resolve() {
+	if p.Beta == 0 {
+		p.Beta = p.K
+	}
+	p.Termination = p.config().Effective().Client.Termination
+}
+
+// NetworkKey identifies the built network (node keys and routing tables) a
+// combination needs: two combinations with one NetworkKey can share one
+// built network and differ only in link, lookup or workload parameters.
+// Tables depend on nodes, k and the seed, and on the bucket replacement
+// policy once the realism package honours it (it is in the key already, so
+// that no runner ever shares a network it should not). Link parameters
+// (error rates, delays, gamma), the lookup's alpha, beta, steps and
+// termination, and the profile are not in the key: a runner sharing a
+// network applies them per combination.
+func (p Params) NetworkKey() string {
+	return "nodes=" + strconv.Itoa(p.Nodes) + ",k=" + strconv.Itoa(p.K) +
+		",seed=" + strconv.FormatUint(p.Seed, 10) + ",policy=" + p.Policy
+}
+
+// WorkloadType is the kind of workload a study runs on each combination.
+type WorkloadType uint8
+
+// The workload types.
+const (
+	// Retrieval is das-research's DHT retrieval study: a builder provides
+	// Segments segments, the metrics are reset, then Retrievers random
+	// nodes other than the builder each look up Samples of the segments.
+	Retrieval WorkloadType = iota
+	// Slot is a DAS slot: a builder provides the Rows x Cols cells of a
+	// block with ProvidesInFlight provides at once, then Validators nodes
+	// each sample Samples random cells at once; a sample found after
+	// Deadline counts as missed.
+	Slot
+)
+
+var workloadNames = [...]string{Retrieval: "retrieval", Slot: "slot"}
+
+// String returns the type's name, as ParseWorkloadType reads it.
+func (t WorkloadType) String() string {
+	if int(t) < len(workloadNames) {
+		return workloadNames[t]
+	}
+	return fmt.Sprintf("WorkloadType(%d)", uint8(t))
+}
+
+// ParseWorkloadType reads a workload type's name: retrieval or slot.
+func ParseWorkloadType(s string) (WorkloadType, error) {
+	for t, name := range workloadNames {
+		if s == name {
+			return WorkloadType(t), nil
+		}
+	}
+	return 0, fmt.Errorf("workload type %q: allowed retrieval, slot", s)
+}
+
+// Bounds of the workload keys. They keep one combination within a
+// laptop's memory (results are kept per operation) and every count within
+// an int on 32-bit platforms; the model's own bounds are dht's (see
+// dht.Config.Validate).
+const (
+	// MaxSegments bounds workload.segments, as benchmarks.MaxSegments.
+	MaxSegments = 1_000_000
+	// MaxSegmentSize bounds workload.segment_size: 1 MiB, as
+	// benchmarks.MaxSegmentSize (a DAS cell is 512 B to a few KiB).
+	MaxSegmentSize = 1 << 20
+	// MaxSegmentBytes bounds the bytes a builder provides: segments (or
+	// rows x cols cells) times segment_size, as benchmarks.MaxSegmentBytes.
+	MaxSegmentBytes = 1 << 30
+	// MaxRows and MaxCols bound the block of a slot: 4096 x 4096 cells
+	// (Ethereum's DAS plans 512 x 512 with 2D erasure coding).
+	MaxRows, MaxCols = 4096, 4096
+	// MaxRetrievers bounds workload.retrievers.
+	MaxRetrievers = 1_000_000
+	// MaxValidators bounds workload.validators.
+	MaxValidators = 1_000_000
+	// MaxProvidesInFlight bounds workload.provides_in_flight.
+	MaxProvidesInFlight = 100_000
+	// MaxLookups bounds the lookups of one combination (retrievers or
+	// validators times samples), as benchmarks.MaxLookups.
+	MaxLookups = 10_000_000
+	// MinDeadline and MaxDeadline bound workload.deadline.
+	MinDeadline, MaxDeadline = time.Millisecond, time.Hour
+)
+
+// Workload holds the workload parameters of one combination. Only the
+// fields of its Type are set; the others are zero.
+type Workload struct {
+	Type WorkloadType // workload.type
+
+	Segments   int // workload.segments (retrieval): segments the builder provides
+	Retrievers int // workload.retrievers (retrieval): nodes that look segments up
+
+	Rows             int           // workload.rows (slot): rows of the block
+	Cols             int           // workload.cols (slot): columns of the block
+	ProvidesInFlight int           // workload.provides_in_flight (slot): the builder's provides at once
+	Validators       int           // workload.validators (slot): nodes that sample the block
+	Deadline         time.Duration // workload.deadline (slot): time a sample may take
+
+	Samples     int // workload.samples (both): lookups per retriever or validator
+	SegmentSize int // workload.segment_size (both): bytes per segment or cell
+}
+
+// Validate reports the first invalid workload parameter, for a network of
+// nodes nodes, as a *network.ConfigError whose Field is the study-file key
+// (e.g. "workload.samples"; keys joined by "/" for a bound on several).
+// The bounds are the Max constants of this package, samples at most the
+// segments (retrieval) or cells (slot), retrievers at most nodes-1 (nodes
+// other than the builder, as in das-research) and validators at most
+// nodes.
+func (w Workload) Validate(nodes int) error {
+	if ps := w.problems(nodes); len(ps) > 0 {
+		p := ps[0]
+		return &network.ConfigError{Field: joinKeys(p.keys), Value: p.value, Allowed: p.allowed}
+	}
+	return nil
+}
+
+// problem is a value outside its bounds, found on typed values: the keys
+// involved (the first one locates it), the value and what is allowed.
+type problem struct {
+	keys           []string
+	value, allowed string
+	kind, cause    error
+}
+
+// problems returns every bound the workload breaks, for a network of
+// nodes nodes. A bound on several keys is checked only when each of them
+// is within its own bounds, so that one bad value gives one error.
+func (w Workload) problems(nodes int) []problem {
+	var ps []problem
+	ok := true
+	bound := func(key string, v, lo, hi int) {
+		if v < lo || v > hi {
+			ps = append(ps, problem{keys: []string{key}, value: strconv.Itoa(v), allowed: fmt.Sprintf("%d..%d", lo, hi), kind: ErrOutOfRange})
+			ok = false
+		}
+	}
+	var cells int64
+	if w.Type == Retrieval {
+		bound("workload.segments", w.Segments, 1, MaxSegments)
+		bound("workload.retrievers", w.Retrievers, 1, MaxRetrievers)
+		cells = int64(w.Segments)
+	} else {
+		bound("workload.rows", w.Rows, 1, MaxRows)
+		bound("workload.cols", w.Cols, 1, MaxCols)
+		bound("workload.provides_in_flight", w.ProvidesInFlight, 1, MaxProvidesInFlight)
+		bound("workload.validators", w.Validators, 1, MaxValidators)
+		if w.Deadline < MinDeadline || w.Deadline > MaxDeadline {
+			ps = append(ps, problem{keys: []string{"workload.deadline"}, value: w.Deadline.String(),
+				allowed: fmt.Sprintf("%v..%v", MinDeadline, MaxDeadline), kind: ErrOutOfRange})
+		}
+		cells = int64(w.Rows) * int64(w.Cols)
+	}
+	bound("workload.samples", w.Samples, 1, math.MaxInt32)
+	bound("workload.segment_size", w.SegmentSize, 1, MaxSegmentSize)
+	if !ok {
+		return ps
+	}
+	cross := func(keys []string, value string, allowed string, args ...any) {
+		ps = append(ps, problem{keys: keys, value: value, allowed: fmt.Sprintf(allowed, args...), kind: ErrOutOfRange})
+	}
+	if int64(w.Samples) > cells {
+		if w.Type == Retrieval {
+			cross([]string{"workload.samples", "workload.segments"}, strconv.Itoa(w.Samples),
+				"1..segments (%d): a retriever looks up distinct segments", cells)
+		} else {
+			cross([]string{"workload.samples", "workload.rows", "workload.cols"}, strconv.Itoa(w.Samples),
+				"1..rows x cols (%d): a validator samples distinct cells", cells)
+		}
+	}
+	if bytes := cells * int64(w.SegmentSize); bytes > MaxSegmentBytes {
+		keys := []string{"workload.segments", "workload.segment_size"}
+		if w.Type == Slot {
+			keys = []string{"workload.rows", "workload.cols", "workload.segment_size"}
+		}
+		cross(keys, fmt.Sprintf("%d x %d B = %d B", cells, w.SegmentSize, bytes), "at most %d B provided by the builder", int64(MaxSegmentBytes))
+	}
+	operators, key, most := int64(w.Retrievers), "workload.retrievers", int64(nodes)-1
+	why := "retrievers are nodes other than the builder"
+	if w.Type == Slot {
+		operators, key, most = int64(w.Validators), "workload.validators", int64(nodes)
+		why = "validators are nodes"
+	}
+	if operators > most && nodes >= 1 {
+		cross([]string{key, "nodes"}, strconv.FormatInt(operators, 10), "at most %d with nodes %d: %s", max(most, 0), nodes, why)
+	}
+	if lookups := operators * int64(w.Samples); lookups > MaxLookups {
+		cross([]string{key, "workload.samples"}, fmt.Sprintf("%d x %d = %d lookups", operators, w.Samples, lookups), "at most %d lookups per combination", MaxLookups)
+	}
+	return ps
+}
+
+// joinKeys names several keys in one error: "fast_error_rate/slow_error_rate".
+func joinKeys(keys []string) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += "/"
+		}
+		s += k
+	}
+	return s
+}

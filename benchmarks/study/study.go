@@ -1,0 +1,635 @@
+package study
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Bounds of a study file.
+const (
+	// MaxCombinations bounds the combinations of a study, repeats
+	// included: a grid larger than that is far more likely a mistake (one
+	// list too many) than a plan, and it would be found only after hours.
+	MaxCombinations = 100_000
+	// MaxFileSize bounds the bytes of a study file.
+	MaxFileSize = 1 << 20
+)
+
+// Study is a parsed and validated study file: what to run, as a grid of
+// combinations. Its exported fields are for reading; Parse sets them. Its
+// methods only read it, so one Study serves concurrent workers.
+type Study struct {
+	// Name names the study: the file's name key, or else the file name
+	// without its extension (other characters than letters, digits, '-'
+	// and '_' replaced by '_').
+	Name string
+	// File is the name given to Parse (the path given to Load).
+	File string
+	// Source is the file as read.
+	Source []byte
+	// Axes are the swept keys (the keys given a list of two values or
+	// more), in the order of the file: the order of the cartesian
+	// product, the first axis varying slowest.
+	Axes []Axis
+	// Repeats is the number of seeds each point of the grid runs with.
+	Repeats int
+	// Seed is the seed of the first repeat; repeat r runs with Seed + r.
+	Seed uint64
+	// Workload is the study's workload type.
+	Workload WorkloadType
+
+	// entries holds every key's values, by keyDefs index: one value for a
+	// key given one value or left to its default, the list of an axis.
+	entries []entry
+	// axes are the indices in entries of the axes, in Axes order.
+	axes []int
+	// points is the number of grid points: the product of the axes' sizes.
+	points int
+}
+
+// Axis is a swept key.
+type Axis struct {
+	// Key is the key's path: "alpha", "workload.samples".
+	Key string
+	// Values are the key's values in canonical form (as the combination
+	// names, ParamsYAML and the summary CSV write them), in file order.
+	Values []string
+	// Line and Column locate the key in the file.
+	Line, Column int
+}
+
+// entry is the values of one key.
+type entry struct {
+	present   bool // the file sets the key
+	line, col int  // of the key
+	vals      []val
+}
+
+// val is one value of a key: its canonical text, where it is, and what it
+// sets.
+type val struct {
+	text      string
+	line, col int // 0 for a default
+	set       setter
+}
+
+// Load reads and parses a study file; see Parse.
+func Load(path string) (*Study, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse parses and validates a study file. file names it in errors and
+// gives the study's default name. Every combination is validated: the
+// model's parameters by dht.Config.Validate, the workload's by
+// Workload.Validate, the realism parameters by ValidateRealism when it is
+// set. The error is an Errors holding every problem found, each a
+// *FileError with its line and column: first the errors of form (syntax,
+// keys, types, lists, values that do not parse); the bounds, which need
+// whole combinations, are checked once every value could be read.
+func Parse(file string, data []byte) (*Study, error) {
+	ps := &parser{file: file}
+	s := ps.parse(data)
+	if len(ps.errs) > 0 {
+		ps.sort()
+		return nil, ps.errs
+	}
+	return s, nil
+}
+
+// parser holds the errors found so far.
+type parser struct {
+	file string
+	errs Errors
+	// unreadable is set when a value could not be read: the combinations
+	// are then not validated, since a default standing in for the value
+	// could make errors of its own.
+	unreadable bool
+	// seen dedupes errors found in several combinations.
+	seen map[string]bool
+}
+
+// add records an error, with the parser's file name, once: a value out of
+// range in one list element shows in many combinations.
+func (ps *parser) add(e *FileError) {
+	e.File = ps.file
+	id := errorID(e)
+	if ps.seen == nil {
+		ps.seen = make(map[string]bool)
+	}
+	if !ps.seen[id] {
+		ps.seen[id] = true
+		ps.errs = append(ps.errs, e)
+	}
+}
+
+// addValueError records an error that leaves a value unread.
+func (ps *parser) addValueError(e *FileError) {
+	ps.unreadable = true
+	ps.add(e)
+}
+
+// sort puts the errors in file order, those with no line last.
+func (ps *parser) sort() {
+	slices.SortStableFunc(ps.errs, func(a, b *FileError) int {
+		if (a.Line == 0) != (b.Line == 0) {
+			if a.Line == 0 {
+				return 1
+			}
+			return -1
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+}
+
+// at returns e placed at n, for key.
+func at(e *FileError, key string, n *yaml.Node) *FileError {
+	e.Key, e.Line, e.Column = key, n.Line, n.Column
+	return e
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parserProblems are the errors of yaml.v3's parser (parserc.go), as
+// opposed to its scanner: yaml.v3 v3.0.1 reports their line from 0 (the
+// line where the unfinished mapping or list starts), and omits it for the
+// first line, where it reports a scanner error's line from 1.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+// syntax reports an error of the yaml decoder, at its line.
+func (ps *parser) syntax(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &FileError{Kind: ErrSyntax, Value: msg}
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Value = m[2]
+	}
+	if parserProblems[e.Value] {
+		e.Line++
+	}
+	ps.add(e)
+}
+
+func (ps *parser) parse(data []byte) *Study {
+	if len(data) > MaxFileSize {
+		ps.add(&FileError{Kind: ErrSyntax, Value: fmt.Sprintf("file larger than %d bytes", MaxFileSize)})
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err == io.EOF {
+			ps.add(&FileError{Kind: ErrSyntax, Value: "empty file; want a mapping of keys to values such as nodes: 10000"})
+		} else {
+			ps.syntax(err)
+		}
+		return nil
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		ps.add(&FileError{Kind: ErrSyntax, Line: next.Line, Column: next.Column, Value: "a second YAML document; a study is one document"})
+		return nil
+	} else if err != io.EOF {
+		ps.syntax(err)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		ps.add(&FileError{Kind: ErrSyntax, Value: "empty document; want a mapping of keys to values such as nodes: 10000"})
+		return nil
+	}
+	root := resolveAlias(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		ps.add(&FileError{Kind: ErrWrongType, Line: root.Line, Column: root.Column, Value: describe(root),
+			Allowed: "a mapping of keys to values such as nodes: 10000"})
+		return nil
+	}
+
+	s := &Study{File: ps.file, Source: slices.Clone(data), entries: make([]entry, len(keyDefs))}
+	ps.mapping(s, root, "", nil)
+	ps.fillDefaults(s)
+	if ps.unreadable {
+		return nil
+	}
+	v := s.scalars()
+	s.Repeats, s.Seed = v.repeats, v.p.Seed
+	if v.p.Seed > ^uint64(0)-uint64(s.Repeats-1) {
+		e := &s.entries[keyIndex["seed"]]
+		ps.add(&FileError{Key: "seed", Line: e.vals[0].line, Column: e.vals[0].col, Value: e.vals[0].text, Kind: ErrOutOfRange,
+			Allowed: fmt.Sprintf("at most %d with repeats %d (seeds seed..seed+repeats-1)", ^uint64(0)-uint64(s.Repeats-1), s.Repeats)})
+	}
+	if !ps.grid(s) {
+		return nil
+	}
+	ps.validate(s)
+	return s
+}
+
+// mapping reads the pairs of a mapping: the top level (prefix "") or the
+// workload (prefix "workload."). wtype is the workload type when known.
+func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *WorkloadType) {
+	first := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			ps.add(&FileError{Kind: ErrUnknownKey, Line: k.Line, Column: k.Column, Key: prefix + "?", Value: describe(k),
+				Allowed: "a key that is a word: " + strings.Join(keyNames(prefix, wtype), ", ")})
+			continue
+		}
+		key := prefix + k.Value
+		if f, dup := first[key]; dup {
+			ps.add(&FileError{Kind: ErrDuplicateKey, Line: k.Line, Column: k.Column, Key: key,
+				Allowed: fmt.Sprintf("once; first at line %d", f.Line)})
+			continue
+		}
+		first[key] = k
+		if key == "workload" {
+			ps.workload(s, v)
+			continue
+		}
+		i, ok := keyIndex[key]
+		if !ok || prefix == "" && strings.HasPrefix(key, "workload.") {
+			ps.add(&FileError{Kind: ErrUnknownKey, Line: k.Line, Column: k.Column, Key: key, Allowed: suggest(k.Value, prefix, wtype)})
+			continue
+		}
+		d := &keyDefs[i]
+		if wtype != nil && !d.belongs(*wtype) {
+			var owner []string
+			for _, t := range d.types {
+				owner = append(owner, t.String())
+			}
+			ps.add(&FileError{Kind: ErrWrongWorkload, Line: k.Line, Column: k.Column, Key: key,
+				Allowed: fmt.Sprintf("the keys of workload type %s: %s (%s is a %s key)",
+					*wtype, strings.Join(keyNames(prefix, wtype), ", "), k.Value, strings.Join(owner, "/"))})
+			continue
+		}
+		ps.values(s, i, k, v)
+	}
+}
+
+// workload reads the workload mapping: its type first, which says what
+// keys belong.
+func (ps *parser) workload(s *Study, pos *yaml.Node) {
+	v := resolveAlias(pos)
+	if v.Kind != yaml.MappingNode {
+		what := ErrWrongType
+		if v.Kind == yaml.SequenceNode {
+			what = ErrNotListable
+		}
+		ps.addValueError(at(&FileError{Kind: what, Value: describe(v), Allowed: "a mapping such as {type: retrieval, segments: 100}"}, "workload", pos))
+		return
+	}
+	// The type may come after keys it decides about: read it first. When
+	// it cannot be read (mapping reports why), wtype is nil and no key is
+	// said to belong to another type.
+	t := Retrieval
+	wtype := &t
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		if v.Content[i].Kind == yaml.ScalarNode && v.Content[i].Value == "type" {
+			n := resolveAlias(v.Content[i+1])
+			parsed, err := ParseWorkloadType(n.Value)
+			if n.Kind != yaml.ScalarNode || err != nil {
+				wtype = nil
+			}
+			t = parsed
+			break
+		}
+	}
+	if wtype != nil {
+		s.Workload = *wtype
+	}
+	ps.mapping(s, v, "workload.", wtype)
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+// describe shows a node that is not the scalar a key wants.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "[...]"
+	case yaml.MappingNode:
+		return "{...}"
+	}
+	if n.ShortTag() == "!!null" {
+		return "null"
+	}
+	return n.Value
+}
+
+// values reads the value of keyDefs[i] (key node k, value node v): one
+// value, or a list of them.
+func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
+	d := &keyDefs[i]
+	e := &s.entries[i]
+	e.present, e.line, e.col = true, k.Line, k.Column
+	pos := v // an alias is reported where it is used
+	v = resolveAlias(v)
+	switch v.Kind {
+	case yaml.SequenceNode:
+		if !d.listable {
+			ps.addValueError(at(&FileError{Kind: ErrNotListable, Value: "[...]", Allowed: d.want + notListable(d.key)}, d.key, pos))
+			return
+		}
+		if len(v.Content) == 0 {
+			ps.addValueError(at(&FileError{Kind: ErrEmptyList, Value: "[]", Allowed: "one value or a non-empty list of values: " + d.want}, d.key, pos))
+			return
+		}
+		where := map[string]*yaml.Node{}
+		for _, n := range v.Content {
+			x, ok := ps.scalar(d, s.Workload, resolveAlias(n), n)
+			if !ok {
+				continue
+			}
+			if f, dup := where[x.text]; dup {
+				ps.addValueError(at(&FileError{Kind: ErrDuplicateValue, Value: n.Value,
+					Allowed: fmt.Sprintf("each value once; %s is also at line %d, column %d", x.text, f.Line, f.Column)}, d.key, n))
+				continue
+			}
+			where[x.text] = n
+			e.vals = append(e.vals, x)
+		}
+		if len(e.vals) >= 2 {
+			s.axes = append(s.axes, i)
+		}
+	case yaml.MappingNode:
+		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.want}, d.key, pos))
+	default:
+		if x, ok := ps.scalar(d, s.Workload, v, pos); ok {
+			e.vals = append(e.vals, x)
+		}
+	}
+}
+
+// notListable says why a key takes one value.
+func notListable(key string) string {
+	switch key {
+	case "seed":
+		return "; one value: repeats runs the seeds seed, seed+1, ..."
+	case "repeats", "name", "workload.type":
+		return "; one value for the whole study"
+	}
+	return ""
+}
+
+// scalar reads one value n of d, in a study of workload type t (pos
+// locates it: the alias, for an aliased value).
+func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, bool) {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
+		var def values
+		d.def(t)(&def)
+		allowed := d.want
+		if n.ShortTag() == "!!null" && d.key != nameKey {
+			allowed += "; remove the key for the default, " + d.get(&def)
+		}
+		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: describe(n), Allowed: allowed}, d.key, pos))
+		return val{}, false
+	}
+	set, fe := d.parse(n)
+	if fe != nil {
+		if fe.Kind == ErrWrongType {
+			fe.Allowed = d.want
+		}
+		ps.addValueError(at(fe, d.key, pos))
+		return val{}, false
+	}
+	var v values
+	set(&v)
+	return val{text: d.get(&v), line: pos.Line, col: pos.Column, set: set}, true
+}
+
+// fillDefaults gives every key the file leaves out its default, and names
+// the study.
+func (ps *parser) fillDefaults(s *Study) {
+	for i := range keyDefs {
+		d := &keyDefs[i]
+		e := &s.entries[i]
+		if len(e.vals) > 0 || !d.belongs(s.Workload) {
+			continue
+		}
+		set := d.def(s.Workload)
+		if d.key == nameKey {
+			name := defaultName(ps.file)
+			set = func(v *values) { v.name = name }
+		}
+		var v values
+		set(&v)
+		e.vals = []val{{text: d.get(&v), set: set}}
+	}
+	s.Name = s.scalars().name
+}
+
+// defaultName derives a study's name from its file name.
+func defaultName(file string) string {
+	base := filepath.Base(file)
+	base = strings.TrimSuffix(base, filepath.Ext(base))
+	b := []byte(base)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > MaxStudyNameLen {
+		b = b[:MaxStudyNameLen]
+	}
+	if len(b) == 0 || base == "." || base == string(filepath.Separator) {
+		return "study"
+	}
+	return string(b)
+}
+
+// scalars applies the first value of every key.
+func (s *Study) scalars() values {
+	var v values
+	for i := range s.entries {
+		if e := &s.entries[i]; len(e.vals) > 0 {
+			e.vals[0].set(&v)
+		}
+	}
+	return v
+}
+
+// grid counts the grid's points and reports a grid too large.
+func (ps *parser) grid(s *Study) bool {
+	total := big.NewInt(1)
+	var sizes, keys []string
+	for _, i := range s.axes {
+		n := len(s.entries[i].vals)
+		total.Mul(total, big.NewInt(int64(n)))
+		sizes = append(sizes, strconv.Itoa(n))
+		keys = append(keys, keyDefs[i].key)
+	}
+	points := new(big.Int).Set(total)
+	total.Mul(total, big.NewInt(int64(s.Repeats)))
+	if total.Cmp(big.NewInt(MaxCombinations)) > 0 {
+		e := &FileError{Kind: ErrTooManyCombinations, Key: strings.Join(keys, " x "),
+			Value:   fmt.Sprintf("%s values x %d repeats = %s combinations", strings.Join(sizes, " x "), s.Repeats, total),
+			Allowed: fmt.Sprintf("at most %d combinations (the lists are swept as their cartesian product, each point run repeats times)", MaxCombinations)}
+		if len(keys) == 0 {
+			e.Key = repeatsKey
+		}
+		if len(s.axes) > 0 {
+			first := &s.entries[s.axes[0]]
+			e.Line, e.Column = first.line, first.col
+		} else if r := &s.entries[keyIndex[repeatsKey]]; r.present {
+			e.Line, e.Column = r.line, r.col
+		}
+		ps.add(e)
+		return false
+	}
+	s.points = int(points.Int64())
+	for _, i := range s.axes {
+		a := Axis{Key: keyDefs[i].key, Line: s.entries[i].line, Column: s.entries[i].col}
+		for _, x := range s.entries[i].vals {
+			a.Values = append(a.Values, x.text)
+		}
+		s.Axes = append(s.Axes, a)
+	}
+	return true
+}
+
+// validate checks every point of the grid against the bounds of the model,
+// of the workload, and of ValidateRealism.
+func (ps *parser) validate(s *Study) {
+	seen := map[string]*found{}
+	var order []*found
+	idx, other := make([]int, len(s.entries)), make([]int, len(s.entries))
+	beta, termination := keyIndex["beta"], keyIndex["termination"]
+	// Two points that the model reads alike (beta 0 and beta k; stale and
+	// pydht under the py-dht profile) would run one combination twice
+	// under two names. Only a sweep of beta or termination can give them:
+	// every other value reads as itself.
+	var same map[values]int
+	if len(s.entries[beta].vals) > 1 || len(s.entries[termination].vals) > 1 {
+		same = map[values]int{}
+	}
+	for point := range s.points {
+		s.odometer(point, idx)
+		v := s.build(idx)
+		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"
+		probs := validateModel(v.p, betaFromK)
+		if first, dup := same[v]; dup {
+			s.odometer(first, other)
+			for _, a := range s.axes {
+				if idx[a] != other[a] {
+					probs = append(probs, problem{keys: []string{keyDefs[a].key}, kind: ErrDuplicateValue,
+						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; stale is pydht under the py-dht profile)",
+							s.entries[a].vals[other[a]].text)})
+					break
+				}
+			}
+		} else if same != nil {
+			same[v] = point
+		}
+		probs = append(probs, v.w.problems(v.p.Nodes)...)
+		if ValidateRealism != nil {
+			for _, fe := range ValidateRealism(v.p) {
+				if fe != nil {
+					probs = append(probs, problem{keys: strings.Split(fe.Key, "/"), value: fe.Value, allowed: fe.Allowed, kind: fe.Kind, cause: fe.Err})
+				}
+			}
+		}
+		for _, p := range probs {
+			e, at := s.locate(idx, p)
+			id := errorID(e)
+			if f := seen[id]; f != nil {
+				f.count++
+				continue
+			}
+			if len(s.axes) > 0 {
+				e.Combination = s.name(point*s.Repeats, idx, s.Seed)
+			}
+			f := &found{e: e, at: at, count: 1}
+			seen[id] = f
+			order = append(order, f)
+		}
+	}
+	for _, f := range order {
+		// A value that fails in every point that has it fails whatever the
+		// other keys are: its line says all. Otherwise the error names the
+		// first combination that shows it, whose other values are part of
+		// the cause.
+		if f.at >= 0 && f.count == s.points/len(s.entries[f.at].vals) {
+			f.e.Combination = ""
+		}
+		ps.add(f.e)
+	}
+}
+
+// found is an error of validate, with the entry of the value that locates
+// it (-1 for none) and the number of points that show it.
+type found struct {
+	e     *FileError
+	at    int
+	count int
+}
+
+// errorID identifies an error up to the combination that shows it.
+func errorID(e *FileError) string {
+	return fmt.Sprintf("%v\x00%d\x00%d\x00%s\x00%s\x00%s", e.Kind, e.Line, e.Column, e.Key, e.Value, e.Allowed)
+}
+
+// locate places a problem of the point idx selects at the value of its
+// first key that the file sets, and returns the entry of that key (-1 if
+// none: the values are defaults, or the realism hook named a key it does
+// not own).
+func (s *Study) locate(idx []int, p problem) (*FileError, int) {
+	e := &FileError{Key: joinKeys(p.keys), Value: p.value, Allowed: p.allowed, Kind: p.kind, Err: p.cause}
+	if e.Kind == nil {
+		e.Kind = ErrInvalidValue
+	}
+	at := -1
+	for _, k := range p.keys {
+		i, ok := keyIndex[k]
+		if !ok || len(s.entries[i].vals) == 0 {
+			continue
+		}
+		x := s.entries[i].vals[idx[i]]
+		if e.Value == "" {
+			e.Value = x.text
+		}
+		if x.line > 0 {
+			e.Line, e.Column = x.line, x.col
+			at = i
+			break
+		}
+	}
+	return e, at
+}

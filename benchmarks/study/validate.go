@@ -1,0 +1,95 @@
+package study
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/routing"
+)
+
+// modelField maps a field of dht.Config, as a *network.ConfigError names
+// it, to the study keys that set it, and says how to repair it so that
+// Validate, called again, reports the next invalid field: Validate stops
+// at the first, and a file should show all of its errors at once. A
+// repair sets the value that can hide no other error (k = routing.MaxK,
+// under which any beta in range passes; error rates 0), never a value a
+// combination will run with.
+type modelField struct {
+	keys   []string
+	repair func(c *dht.Config)
+}
+
+var modelFields = map[string]modelField{
+	"Nodes":   {[]string{"nodes"}, func(c *dht.Config) { c.Nodes = dht.DefaultConfig().Nodes }},
+	"Profile": {[]string{"profile"}, func(c *dht.Config) { c.Profile = dht.ProfileGoDHT }},
+	"Workers": {nil, func(c *dht.Config) { c.Workers = 1 }},
+
+	// A beta that the file left to k was resolved from the bad k: it gets
+	// k's repair too (repairBeta), or it would be reported as well.
+	"Client.K":           {[]string{"k"}, func(c *dht.Config) { c.Client.K = routing.MaxK }},
+	"Client.Alpha":       {[]string{"alpha"}, func(c *dht.Config) { c.Client.Alpha = 1 }},
+	"Client.Beta":        {[]string{"beta"}, func(c *dht.Config) { c.Client.Beta = 1 }},
+	"Client.StepsToStop": {[]string{"steps"}, func(c *dht.Config) { c.Client.StepsToStop = 1 }},
+	// Stale is valid under both profiles: the py-dht profile reads it as
+	// its own rule.
+	"Client.Termination": {[]string{"termination"}, func(c *dht.Config) { c.Client.Termination = lookup.Stale }},
+
+	"Network.FastErrorRate": {[]string{"fast_error_rate"}, func(c *dht.Config) { c.Network.FastErrorRate = 0 }},
+	"Network.SlowErrorRate": {[]string{"slow_error_rate"}, func(c *dht.Config) { c.Network.SlowErrorRate = 0 }},
+	"Network.FastErrorRate+SlowErrorRate": {[]string{"fast_error_rate", "slow_error_rate"}, func(c *dht.Config) {
+		c.Network.FastErrorRate, c.Network.SlowErrorRate = 0, 0
+	}},
+	"Network.ConnDelay": {[]string{"conn_delay"}, func(c *dht.Config) { c.Network.ConnDelay = network.DelayRange{} }},
+	"Network.FastDelay": {[]string{"fast_delay"}, func(c *dht.Config) { c.Network.FastDelay = network.DelayRange{} }},
+	"Network.SlowDelay": {[]string{"slow_delay"}, func(c *dht.Config) { c.Network.SlowDelay = network.DelayRange{} }},
+	"Network.Gamma":     {[]string{"gamma"}, func(c *dht.Config) { c.Network.Gamma = 0 }},
+}
+
+// maxRepairs bounds the rounds of validateModel: more than one per field
+// would mean that a repair did not repair.
+var maxRepairs = len(modelFields) + 1
+
+// validateModel returns every error dht.Config.Validate finds in p's
+// configuration, by validating, repairing the field it names, and
+// validating again. betaFromK says that the file left beta to k.
+func validateModel(p Params, betaFromK bool) []problem {
+	cfg := p.config()
+	var ps []problem
+	for range maxRepairs {
+		err := cfg.Validate()
+		if err == nil {
+			return ps
+		}
+		var ce *network.ConfigError
+		if !errors.As(err, &ce) {
+			// dht's Validate returns only typed errors; an untyped one is
+			// reported whole rather than lost.
+			return append(ps, problem{keys: []string{"dht"}, value: err.Error(), kind: ErrOutOfRange, cause: err})
+		}
+		f, ok := modelFields[ce.Field]
+		if !ok {
+			return append(ps, problem{keys: []string{"dht." + ce.Field}, value: ce.Value, allowed: ce.Allowed, kind: ErrOutOfRange, cause: err})
+		}
+		value := ce.Value
+		if len(f.keys) == 2 { // the sum of the error rates: show both terms
+			value = fmt.Sprintf("%s + %s = %s", formatFloat(cfg.Network.FastErrorRate), formatFloat(cfg.Network.SlowErrorRate), ce.Value)
+		}
+		allowed := ce.Allowed
+		if ce.Field == "Client.Beta" {
+			allowed += ", or 0 for k"
+		}
+		keys := f.keys
+		if keys == nil {
+			keys = []string{"dht." + ce.Field}
+		}
+		ps = append(ps, problem{keys: keys, value: value, allowed: allowed, kind: ErrOutOfRange, cause: err})
+		f.repair(&cfg)
+		if ce.Field == "Client.K" && betaFromK {
+			cfg.Client.Beta = cfg.Client.K
+		}
+	}
+	return ps
+}

@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
@@ -23,29 +24,15 @@ var paramsHeader = []string{
 	"fast_error_rate", "slow_error_rate", "conn_delay", "fast_delay", "slow_delay", "gamma_s",
 }
 
-// LookupsHeader is the header of a lookups CSV: one row per lookup, every
-// field of dht.LookupSummary. op joins the row to the records CSV (ids of
-// 2^63 and more were numbered by the network). start_s is the simulated
-// start, delays are seconds; abandoned counts the requests still in flight
-// at the end; reason says why the lookup ended (stale, pydht, beta,
-// kclosest, value, starved); accuracy is a share in [0, 1], empty when not
-// tracked; wall_s is the only wall-clock column.
-var LookupsHeader = append([]string{
-	"round", "op", "origin", "key", "start_s", "attempts", "finished", "successful", "failed", "abandoned",
-	"peers_seen", "hops", "delay_s", "value_found", "local_value", "reason", "accuracy", "wall_s",
-}, paramsHeader...)
+// LookupsHeader is the header of a lookups CSV: one row per lookup, its
+// round, every field of dht.LookupSummary (report.LookupColumns), the wall
+// time of the call (the only wall-clock column), then the parameters.
+var LookupsHeader = slices.Concat([]string{"round"}, report.LookupColumns, []string{"wall_s"}, paramsHeader)
 
-// ProvidesHeader is the header of a provides CSV: one row per provide,
-// every field of dht.ProvideSummary, the fields of its lookup prefixed with
-// lookup_ (its origin and key are the provide's). stored and failed list
-// peer ids separated by ';'.
-var ProvidesHeader = append([]string{
-	"round", "op", "origin", "key", "start_s",
-	"lookup_attempts", "lookup_finished", "lookup_successful", "lookup_failed", "lookup_abandoned",
-	"lookup_peers_seen", "lookup_hops", "lookup_value_found", "lookup_reason", "lookup_accuracy",
-	"stored_count", "failed_count", "stored_share", "stored", "failed", "peers_contacted",
-	"lookup_delay_s", "provide_delay_s", "operation_delay_s", "wall_s",
-}, paramsHeader...)
+// ProvidesHeader is the header of a provides CSV: one row per provide, its
+// round, every field of dht.ProvideSummary (report.ProvideColumns), the
+// wall time of the call, then the parameters.
+var ProvidesHeader = slices.Concat([]string{"round"}, report.ProvideColumns, []string{"wall_s"}, paramsHeader)
 
 // WriteRounds writes the rounds CSV of a result.
 func WriteRounds(w io.Writer, r *Result) error {
@@ -70,13 +57,8 @@ func WriteLookups(w io.Writer, r *Result) error {
 	return report.WriteCSV(w, LookupsHeader, func(emit func([]string) error) error {
 		for _, o := range r.Lookups {
 			s := o.Summary
-			row := []string{
-				report.Itoa(o.Round), report.Utoa(s.Op), report.Utoa(uint64(s.Origin)), s.Key.String(), report.Seconds(s.Start),
-				report.Itoa(s.Attempts), report.Itoa(s.Finished), report.Itoa(s.Successful), report.Itoa(s.Failed), report.Itoa(s.Abandoned),
-				report.Itoa(s.PeersSeen), report.Itoa(s.Hops), report.Seconds(s.Delay),
-				strconv.FormatBool(s.ValueFound), strconv.FormatBool(s.LocalValue), s.Reason.String(),
-				report.Float(s.Accuracy), report.Seconds(o.Wall),
-			}
+			row := report.LookupFields([]string{report.Itoa(o.Round)}, s)
+			row = append(row, report.Seconds(o.Wall))
 			if err := emit(append(row, params...)); err != nil {
 				return err
 			}
@@ -91,16 +73,8 @@ func WriteProvides(w io.Writer, r *Result, ops []ProvideOp) error {
 	return report.WriteCSV(w, ProvidesHeader, func(emit func([]string) error) error {
 		for _, o := range ops {
 			s := o.Summary
-			l := s.Lookup
-			row := []string{
-				report.Itoa(o.Round), report.Utoa(s.Op), report.Utoa(uint64(s.Origin)), s.Key.String(), report.Seconds(s.Start),
-				report.Itoa(l.Attempts), report.Itoa(l.Finished), report.Itoa(l.Successful), report.Itoa(l.Failed), report.Itoa(l.Abandoned),
-				report.Itoa(l.PeersSeen), report.Itoa(l.Hops), strconv.FormatBool(l.ValueFound),
-				l.Reason.String(), report.Float(l.Accuracy),
-				report.Itoa(len(s.Stored)), report.Itoa(len(s.Failed)), report.Float(s.StoredShare()), report.IDs(s.Stored), report.IDs(s.Failed),
-				report.Itoa(s.PeersContacted),
-				report.Seconds(s.LookupDelay), report.Seconds(s.ProvideDelay), report.Seconds(s.OperationDelay), report.Seconds(o.Wall),
-			}
+			row := report.ProvideFields([]string{report.Itoa(o.Round)}, s)
+			row = append(row, report.Seconds(o.Wall))
 			if err := emit(append(row, params...)); err != nil {
 				return err
 			}

@@ -220,7 +220,7 @@ func TestWorkloadBounds(t *testing.T) {
 		{"validators", "workload:\n  type: slot\n  validators: 0\n", []want{{study.ErrOutOfRange, "workload.validators", 3, 15, []string{"1..1000000"}}}},
 		{"deadline", "workload:\n  type: slot\n  deadline: 500us\n", []want{{study.ErrOutOfRange, "workload.deadline", 3, 13, []string{"1ms..1h0m0s"}}}},
 		{"segment size", "workload:\n  segment_size: 2000000\n", []want{{study.ErrOutOfRange, "workload.segment_size", 2, 17, []string{"1..1048576"}}}},
-		{"provides in flight", "workload:\n  type: slot\n  provides_in_flight: 100001\n", []want{{study.ErrOutOfRange, "workload.provides_in_flight", 3, 23, nil}}},
+		{"provides in flight", "workload:\n  type: slot\n  provides_in_flight: 16777217\n", []want{{study.ErrOutOfRange, "workload.provides_in_flight", 3, 23, nil}}},
 		{"retrievers", "workload:\n  retrievers: -3\n", []want{{study.ErrOutOfRange, "workload.retrievers", 2, 15, nil}}},
 		{"samples above segments", "workload:\n  segments: [200, 50]\n  samples: 100\n",
 			[]want{{study.ErrOutOfRange, "workload.samples/workload.segments", 3, 12, []string{"1..segments (50)", "in combination c0001_segments=50_seed=1"}}}},

@@ -97,6 +97,7 @@ func ExampleCombination_ParamsYAML() {
 	//   samples: 73
 	//   segment_size: 512
 	//   deadline: 4s
+	//   sample_start: provided
 }
 
 func ExampleShardFromEnv() {

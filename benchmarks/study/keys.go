@@ -175,6 +175,8 @@ var keyDefs = func() []keyDef {
 			parseInt, i, always(512)),
 		workloadField("workload.deadline", slot, aDur, str, func(v *values) *time.Duration { return &v.w.Deadline },
 			parseDuration, dur, always(4*time.Second)),
+		workloadField("workload.sample_start", slot, sampleStartForms, str, func(v *values) *time.Duration { return &v.w.SampleStart },
+			parseSampleStart, formatSampleStart, always(AfterProvides)),
 	}
 }()
 
@@ -268,6 +270,29 @@ func parseDuration(n *yaml.Node) (time.Duration, *FileError) {
 		return 0, bad(ErrInvalidValue, n, "a duration such as 125us, 50ms or 1s", err)
 	}
 	return d, nil
+}
+
+// sampleStartForms says what workload.sample_start accepts.
+const sampleStartForms = "provided (when the builder's last provide ends), or a duration >= 0 from the slot's start"
+
+// parseSampleStart reads workload.sample_start: "provided" is
+// AfterProvides.
+func parseSampleStart(n *yaml.Node) (time.Duration, *FileError) {
+	if n.Value == "provided" {
+		return AfterProvides, nil
+	}
+	d, fe := parseDuration(n)
+	if fe == nil && d < 0 {
+		fe = bad(ErrOutOfRange, n, sampleStartForms, nil)
+	}
+	return d, fe
+}
+
+func formatSampleStart(d time.Duration) string {
+	if d == AfterProvides {
+		return "provided"
+	}
+	return d.String()
 }
 
 func parseNonNegDuration(n *yaml.Node) (time.Duration, *FileError) {

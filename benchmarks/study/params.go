@@ -8,7 +8,10 @@ import (
 
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/churn"
+	"github.com/go-dht/go-dht/network/latency"
 )
 
 // Params are the model parameters of one combination, typed. Each field is
@@ -39,8 +42,7 @@ type Params struct {
 	Seed uint64
 
 	// The realism parameters are kept as the file gives them (in canonical
-	// form): the packages that interpret them are not part of this branch.
-	// ValidateRealism is where their checks plug in.
+	// form) and read into models by Config.
 	Latency   string        // latency: uniform, discv5, ipfs, aws, or the path of a latency YAML file
 	Churn     string        // churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
 	Policy    string        // policy: bucket replacement policy, closest or oldest
@@ -56,6 +58,14 @@ type Params struct {
 // error only reports Params built or edited by hand.
 func (p Params) Config() (dht.Config, error) {
 	cfg := p.config()
+	model, err := latency.FromSpec(p.Latency, p.Seed)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Network.Latency = model
+	if cfg.Network.Churn, err = churn.Parse(p.Churn); err != nil {
+		return cfg, err
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -71,6 +81,7 @@ func (p Params) config() dht.Config {
 		ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
 		Gamma: p.Gamma,
 	}
+	cfg.Maintenance.Refresh = p.Refresh
 	return cfg
 }
 
@@ -154,8 +165,11 @@ const (
 	MaxRetrievers = 1_000_000
 	// MaxValidators bounds workload.validators.
 	MaxValidators = 1_000_000
-	// MaxProvidesInFlight bounds workload.provides_in_flight.
-	MaxProvidesInFlight = 100_000
+	// MaxProvidesInFlight bounds workload.provides_in_flight: every cell
+	// of the largest block at once.
+	MaxProvidesInFlight = MaxRows * MaxCols
+	// AfterProvides is workload.sample_start's "provided".
+	AfterProvides = workload.AfterProvides
 	// MaxLookups bounds the lookups of one combination (retrievers or
 	// validators times samples), as benchmarks.MaxLookups.
 	MaxLookups = 10_000_000
@@ -175,7 +189,11 @@ type Workload struct {
 	Cols             int           // workload.cols (slot): columns of the block
 	ProvidesInFlight int           // workload.provides_in_flight (slot): the builder's provides at once
 	Validators       int           // workload.validators (slot): nodes that sample the block
-	Deadline         time.Duration // workload.deadline (slot): time a sample may take
+	Deadline         time.Duration // workload.deadline (slot): when every sample must be back, from the slot's start
+	// SampleStart is when the validators start sampling, from the slot's
+	// start (workload.sample_start); AfterProvides: when the builder's last
+	// provide ends.
+	SampleStart time.Duration
 
 	Samples     int // workload.samples (both): lookups per retriever or validator
 	SegmentSize int // workload.segment_size (both): bytes per segment or cell

@@ -1,22 +1,38 @@
 package study
 
-// ValidateRealism is where the realism packages (latency models, churn,
-// bucket policies, refresh and republish), which this branch does not have
-// yet, plug in their checks of the keys latency, churn, policy, refresh
-// and republish. Parse calls it, when it is not nil, with the Params of
-// every grid point (Seed is the study's seed), after its own checks: the
-// syntax of churn, the names of policy, durations >= 0, a non-empty
-// latency.
-//
-// It returns one *FileError per problem, with Key set to the study key at
-// fault ("latency", or keys joined by "/" for a bound on several), Value
-// and Allowed, and optionally Kind (ErrInvalidValue when nil) and Err.
-// Parse fills in File, Line, Column (of the key's value in that
-// combination) and Combination, and reports each distinct error once. A
-// Value left empty is filled with the key's value.
-//
-// It is called once per grid point, up to MaxCombinations times: cache
-// any costly work (reading a latency file) by value. Set it once, before
-// any Parse, e.g. in the init function of the package that runs studies:
-// Parse reads it without a lock.
-var ValidateRealism func(p Params) []*FileError
+import (
+	"sync"
+
+	"github.com/go-dht/go-dht/network/churn"
+	"github.com/go-dht/go-dht/network/latency"
+)
+
+// ValidateRealism checks the realism keys of a grid point (latency,
+// churn, ...) with the packages that read them; Parse calls it for every
+// grid point after its own checks. It returns one *FileError per problem,
+// with Key set to the study key at fault, Value and Allowed; Parse fills
+// in File, Line, Column and Combination. A test may replace it; set it
+// before any Parse (Parse reads it without a lock).
+var ValidateRealism = checkRealism
+
+// latencyErrs caches what loading a latency spec gave: a study checks it
+// at every grid point, and a file is read once.
+var latencyErrs sync.Map // spec -> error (nil when it loads)
+
+// checkRealism checks that the latency spec names a model that loads and
+// that the churn spec is one the churn package reads.
+func checkRealism(p Params) []*FileError {
+	var errs []*FileError
+	err, ok := latencyErrs.Load(p.Latency)
+	if !ok {
+		_, err = latency.FromSpec(p.Latency, p.Seed)
+		latencyErrs.Store(p.Latency, err)
+	}
+	if err, _ := err.(error); err != nil {
+		errs = append(errs, &FileError{Key: "latency", Allowed: "uniform, discv5, ipfs, aws, or the path of a latency YAML file that loads", Err: err})
+	}
+	if _, err := churn.Parse(p.Churn); err != nil {
+		errs = append(errs, &FileError{Key: "churn", Allowed: churnForms, Err: err})
+	}
+	return errs
+}

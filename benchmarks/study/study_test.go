@@ -44,7 +44,7 @@ func TestDefaults(t *testing.T) {
 		{"runs/defaults.yaml", "{}", study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}},
 		{"defaults.yml", "# comment only, and a mapping\nworkload: {}\n", study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}},
 		{"defaults", "workload:\n  type: slot\n", study.Workload{Type: study.Slot, Rows: 512, Cols: 512, ProvidesInFlight: 64,
-			Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second}},
+			Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}},
 	} {
 		s := mustParse(t, tc.file, tc.src)
 		if s.Name != "defaults" || s.Len() != 1 || s.Points() != 1 || s.Repeats != 1 || s.Seed != 1 || len(s.Axes) != 0 {
@@ -67,6 +67,7 @@ func TestDefaults(t *testing.T) {
 // written canonically and set the field of their combinations, and a list
 // of one value is that value.
 func TestScalarAndList(t *testing.T) {
+	withoutRealism(t) // made-up latency paths: the syntax is under test
 	for _, tc := range []struct {
 		key    string
 		a, b   string // YAML values
@@ -251,6 +252,7 @@ func TestRepeatsAndSeeds(t *testing.T) {
 // with its value, the seed; the same for the same file, unique, safe as a
 // folder name on any system, and at most MaxNameBytes long.
 func TestCombinationNames(t *testing.T) {
+	withoutRealism(t) // made-up latency paths: the syntax is under test
 	for _, tc := range []struct {
 		src   string
 		index int
@@ -368,6 +370,7 @@ func TestSummary(t *testing.T) {
 // parsed, it gives one combination with equal Params and Workload, and it
 // is its own canonical form.
 func TestParamsYAMLRoundTrip(t *testing.T) {
+	withoutRealism(t) // made-up latency paths: the syntax is under test
 	// Between them, the every-key studies give a list to every key
 	// that takes one.
 	srcs := map[string]string{
@@ -542,5 +545,27 @@ func TestShardFromEnv(t *testing.T) {
 		if i != tc.i || n != tc.n || ok != tc.ok || (err != nil) != tc.fail || err != nil && !errors.Is(err, study.ErrShard) {
 			t.Errorf("%v: ShardFromEnv() = %d, %d, %v, %v", tc.env, i, n, ok, err)
 		}
+	}
+}
+
+// withoutRealism turns off the checks of the realism packages for a test
+// that writes made-up latency paths.
+func withoutRealism(t *testing.T) {
+	saved := study.ValidateRealism
+	study.ValidateRealism = nil
+	t.Cleanup(func() { study.ValidateRealism = saved })
+}
+
+// The realism keys are read by the packages that interpret them: a
+// latency file that does not exist, or a churn model out of range, is an
+// error at its line.
+func TestRealismChecked(t *testing.T) {
+	_, err := study.Parse("realism.yaml", []byte("latency: [uniform, no-such-file.yaml]\nchurn: 'weibull:0.01,1h'\n"))
+	if err == nil || !strings.Contains(err.Error(), "realism.yaml:1:") || !strings.Contains(err.Error(), "no-such-file.yaml") ||
+		!strings.Contains(err.Error(), "realism.yaml:2:") {
+		t.Fatalf("error %v, want the missing latency file at line 1 and the churn shape at line 2", err)
+	}
+	if _, err := study.Parse("ok.yaml", []byte("latency: [uniform, aws, discv5, ipfs]\nchurn: [none, ipfs, 'exp:30m,10m']\n")); err != nil {
+		t.Fatal(err)
 	}
 }

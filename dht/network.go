@@ -358,6 +358,12 @@ func (n *DHTNetwork) WriteRecordsCSV(w io.Writer) error { return n.links.WriteRe
 // FlushRecords at the end.
 func (n *DHTNetwork) StreamRecords(w io.Writer) error { return n.links.StreamRecords(w) }
 
+// StreamRecordsWith is StreamRecords with extra columns closing every row
+// (see network.Network.StreamRecordsWith).
+func (n *DHTNetwork) StreamRecordsWith(w io.Writer, columns, values []string) error {
+	return n.links.StreamRecordsWith(w, columns, values)
+}
+
 // FlushRecords flushes streamed records.
 func (n *DHTNetwork) FlushRecords() error { return n.links.FlushRecords() }
 

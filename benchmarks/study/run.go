@@ -1,0 +1,277 @@
+package study
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/go-dht/go-dht/benchmarks/report"
+	"github.com/go-dht/go-dht/dht"
+)
+
+// A study's output folder:
+//
+//	DIR/study.yaml            the study, in canonical form: it claims DIR
+//	DIR/<combination>/        one folder per finished combination:
+//	    params.yaml           every parameter of the combination
+//	    summary.csv           its row of the study's summary
+//	    provides.csv, retrievals.csv, records.csv      (retrieval)
+//	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
+//	DIR/summary.csv           one row per combination found in DIR
+//	DIR/charts/<key>.png      the main metrics against each swept key
+//
+// A combination's folder is written under a temporary name and renamed
+// when complete, so a folder that exists is whole: a killed run keeps every
+// finished combination, and running again resumes with the others.
+
+// StudyFile is the file that claims an output folder for one study.
+const StudyFile = "study.yaml"
+
+// Options tune a run of a study.
+type Options struct {
+	// Out is the output folder.
+	Out string
+	// Shard and Shards run the combinations whose index is Shard modulo
+	// Shards (0 <= Shard < Shards); Shards 0 or 1 runs them all.
+	Shard, Shards int
+	// Workers is the number of combinations run at once, each on one
+	// goroutine (0: one per core). Networks are built with that many
+	// goroutines too.
+	Workers int
+	// Progress receives the run's progress; nil reports nothing.
+	Progress Progress
+	// NoRecords skips records.csv (one row per connection attempt), which
+	// dominates the output of large studies.
+	NoRecords bool
+}
+
+// Progress is told how a run goes.
+type Progress interface {
+	// Start says how many combinations will run, and how many of the
+	// shard were found complete already.
+	Start(total, skipped int)
+	// Begin says a combination started.
+	Begin(c Combination)
+	// Done says a combination finished (err nil) or failed.
+	Done(c Combination, wall time.Duration, err error)
+	// Finish says the run is over.
+	Finish()
+}
+
+// Outcome says what a run did.
+type Outcome struct {
+	// Ran, Skipped and Total count the combinations run now, found
+	// complete, and in the shard.
+	Ran, Skipped, Total int
+	// Files are the summary files written (summary.csv and the charts).
+	Files []string
+}
+
+// Run runs the combinations of the study in its shard that are not in Out
+// yet, then writes the summary and charts of every combination in Out. It
+// refuses an Out that holds another study's results, before any work.
+func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
+	if opts.Shards == 0 {
+		opts.Shards = 1
+	}
+	if opts.Shard < 0 || opts.Shard >= opts.Shards {
+		return nil, fmt.Errorf("%w: shard %d/%d, allowed 0..%d", ErrShard, opts.Shard, opts.Shards, opts.Shards-1)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if err := Claim(s, opts.Out); err != nil {
+		return nil, err
+	}
+	combos := s.Shard(opts.Shard, opts.Shards)
+	out := &Outcome{Total: len(combos)}
+	var todo []Combination
+	for _, c := range combos {
+		if complete(opts.Out, c) {
+			out.Skipped++
+		} else {
+			todo = append(todo, c)
+		}
+	}
+	// Combinations that share a built network run one after the other, so
+	// that few networks are alive at once.
+	slices.SortStableFunc(todo, func(a, b Combination) int { return cmp.Compare(a.NetworkKey(), b.NetworkKey()) })
+	if opts.Progress != nil {
+		opts.Progress.Start(len(todo), out.Skipped)
+		defer opts.Progress.Finish()
+	}
+	nets := newNetworkCache(opts.Workers + 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.Workers)
+	for _, c := range todo {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress.Begin(c)
+			}
+			start := time.Now()
+			err := runCombination(gctx, s, c, opts, nets)
+			if opts.Progress != nil {
+				opts.Progress.Done(c, time.Since(start), err)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.Name, err)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	if err == nil {
+		out.Ran = len(todo)
+	}
+	// The summary of what is complete, even when the run stopped early.
+	files, serr := WriteSummary(s, opts.Out)
+	out.Files = files
+	return out, errors.Join(err, serr)
+}
+
+// Claim makes dir the output folder of study s: it writes StudyFile, or
+// checks that the one there is s's. A folder that holds another study, or
+// files of anything else, is refused.
+func Claim(s *Study, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	canon := s.Canonical()
+	path := filepath.Join(dir, StudyFile)
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil && bytes.Equal(old, canon):
+		return removeTemporaries(dir) // resuming
+	case err == nil:
+		return fmt.Errorf("%s holds the results of another study (its %s differs from %s); choose another -out", dir, StudyFile, s.File)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("%s is not empty and holds no %s: choose an empty or new -out", dir, StudyFile)
+	}
+	return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
+}
+
+// removeTemporaries removes what a killed run left half written.
+func removeTemporaries(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp") {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// complete reports whether combination c's folder is in dir.
+func complete(dir string, c Combination) bool {
+	_, err := os.Stat(filepath.Join(dir, c.Name, "summary.csv"))
+	return err == nil
+}
+
+// runCombination runs one combination into a temporary folder, then
+// renames it into place.
+func runCombination(ctx context.Context, s *Study, c Combination, opts Options, nets *networkCache) error {
+	cfg, err := c.Params.Config()
+	if err != nil {
+		return err
+	}
+	cfg.Workers = opts.Workers
+	net, err := nets.get(c.NetworkKey(), cfg)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(opts.Out, "."+c.Name+".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // gone once renamed; removes a failed attempt
+	start := time.Now()
+	metrics, err := runWorkload(ctx, net, c, tmp, !opts.NoRecords)
+	if err != nil {
+		return err
+	}
+	metrics = append(metrics, metric{"wall_s", report.Float(time.Since(start).Seconds())})
+	if err := report.WriteFile(filepath.Join(tmp, "params.yaml"), func(w io.Writer) error {
+		_, err := w.Write(c.ParamsYAML())
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := writeRow(filepath.Join(tmp, "summary.csv"), c, metrics); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(opts.Out, c.Name))
+}
+
+// networkCache builds each network once (keys, index, tables) and hands
+// every combination a network derived from it with its own links, lookup
+// parameters and state. It keeps the most recently used networks.
+type networkCache struct {
+	mu    sync.Mutex // guards order and nets
+	size  int
+	order []string
+	nets  map[string]*cachedNetwork
+}
+
+type cachedNetwork struct {
+	once sync.Once
+	net  *dht.DHTNetwork
+	err  error
+}
+
+func newNetworkCache(size int) *networkCache {
+	return &networkCache{size: max(1, size), nets: map[string]*cachedNetwork{}}
+}
+
+// get returns a network for cfg, derived from the one built for key.
+func (nc *networkCache) get(key string, cfg dht.Config) (*dht.DHTNetwork, error) {
+	nc.mu.Lock()
+	e, ok := nc.nets[key]
+	if !ok {
+		e = &cachedNetwork{}
+		nc.nets[key] = e
+		nc.order = append(nc.order, key)
+		if len(nc.order) > nc.size {
+			delete(nc.nets, nc.order[0])
+			nc.order = nc.order[1:]
+		}
+	}
+	nc.mu.Unlock()
+	// The first combination builds the network; every combination,
+	// that one included, runs on a network derived from it, which shares
+	// only its keys, index and tables.
+	e.once.Do(func() { e.net, e.err = dht.New(cfg) })
+	if e.err != nil {
+		return nil, e.err
+	}
+	return e.net.Derive(cfg)
+}

@@ -1,0 +1,245 @@
+package study_test
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-dht/go-dht/benchmarks/study"
+)
+
+// small is a study of 8 combinations that runs in a fraction of a second.
+const small = `name: small
+nodes: 300
+alpha: [1, 3]
+fast_error_rate: [0, 20]
+termination: beta
+repeats: 2
+workload:
+  type: retrieval
+  segments: 5
+  retrievers: 4
+  samples: 3
+`
+
+func parse(t *testing.T, text string) *study.Study {
+	t.Helper()
+	s, err := study.Parse("small.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// readSummary returns the rows of summary.csv without the wall-clock
+// column.
+func readSummary(t *testing.T, dir string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := slices.Index(rows[0], "wall_s")
+	for i := range rows {
+		rows[i] = slices.Delete(rows[i], wall, wall+1)
+	}
+	return rows
+}
+
+// A run writes one folder per combination with its parameters, CSVs and
+// summary row, then the study's summary (one row per combination, by
+// index) and a chart per swept key; the same study gives the same
+// figures again.
+func TestRunWritesEveryCombination(t *testing.T) {
+	s := parse(t, small)
+	dir := t.TempDir()
+	res, err := study.Run(context.Background(), s, study.Options{Out: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ran != 8 || res.Skipped != 0 || res.Total != 8 {
+		t.Fatalf("outcome %+v", res)
+	}
+	for _, c := range s.Combinations() {
+		for _, f := range []string{"params.yaml", "summary.csv", "provides.csv", "retrievals.csv", "records.csv"} {
+			if st, err := os.Stat(filepath.Join(dir, c.Name, f)); err != nil || st.Size() == 0 {
+				t.Fatalf("%s/%s: %v", c.Name, f, err)
+			}
+		}
+		params, _ := os.ReadFile(filepath.Join(dir, c.Name, "params.yaml"))
+		if one, err := study.Parse("params.yaml", params); err != nil || one.Len() != 1 || one.Combination(0).Params != c.Params {
+			t.Fatalf("%s: params.yaml does not read back as the combination: %v", c.Name, err)
+		}
+	}
+	rows := readSummary(t, dir)
+	if len(rows) != 9 || rows[1][0] != "0" || rows[8][0] != "7" {
+		t.Fatalf("summary has %d rows", len(rows))
+	}
+	for _, key := range []string{"alpha", "fast_error_rate"} {
+		if st, err := os.Stat(filepath.Join(dir, "charts", key+".png")); err != nil || st.Size() < 1000 {
+			t.Errorf("chart of %s: %v", key, err)
+		}
+	}
+	again := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: again, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(rows, readSummary(t, again), slices.Equal) {
+		t.Fatal("the same study with 1 and 2 workers gave other figures")
+	}
+}
+
+// A run stopped half way keeps every finished combination and no partial
+// one; running again skips the finished ones and ends with the summary of
+// an uninterrupted run.
+func TestRunResumes(t *testing.T) {
+	s := parse(t, small)
+	ref := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: ref}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &stopAfter{n: 3, cancel: cancel}
+	_, err := study.Run(ctx, s, study.Options{Out: dir, Workers: 1, Progress: p})
+	if err == nil {
+		t.Fatal("a cancelled run reported no error")
+	}
+	entries, _ := os.ReadDir(dir)
+	done := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+		if e.IsDir() && strings.HasPrefix(e.Name(), "c0") {
+			done++
+		}
+	}
+	if done != 3 {
+		t.Fatalf("%d combination folders after stopping after 3", done)
+	}
+	if rows := readSummary(t, dir); len(rows) != 4 {
+		t.Fatalf("the stopped run's summary has %d rows, want 3 and the header", len(rows))
+	}
+	res, err := study.Run(context.Background(), s, study.Options{Out: dir})
+	if err != nil || res.Skipped != 3 || res.Ran != 5 {
+		t.Fatalf("resume: %+v, %v", res, err)
+	}
+	if !slices.EqualFunc(readSummary(t, ref), readSummary(t, dir), slices.Equal) {
+		t.Fatal("the resumed run's summary differs from an uninterrupted one")
+	}
+}
+
+// stopAfter cancels a run after n combinations.
+type stopAfter struct {
+	n      int
+	cancel func()
+}
+
+func (p *stopAfter) Start(int, int)          {}
+func (p *stopAfter) Begin(study.Combination) {}
+func (p *stopAfter) Finish()                 {}
+func (p *stopAfter) Done(study.Combination, time.Duration, error) {
+	if p.n--; p.n == 0 {
+		p.cancel()
+	}
+}
+
+// An output folder belongs to one study: another study, or a folder of
+// other files, is refused before any work.
+func TestRunRefusesAnotherStudy(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), parse(t, small), study.Options{Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	other := parse(t, strings.Replace(small, "nodes: 300", "nodes: 301", 1))
+	start := time.Now()
+	if _, err := study.Run(context.Background(), other, study.Options{Out: dir}); err == nil || !strings.Contains(err.Error(), "another study") {
+		t.Fatalf("another study into the same folder: %v", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Error("the refusal came after work")
+	}
+	busy := t.TempDir()
+	os.WriteFile(filepath.Join(busy, "notes.txt"), []byte("mine"), 0o644)
+	if _, err := study.Run(context.Background(), other, study.Options{Out: busy}); err == nil {
+		t.Fatal("a folder of other files was accepted")
+	}
+}
+
+// Shards run apart and merged give the summary of one run, apart from the
+// wall-clock column.
+func TestShardsMerge(t *testing.T) {
+	s := parse(t, small)
+	whole := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: whole}); err != nil {
+		t.Fatal(err)
+	}
+	var shards []string
+	for i := range 3 {
+		dir := t.TempDir()
+		res, err := study.Run(context.Background(), s, study.Options{Out: dir, Shard: i, Shards: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != len(s.Shard(i, 3)) {
+			t.Fatalf("shard %d ran %d of %d", i, res.Total, len(s.Shard(i, 3)))
+		}
+		shards = append(shards, dir)
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	res, err := study.Merge(merged, shards...)
+	if err != nil || res.Ran != 8 {
+		t.Fatalf("merge: %+v, %v", res, err)
+	}
+	if !slices.EqualFunc(readSummary(t, whole), readSummary(t, merged), slices.Equal) {
+		t.Fatal("the merged summary differs from the whole run's")
+	}
+	otherDir := t.TempDir()
+	study.Run(context.Background(), parse(t, strings.Replace(small, "nodes: 300", "nodes: 302", 1)), study.Options{Out: otherDir})
+	if _, err := study.Merge(filepath.Join(t.TempDir(), "m"), shards[0], otherDir); err == nil {
+		t.Fatal("shards of two studies were merged")
+	}
+}
+
+// A slot study writes its samples, validators and load.
+func TestRunSlot(t *testing.T) {
+	s := parse(t, `nodes: 400
+termination: beta
+workload:
+  type: slot
+  rows: 6
+  cols: 6
+  provides_in_flight: 36
+  validators: 30
+  samples: 4
+  deadline: 1h
+`)
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, NoRecords: true}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Combination(0)
+	for _, f := range []string{"samples.csv", "validators.csv", "load.csv", "provides.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, c.Name, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, c.Name, "records.csv")); err == nil {
+		t.Error("records.csv written with NoRecords")
+	}
+	rows := readSummary(t, dir)
+	if share := rows[1][slices.Index(rows[0], "success_share")]; share != "1" {
+		t.Fatalf("success share %s with an hour to spare and no errors", share)
+	}
+}

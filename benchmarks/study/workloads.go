@@ -1,0 +1,219 @@
+package study
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/go-dht/go-dht/benchmarks/report"
+	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/workload"
+)
+
+// metric is one measured column of a combination's summary row.
+type metric struct{ name, value string }
+
+// MetricColumns returns the measured columns of a study's summary, after
+// the parameter columns (SummaryColumns): the figures of its workload type,
+// then wall_s, the only wall-clock column.
+func MetricColumns(t WorkloadType) []string {
+	var cols []string
+	if t == Retrieval {
+		cols = []string{"provides", "stored_share_mean", "provide_delay_mean_s",
+			"retrievals", "found_share", "attempts_mean", "finished_mean", "abandoned_mean", "hops_mean",
+			"delay_mean_s", "delay_p50_s", "delay_p90_s", "delay_p99_s", "accuracy_mean"}
+	} else {
+		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sample_start_s",
+			"samples", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
+			"validators", "success_share", "served_mean", "served_p99", "served_max"}
+	}
+	return append(cols, "wall_s")
+}
+
+// runWorkload runs c's workload on net, writing its CSVs into dir, and
+// returns its figures, in the order of MetricColumns.
+func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir string, records bool) ([]metric, error) {
+	params := c.SummaryRow()
+	if records {
+		f, err := os.CreateTemp(dir, ".records.csv.tmp-*")
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := net.StreamRecordsWith(f, SummaryColumns(), params); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if net.FlushRecords() == nil && f.Chmod(0o644) == nil && f.Close() == nil {
+				os.Rename(f.Name(), filepath.Join(dir, "records.csv"))
+			}
+		}()
+	}
+	w := c.Workload
+	if w.Type == Retrieval {
+		r := workload.Retrieval{Segments: w.Segments, Retrievers: w.Retrievers, Samples: w.Samples, SegmentSize: w.SegmentSize}
+		res, err := r.Run(ctx, net, c.Params.Seed, nil)
+		if err != nil {
+			return nil, err
+		}
+		return retrievalFiles(dir, params, res)
+	}
+	sl := workload.Slot{Rows: w.Rows, Cols: w.Cols, ProvidesInFlight: w.ProvidesInFlight, Validators: w.Validators,
+		Samples: w.Samples, SegmentSize: w.SegmentSize, Deadline: w.Deadline, SampleStart: w.SampleStart}
+	res, err := sl.Run(ctx, net, c.Params.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return slotFiles(dir, params, res, net.Len())
+}
+
+// writeProvides writes provides.csv.
+func writeProvides(dir string, params []string, provides []dht.ProvideSummary) (storedMean, delayMean float64, err error) {
+	var shares, delays []float64
+	err = report.WriteCSVFile(filepath.Join(dir, "provides.csv"), slices.Concat(report.ProvideColumns, SummaryColumns()),
+		func(emit func([]string) error) error {
+			row := make([]string, 0, len(report.ProvideColumns)+len(params))
+			for _, p := range provides {
+				if v := p.StoredShare(); !math.IsNaN(v) {
+					shares = append(shares, v)
+				}
+				delays = append(delays, p.OperationDelay.Seconds())
+				if err := emit(append(report.ProvideFields(row[:0], p), params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	return report.Mean(shares), report.Mean(delays), err
+}
+
+// retrievalFiles writes provides.csv and retrievals.csv and returns the
+// retrieval figures.
+func retrievalFiles(dir string, params []string, res *workload.RetrievalResult) ([]metric, error) {
+	stored, provideDelay, err := writeProvides(dir, params, res.Provides)
+	if err != nil {
+		return nil, err
+	}
+	var found, attempts, finished, abandoned, hops, delays, acc []float64
+	err = report.WriteCSVFile(filepath.Join(dir, "retrievals.csv"), slices.Concat([]string{"retriever", "segment"}, report.LookupColumns, SummaryColumns()),
+		func(emit func([]string) error) error {
+			row := make([]string, 0, 2+len(report.LookupColumns)+len(params))
+			for _, r := range res.Retrievals {
+				s := r.Summary
+				found = append(found, b2f(s.ValueFound))
+				attempts = append(attempts, float64(s.Attempts))
+				finished = append(finished, float64(s.Finished))
+				abandoned = append(abandoned, float64(s.Abandoned))
+				hops = append(hops, float64(s.Hops))
+				delays = append(delays, s.Delay.Seconds())
+				if s.HasAccuracy() {
+					acc = append(acc, s.Accuracy)
+				}
+				row = append(row[:0], report.Utoa(uint64(r.Retriever)), strconv.Itoa(r.Segment))
+				if err := emit(append(report.LookupFields(row, s), params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	d := report.Describe(delays)
+	f := report.Float
+	return []metric{
+		{"provides", strconv.Itoa(len(res.Provides))}, {"stored_share_mean", f(stored)}, {"provide_delay_mean_s", f(provideDelay)},
+		{"retrievals", strconv.Itoa(len(res.Retrievals))}, {"found_share", f(report.Mean(found))},
+		{"attempts_mean", f(report.Mean(attempts))}, {"finished_mean", f(report.Mean(finished))},
+		{"abandoned_mean", f(report.Mean(abandoned))}, {"hops_mean", f(report.Mean(hops))},
+		{"delay_mean_s", f(d.Mean)}, {"delay_p50_s", f(d.P50)}, {"delay_p90_s", f(d.P90)}, {"delay_p99_s", f(d.P99)},
+		{"accuracy_mean", f(report.Mean(acc))},
+	}, nil
+}
+
+// slotFiles writes provides.csv, samples.csv, validators.csv and load.csv
+// and returns the slot's figures.
+func slotFiles(dir string, params []string, res *workload.SlotResult, nodes int) ([]metric, error) {
+	stored, _, err := writeProvides(dir, params, res.Provides)
+	if err != nil {
+		return nil, err
+	}
+	var found, latency []float64
+	err = report.WriteCSVFile(filepath.Join(dir, "samples.csv"), slices.Concat([]string{"validator", "node", "cell"}, report.LookupColumns, SummaryColumns()),
+		func(emit func([]string) error) error {
+			row := make([]string, 0, 3+len(report.LookupColumns)+len(params))
+			for _, s := range res.Samples {
+				found = append(found, b2f(s.Summary.ValueFound))
+				latency = append(latency, s.Summary.Delay.Seconds())
+				row = append(row[:0], strconv.Itoa(s.Validator), report.Utoa(uint64(s.Node)), strconv.Itoa(s.Cell))
+				if err := emit(append(report.LookupFields(row, s.Summary), params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	success := 0
+	err = report.WriteCSVFile(filepath.Join(dir, "validators.csv"), slices.Concat([]string{"validator", "node", "found", "done_s", "success"}, SummaryColumns()),
+		func(emit func([]string) error) error {
+			for i, v := range res.Validators {
+				if v.Success {
+					success++
+				}
+				if err := emit(append([]string{strconv.Itoa(i), report.Utoa(uint64(v.Node)), strconv.Itoa(v.Found),
+					report.Seconds(v.Done), strconv.FormatBool(v.Success)}, params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	// load.csv lists the nodes that served requests; the figures count
+	// every node of the network, those that served none included.
+	ids := make([]uint32, 0, len(res.Served))
+	for id := range res.Served {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	served := make([]float64, nodes)
+	err = report.WriteCSVFile(filepath.Join(dir, "load.csv"), slices.Concat([]string{"node", "served"}, SummaryColumns()),
+		func(emit func([]string) error) error {
+			for _, id := range ids {
+				if int(id) < nodes {
+					served[id] = float64(res.Served[id])
+				}
+				if err := emit(append([]string{report.Utoa(uint64(id)), report.Utoa(uint64(res.Served[id]))}, params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	d := report.Describe(latency)
+	load := report.Describe(served)
+	f := report.Float
+	return []metric{
+		{"provides", strconv.Itoa(len(res.Provides))}, {"stored_share_mean", f(stored)},
+		{"provides_end_s", report.Seconds(res.ProvidesEnd)}, {"sample_start_s", report.Seconds(res.SampleStart)},
+		{"samples", strconv.Itoa(len(res.Samples))}, {"found_share", f(report.Mean(found))},
+		{"sample_p50_s", f(d.P50)}, {"sample_p90_s", f(d.P90)}, {"sample_p99_s", f(d.P99)},
+		{"validators", strconv.Itoa(len(res.Validators))}, {"success_share", f(float64(success) / float64(max(1, len(res.Validators))))},
+		{"served_mean", f(load.Mean)}, {"served_p99", f(load.P99)}, {"served_max", f(load.Max)},
+	}, nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

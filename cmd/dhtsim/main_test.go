@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain runs the test binary as dhtsim itself when DHTSIM_MAIN is set,
+// so that tests can start it as a separate process (shards, kills).
+func TestMain(m *testing.M) {
+	if os.Getenv("DHTSIM_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// dhtsim starts the command as a separate process.
+func dhtsim(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), "DHTSIM_MAIN=1"), env...)
+	return cmd
+}
+
+const studyText = `name: shards
+nodes: 400
+alpha: [1, 2, 3]
+fast_error_rate: [0, 25]
+termination: beta
+repeats: 2
+workload:
+  type: retrieval
+  segments: 6
+  retrievers: 5
+  samples: 4
+`
+
+func writeStudy(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "shards.yaml")
+	if err := os.WriteFile(path, []byte(studyText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// summary reads DIR/summary.csv without its wall-clock column.
+func summary(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wall := slices.Index(rows[0], "wall_s")
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	for _, r := range rows {
+		w.Write(slices.Delete(r, wall, wall+1))
+	}
+	w.Flush()
+	return b.String()
+}
+
+// Three shards run as separate processes (one from Slurm's environment)
+// and merged give, byte for byte apart from wall-clock columns, the
+// summary of the unsharded run.
+func TestShardsAsProcesses(t *testing.T) {
+	path := writeStudy(t)
+	whole := filepath.Join(t.TempDir(), "whole")
+	if out, err := dhtsim(nil, "run", path, "-out", whole, "-progress", "none").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var shards []string
+	var cmds []*exec.Cmd
+	for i := range 3 {
+		dir := filepath.Join(t.TempDir(), "shard")
+		shards = append(shards, dir)
+		var cmd *exec.Cmd
+		if i == 2 { // as a Slurm array task would run it
+			cmd = dhtsim([]string{"SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=3"}, "run", path, "-out", dir, "-progress", "lines")
+		} else {
+			cmd = dhtsim(nil, "run", path, "-out", dir, "-shard", []string{"0/3", "1/3"}[i])
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	if out, err := dhtsim(nil, append([]string{"merge", "-out", merged}, shards...)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := summary(t, merged), summary(t, whole); got != want {
+		t.Fatalf("merged summary:\n%s\nunsharded:\n%s", got, want)
+	}
+}
+
+// A run killed with SIGKILL keeps its finished combinations; run again,
+// it resumes and ends with the summary of an uninterrupted run.
+func TestKilledRunResumes(t *testing.T) {
+	path := writeStudy(t)
+	whole := filepath.Join(t.TempDir(), "whole")
+	if out, err := dhtsim(nil, "run", path, "-out", whole, "-progress", "none").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	dir := filepath.Join(t.TempDir(), "killed")
+	cmd := dhtsim(nil, "run", path, "-out", dir, "-workers", "1", "-progress", "none")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		entries, _ := os.ReadDir(dir)
+		n := 0
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), "c0") {
+				n++
+			}
+		}
+		if n >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	out, err := dhtsim(nil, "run", path, "-out", dir, "-progress", "none").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "found complete") || strings.Contains(string(out), " 0 found complete") {
+		t.Errorf("the second run did not resume: %s", out)
+	}
+	if got, want := summary(t, dir), summary(t, whole); got != want {
+		t.Fatalf("resumed summary differs:\n%s\n%s", got, want)
+	}
+}
+
+// Bad command lines and study files stop with status 2 and a clear error,
+// before any work.
+func TestBadInput(t *testing.T) {
+	path := writeStudy(t)
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("alpha: [1, 0]\nnodez: 3\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run", path}, []string{"-out is required"}},
+		{[]string{"run", path, "-out", t.TempDir(), "-shard", "3/3"}, []string{"-shard"}},
+		{[]string{"run", path, "-out", t.TempDir(), "-workers", "0"}, []string{"-workers", "1..4096"}},
+		{[]string{"run", bad, "-out", t.TempDir()}, []string{"bad.yaml:1:", "alpha", "bad.yaml:2:1", "nodez"}},
+		{[]string{"check", bad}, []string{"bad.yaml:1:"}},
+		{[]string{"frobnicate"}, []string{"unknown command"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != 2 {
+			t.Errorf("%v: status %d, want 2 (%s)", tc.args, code, stderr.String())
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%v: error %q lacks %q", tc.args, stderr.String(), w)
+			}
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"check", path}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "12 combinations") {
+		t.Errorf("check: %d %s %s", code, stdout.String(), stderr.String())
+	}
+}

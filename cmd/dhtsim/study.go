@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/go-dht/go-dht/benchmarks/study"
+)
+
+// newFlags returns a flag set that reports errors to stderr.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("dhtsim "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseArgs parses flags placed before or after the positional arguments,
+// as researchers type them (dhtsim run study.yaml -out x).
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// loadStudy reads a study file; its errors are usage errors (status 2).
+func loadStudy(path string) (*study.Study, error) {
+	s, err := study.Load(path)
+	if err != nil {
+		var errs study.Errors
+		if errors.As(err, &errs) || errors.Is(err, study.ErrInvalidStudy) {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("run", stderr)
+	out := fs.String("out", "", "output folder (required): one folder per combination, summary.csv, charts/")
+	shard := fs.String("shard", "", "run every n-th combination: i/n (default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "combinations run at once")
+	progress := fs.String("progress", "auto", "progress report: auto (a bar on a terminal, lines otherwise), bar, lines or none")
+	noRecords := fs.Bool("no-records", false, "skip records.csv (one row per connection attempt)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one study file, got %d arguments", errUsage, len(pos))
+	}
+	if *out == "" {
+		return fmt.Errorf("%w: -out is required", errUsage)
+	}
+	if *workers < 1 || *workers > 4096 {
+		return fmt.Errorf("%w: -workers = %d, allowed 1..4096", errUsage, *workers)
+	}
+	i, n, err := shardOf(*shard)
+	if err != nil {
+		return err
+	}
+	s, err := loadStudy(pos[0])
+	if err != nil {
+		return err
+	}
+	p, err := newProgress(*progress, stderr)
+	if err != nil {
+		return err
+	}
+	res, err := study.Run(ctx, s, study.Options{Out: *out, Shard: i, Shards: n, Workers: *workers, Progress: p, NoRecords: *noRecords})
+	if res != nil {
+		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete; summary in %s\n",
+			s.Name, res.Total, i, n, res.Ran, res.Skipped, filepath.Join(*out, "summary.csv"))
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("interrupted: the finished combinations are kept in %s; run again to resume", *out)
+	}
+	return err
+}
+
+// shardOf reads -shard, or the Slurm array's environment.
+func shardOf(flagValue string) (int, int, error) {
+	if flagValue != "" {
+		i, n, err := study.ParseShard(flagValue)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%w: -shard: %v", errUsage, err)
+		}
+		return i, n, nil
+	}
+	i, n, ok, err := study.ShardFromEnv(os.Getenv)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !ok {
+		return 0, 1, nil
+	}
+	return i, n, nil
+}
+
+func checkCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", stderr)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: want one study file, got %d arguments", errUsage, len(pos))
+	}
+	s, err := loadStudy(pos[0])
+	if err != nil {
+		return err
+	}
+	networks := map[string]bool{}
+	for i := range s.Len() {
+		networks[s.Combination(i).NetworkKey()] = true
+	}
+	fmt.Fprintf(stdout, "%s: %s workload, %d combinations (%d grid points x %d repeats) on %d networks\n",
+		s.Name, s.Workload, s.Len(), s.Points(), s.Repeats, len(networks))
+	for _, a := range s.Axes {
+		fmt.Fprintf(stdout, "  %s: %s\n", a.Key, strings.Join(a.Values, ", "))
+	}
+	for i := range s.Len() {
+		fmt.Fprintln(stdout, s.Combination(i).Name)
+	}
+	return nil
+}
+
+func mergeCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("merge", stderr)
+	out := fs.String("out", "", "output folder of the merged report (required)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" || len(pos) == 0 {
+		return fmt.Errorf("%w: want -out DIR and at least one shard folder", errUsage)
+	}
+	res, err := study.Merge(*out, pos...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
+	return nil
+}

@@ -457,8 +457,8 @@ func (ix *Index) OptimalTable(self uint32, local hashes.Key, k int, space *KeySp
 		return nil, err
 	}
 	peers, buckets := ix.optimalShape(self, local, k)
-	t := &Table{local: local, self: self, k: uint32(k), space: space,
-		ids: make([]uint32, peers), ends: make([]uint16, buckets)}
+	t := &Table{local: local, self: self, k: uint16(k), space: space,
+		grouped: grouped{ids: make([]uint32, peers), ends: make([]uint16, buckets)}}
 	ix.fillOptimal(self, local, k, t.ids, t.ends)
 	return t, nil
 }
@@ -515,8 +515,8 @@ func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers in
 			p0, p1 := peerOff[pos], peerOff[pos+1]
 			b0, b1 := bucketOff[pos], bucketOff[pos+1]
 			t := &tables[id]
-			*t = Table{local: local, self: id, k: uint32(k), space: space,
-				ids: peerArena[p0:p1:p1], ends: endArena[b0:b1:b1]}
+			*t = Table{local: local, self: id, k: uint16(k), space: space,
+				grouped: grouped{ids: peerArena[p0:p1:p1], ends: endArena[b0:b1:b1]}}
 			ix.fillOptimal(id, local, k, t.ids, t.ends)
 		}
 	})

@@ -19,17 +19,25 @@ const NumBuckets = hashes.Bits + 1
 // Table is the k-bucket routing table of one node. A nil *Table reads as an
 // empty table.
 //
-// Peers are stored as ids, grouped by bucket (bucket 0 first) in one slice;
-// ends[i] is the end of bucket i in that slice. Keys are resolved through the
-// shared KeySpace. A Table is not safe for concurrent use: its owner guards
-// it.
+// Peers are stored as ids, grouped by bucket (see grouped); keys are
+// resolved through the shared KeySpace. Within a bucket, ids are in the
+// order the peers joined, oldest first. A Table is not safe for concurrent
+// use: its owner guards it.
 type Table struct {
 	local hashes.Key
 	self  uint32
-	k     uint32
+	k     uint16
 	space *KeySpace
-	ids   []uint32 // peer ids grouped by bucket
-	ends  []uint16 // ends[i]: end of bucket i in ids; buckets >= len(ends) are empty
+	grouped
+}
+
+// grouped holds peer ids grouped by bucket, bucket 0 first, in one slice;
+// ends[i] is the end of bucket i in that slice and buckets >= len(ends) are
+// empty. Two slices per table whatever the number of buckets: networks hold
+// millions of tables. Within a bucket, ids keep the order they came in.
+type grouped struct {
+	ids  []uint32
+	ends []uint16
 }
 
 // NewTable returns an empty table for node self with key local. Peer keys are
@@ -41,7 +49,7 @@ func NewTable(self uint32, local hashes.Key, k int, space *KeySpace) (*Table, er
 	if space == nil {
 		return nil, fmt.Errorf("routing: nil key space")
 	}
-	return &Table{local: local, self: self, k: uint32(k), space: space}, nil
+	return &Table{local: local, self: self, k: uint16(k), space: space}, nil
 }
 
 // ValidateK checks a bucket size.
@@ -67,17 +75,6 @@ func (t *Table) Len() int {
 		return 0
 	}
 	return len(t.ids)
-}
-
-// bounds returns the range of bucket b in t.ids.
-func (t *Table) bounds(b int) (lo, hi int) {
-	if b >= len(t.ends) {
-		return len(t.ids), len(t.ids)
-	}
-	if b > 0 {
-		lo = int(t.ends[b-1])
-	}
-	return lo, int(t.ends[b])
 }
 
 // Add offers peer id to the table and reports whether the table changed.
@@ -110,21 +107,9 @@ func (t *Table) Add(id uint32) bool {
 	if ComparePeers(t.local, p, farPeer) >= 0 {
 		return false
 	}
-	t.ids[far] = id
+	// The farthest leaves, the newcomer joins as the newest member.
+	t.replace(far, hi, id)
 	return true
-}
-
-// insert puts id at position at, the end of bucket b.
-func (t *Table) insert(b, at int, id uint32) {
-	for len(t.ends) <= b {
-		t.ends = append(t.ends, uint16(len(t.ids)))
-	}
-	// Tables built by an Index share an arena; their slices have no spare
-	// capacity, so slices.Insert copies instead of writing into a neighbour.
-	t.ids = slices.Insert(t.ids, at, id)
-	for i := b; i < len(t.ends); i++ {
-		t.ends[i]++
-	}
 }
 
 // Contains reports whether id is in the table.
@@ -255,7 +240,43 @@ func (t *Table) Summary() string {
 // key space: changing one leaves the other as it was.
 func (t *Table) Clone() *Table {
 	c := *t
-	c.ids = slices.Clone(t.ids)
-	c.ends = slices.Clone(t.ends)
+	c.grouped = t.grouped.clone()
 	return &c
+}
+
+// bounds returns the range of bucket b in g.ids.
+func (g *grouped) bounds(b int) (lo, hi int) {
+	if b >= len(g.ends) {
+		return len(g.ids), len(g.ids)
+	}
+	if b > 0 {
+		lo = int(g.ends[b-1])
+	}
+	return lo, int(g.ends[b])
+}
+
+// insert puts id at position at, the end of bucket b.
+func (g *grouped) insert(b, at int, id uint32) {
+	for len(g.ends) <= b {
+		g.ends = append(g.ends, uint16(len(g.ids)))
+	}
+	// Tables built by an Index share an arena; their slices have no spare
+	// capacity, so slices.Insert copies instead of writing into a neighbour.
+	g.ids = slices.Insert(g.ids, at, id)
+	for i := b; i < len(g.ends); i++ {
+		g.ends[i]++
+	}
+}
+
+// replace removes the id at position i of the bucket that ends at hi and
+// puts id at that bucket's end: the bucket keeps its size and its order of
+// age, id being the newest.
+func (g *grouped) replace(i, hi int, id uint32) {
+	copy(g.ids[i:hi-1], g.ids[i+1:hi])
+	g.ids[hi-1] = id
+}
+
+// clone returns a copy that shares no memory with g.
+func (g *grouped) clone() grouped {
+	return grouped{ids: slices.Clone(g.ids), ends: slices.Clone(g.ends)}
 }

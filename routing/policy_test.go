@@ -355,3 +355,60 @@ func TestCloneCopiesCache(t *testing.T) {
 	wantBucket0(t, c, []uint32{1}, []uint32{2})
 	wantBucket0(t, tab, []uint32{4}, []uint32{3, 2})
 }
+
+// Remove, Add and Touch on a Clone of a table of Index.BuildTables leave
+// the arena untouched; on an arena table itself (its owner's to change)
+// they change no other table of the arena.
+func TestRemoveOnArenaTables(t *testing.T) {
+	const n, k = 400, 3
+	space := randomSpace(n, 9)
+	ix := NewIndex(space.Keys())
+	tables, err := ix.BuildTables(context.Background(), space, k, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := ix.BuildTables(context.Background(), space, k, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	churn := func(tab *Table) {
+		for i, p := range tab.Peers() {
+			switch i % 3 {
+			case 0:
+				tab.Remove(p.ID)
+			case 1:
+				tab.Touch(p.ID)
+			}
+		}
+		for id := range uint32(n) {
+			tab.Add(id)
+		}
+		for _, p := range tab.Peers()[:5] {
+			tab.Remove(p.ID)
+		}
+		checkInvariants(t, tab)
+	}
+	for _, p := range []Policy{Closest, Oldest} {
+		for _, id := range []int{0, 57, n - 1} {
+			c := tables[id].Clone()
+			if err := c.SetPolicy(p); err != nil {
+				t.Fatal(err)
+			}
+			churn(c)
+		}
+	}
+	for id := range tables {
+		identicalTable(t, &ref[id], &tables[id])
+	}
+	for _, id := range []int{0, 57, n - 1} {
+		if err := tables[id].SetPolicy(Oldest); err != nil {
+			t.Fatal(err)
+		}
+		churn(&tables[id])
+	}
+	for id := range tables {
+		if id != 0 && id != 57 && id != n-1 {
+			identicalTable(t, &ref[id], &tables[id])
+		}
+	}
+}

@@ -103,8 +103,8 @@ func (t *Table) Len() int {
 //     local key when it is closer (ties in distance go to the smaller id),
 //     and joins as the newest member;
 //   - Oldest: the bucket keeps its members. The newcomer becomes the newest
-//     entry of the bucket's replacement cache (if it was cached already, it
-//     moves there), and the cache drops its oldest entry beyond
+//     entry of the bucket's replacement cache (a newcomer cached already
+//     moves to that place), and the cache drops its oldest entry beyond
 //     ReplacementCacheSize. Add reports false: the table's peers did not
 //     change.
 func (t *Table) Add(id uint32) bool {
@@ -206,8 +206,9 @@ func (t *Table) locate(id uint32) (b, lo, hi int, ok bool) {
 }
 
 // Oldest returns the oldest member of bucket b: the one that joined, or was
-// last touched, longest ago. It reports false for an empty bucket or a b
-// outside 0..64.
+// last touched, longest ago (in an optimal table that has not changed, the
+// first the index listed: see BucketByAge). It reports false for an empty
+// bucket or a b outside 0..64.
 func (t *Table) Oldest(b int) (uint32, bool) {
 	if t == nil || b < 0 || b >= len(t.ends) {
 		return 0, false

@@ -66,3 +66,41 @@ func BenchmarkAppendClosest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTableChurn changes one node's table as maintenance does under
+// churn: each round removes a random member (it failed to answer) and
+// offers 8 random nodes (what lookups come across). The table starts as a
+// clone of the node's optimal table, under each policy: under Closest a
+// removal leaves room that an offer may fill, under Oldest the offers to
+// full buckets go to the replacement cache and a removal promotes one.
+// ns/op is one round.
+func BenchmarkTableChurn(b *testing.B) {
+	const k, offers = 20, 8
+	for _, n := range []int{10_000, 1_000_000} {
+		space := randomSpace(n, 1)
+		ix := NewIndex(space.Keys())
+		opt, err := ix.OptimalTable(7, space.Key(7), k, space)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range []Policy{Closest, Oldest} {
+			b.Run(fmt.Sprintf("n=%d/policy=%v", n, p), func(b *testing.B) {
+				tab := opt.Clone()
+				if err := tab.SetPolicy(p); err != nil {
+					b.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(4, 5))
+				b.ReportAllocs()
+				for b.Loop() {
+					if tab.Len() > 0 {
+						tab.Remove(tab.ids[rng.IntN(tab.Len())])
+					}
+					for range offers {
+						tab.Add(uint32(rng.IntN(n)))
+					}
+				}
+				b.ReportMetric(float64(tab.Len()), "peers")
+			})
+		}
+	}
+}

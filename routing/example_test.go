@@ -63,3 +63,38 @@ func ExampleIndex_Closest() {
 	// 3 3
 	// 2 34
 }
+
+func ExampleTable_SetPolicy() {
+	// Node 0 has key 0; ids 1 to 4 share no bit with it (bucket 0), id 1
+	// nearest, id 4 farthest.
+	space := routing.NewKeySpace(5)
+	for _, k := range []hashes.Key{0, 0x8000000000000000, 0xa000000000000000, 0xc000000000000000, 0xe000000000000000} {
+		space.Append(k)
+	}
+	table, err := routing.NewTable(0, space.Key(0), 2, space) // k = 2
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := table.SetPolicy(routing.Oldest); err != nil {
+		fmt.Println(err)
+		return
+	}
+	table.Add(4)
+	table.Add(3)
+	// The bucket is full: the old peers stay, newcomers wait in the cache.
+	fmt.Println(table.Add(1), table.Add(2))
+	fmt.Println("bucket:", table.BucketByAge(0), "cache:", table.Replacements(0))
+
+	// Peer 4 failed to answer: the newest cached peer takes its place.
+	fmt.Println(table.Remove(4))
+	fmt.Println("bucket:", table.BucketByAge(0), "cache:", table.Replacements(0))
+	oldest, _ := table.Oldest(0)
+	fmt.Println("oldest:", oldest)
+	// Output:
+	// false false
+	// bucket: [{4 e000000000000000} {3 c000000000000000}] cache: [{1 8000000000000000} {2 a000000000000000}]
+	// true
+	// bucket: [{3 c000000000000000} {2 a000000000000000}] cache: [{1 8000000000000000}]
+	// oldest: 3
+}

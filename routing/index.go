@@ -451,14 +451,16 @@ func (ix *Index) fillOptimal(self uint32, local hashes.Key, k int, ids []uint32,
 }
 
 // OptimalTable returns the optimal table of node self with key local: the
-// table fed with every key of the index.
+// table fed with every key of the index. Like NewTable's, it has the
+// Closest policy and a replacement cache size of k; whatever policy the
+// caller then sets governs how the table changes from there.
 func (ix *Index) OptimalTable(self uint32, local hashes.Key, k int, space *KeySpace) (*Table, error) {
 	if err := ValidateK(k); err != nil {
 		return nil, err
 	}
 	peers, buckets := ix.optimalShape(self, local, k)
-	t := &Table{local: local, self: self, k: uint32(k), space: space,
-		ids: make([]uint32, peers), ends: make([]uint16, buckets)}
+	t := &Table{local: local, self: self, k: uint16(k), cacheMax: uint16(k), space: space,
+		grouped: grouped{ids: make([]uint32, peers), ends: make([]uint16, buckets)}}
 	ix.fillOptimal(self, local, k, t.ids, t.ends)
 	return t, nil
 }
@@ -466,7 +468,10 @@ func (ix *Index) OptimalTable(self uint32, local hashes.Key, k int, space *KeySp
 // BuildTables returns the optimal table of every node of the index, indexed
 // by id. The work is sharded over workers goroutines; the result does not
 // depend on their number. All tables share two arenas, sized exactly in a
-// first pass so that the peak heap is the size of the result.
+// first pass so that the peak heap is the size of the result. The tables
+// have the Closest policy and a replacement cache size of k, as
+// OptimalTable's. Changing one in place never writes into another (see
+// Table), but a caller that shares them changes a Clone.
 func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers int) ([]Table, error) {
 	if err := ValidateK(k); err != nil {
 		return nil, err
@@ -515,8 +520,8 @@ func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers in
 			p0, p1 := peerOff[pos], peerOff[pos+1]
 			b0, b1 := bucketOff[pos], bucketOff[pos+1]
 			t := &tables[id]
-			*t = Table{local: local, self: id, k: uint32(k), space: space,
-				ids: peerArena[p0:p1:p1], ends: endArena[b0:b1:b1]}
+			*t = Table{local: local, self: id, k: uint16(k), cacheMax: uint16(k), space: space,
+				grouped: grouped{ids: peerArena[p0:p1:p1], ends: endArena[b0:b1:b1]}}
 			ix.fillOptimal(id, local, k, t.ids, t.ends)
 		}
 	})

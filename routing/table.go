@@ -19,21 +19,47 @@ const NumBuckets = hashes.Bits + 1
 // Table is the k-bucket routing table of one node. A nil *Table reads as an
 // empty table.
 //
-// Peers are stored as ids, grouped by bucket (bucket 0 first) in one slice;
-// ends[i] is the end of bucket i in that slice. Keys are resolved through the
-// shared KeySpace. A Table is not safe for concurrent use: its owner guards
-// it.
+// Peers are stored as ids grouped by bucket in one slice; keys are
+// resolved through the shared KeySpace. Within a bucket, ids are in order
+// of age: the order the peers joined (or were last touched, see Touch),
+// oldest first. The replacement policy (see Policy) decides how buckets
+// change. A Table is not safe for concurrent use: its owner guards it.
+//
+// Add, Remove, Touch, SetPolicy and SetReplacementCacheSize change the
+// table in place. They write only into the table's own memory, so a table
+// built by Index.BuildTables never writes into the other tables of the
+// arena; but anyone else reading the table sees the change, so a node whose
+// optimal table is shared changes a Clone of it.
 type Table struct {
 	local hashes.Key
 	self  uint32
-	k     uint32
-	space *KeySpace
-	ids   []uint32 // peer ids grouped by bucket
-	ends  []uint16 // ends[i]: end of bucket i in ids; buckets >= len(ends) are empty
+	k     uint16
+	// cacheMax bounds each bucket's replacement cache (under Oldest).
+	cacheMax uint16
+	policy   Policy
+	space    *KeySpace
+	grouped  // the peers
+	// repl is the replacement cache, nil until a newcomer is first cached
+	// and again once it is empty: a table that never uses it pays one word
+	// for it. Bucket b's list is oldest first; it is not empty only when
+	// bucket b is full.
+	repl *grouped
 }
 
-// NewTable returns an empty table for node self with key local. Peer keys are
-// resolved through space, which must hold self and every peer added later.
+// grouped holds peer ids grouped by bucket, bucket 0 first, in one slice;
+// ends[i] is the end of bucket i in that slice and buckets >= len(ends) are
+// empty. Two slices per table whatever the number of buckets: networks hold
+// millions of tables. Within a bucket, ids keep the order they came in.
+type grouped struct {
+	ids  []uint32
+	ends []uint16
+}
+
+// NewTable returns an empty table for node self with key local and bucket
+// size k. Peer keys are resolved through space, which must hold self and
+// every peer added later. The table has the Closest policy and a
+// replacement cache size of k; SetPolicy and SetReplacementCacheSize change
+// them.
 func NewTable(self uint32, local hashes.Key, k int, space *KeySpace) (*Table, error) {
 	if err := ValidateK(k); err != nil {
 		return nil, err
@@ -41,7 +67,7 @@ func NewTable(self uint32, local hashes.Key, k int, space *KeySpace) (*Table, er
 	if space == nil {
 		return nil, fmt.Errorf("routing: nil key space")
 	}
-	return &Table{local: local, self: self, k: uint32(k), space: space}, nil
+	return &Table{local: local, self: self, k: uint16(k), cacheMax: uint16(k), space: space}, nil
 }
 
 // ValidateK checks a bucket size.
@@ -69,21 +95,18 @@ func (t *Table) Len() int {
 	return len(t.ids)
 }
 
-// bounds returns the range of bucket b in t.ids.
-func (t *Table) bounds(b int) (lo, hi int) {
-	if b >= len(t.ends) {
-		return len(t.ids), len(t.ids)
-	}
-	if b > 0 {
-		lo = int(t.ends[b-1])
-	}
-	return lo, int(t.ends[b])
-}
-
-// Add offers peer id to the table and reports whether the table changed.
-// The peer joins its bucket if there is room; in a full bucket it replaces
-// the farthest peer when it is closer to the local key (the reference's
-// "closest" policy). The node itself and peers already present are ignored.
+// Add offers peer id to the table and reports whether it joined the table.
+// The node itself and peers already present are ignored. The peer joins
+// its bucket, as the newest member, when there is room. A full bucket
+// follows the table's policy:
+//   - Closest: the newcomer replaces the bucket's farthest peer from the
+//     local key when it is closer (ties in distance go to the smaller id),
+//     and joins as the newest member;
+//   - Oldest: the bucket keeps its members. The newcomer becomes the newest
+//     entry of the bucket's replacement cache (a newcomer cached already
+//     moves to that place), and the cache drops its oldest entry beyond
+//     ReplacementCacheSize. Add reports false: the table's peers did not
+//     change.
 func (t *Table) Add(id uint32) bool {
 	if id == t.self {
 		return false
@@ -96,8 +119,13 @@ func (t *Table) Add(id uint32) bool {
 		return false
 	}
 	if hi-lo < int(t.k) {
+		// A bucket with room has an empty cache: nothing to take id out of.
 		t.insert(b, hi, id)
 		return true
+	}
+	if t.policy == Oldest {
+		t.cache(b, id)
+		return false
 	}
 	far := lo
 	farPeer := Peer{ID: t.ids[lo], Key: keys[t.ids[lo]]}
@@ -110,24 +138,114 @@ func (t *Table) Add(id uint32) bool {
 	if ComparePeers(t.local, p, farPeer) >= 0 {
 		return false
 	}
-	t.ids[far] = id
+	// The farthest leaves, the newcomer joins as the newest member.
+	t.replace(far, hi, id)
 	return true
 }
 
-// insert puts id at position at, the end of bucket b.
-func (t *Table) insert(b, at int, id uint32) {
-	for len(t.ends) <= b {
-		t.ends = append(t.ends, uint16(len(t.ids)))
+// Remove takes peer id out of the table, after it failed to answer or by
+// maintenance, and reports whether it was a member. Under Oldest, the
+// newest entry of the bucket's replacement cache takes its place as the
+// newest member; with no entry cached, and always under Closest, the bucket
+// shrinks by one and the next peer of that bucket offered to Add joins it.
+//
+// Remove also drops id from the replacement cache when it waits there, so
+// that a peer known to have failed is never promoted; that alone reports
+// false, as the table's peers do not change.
+func (t *Table) Remove(id uint32) bool {
+	b, lo, hi, ok := t.locate(id)
+	if !ok {
+		return false
 	}
-	// Tables built by an Index share an arena; their slices have no spare
-	// capacity, so slices.Insert copies instead of writing into a neighbour.
-	t.ids = slices.Insert(t.ids, at, id)
-	for i := b; i < len(t.ends); i++ {
-		t.ends[i]++
+	i := slices.Index(t.ids[lo:hi], id)
+	if i < 0 {
+		t.uncache(b, id)
+		return false
 	}
+	if next, ok := t.promote(b); ok {
+		t.replace(lo+i, hi, next)
+	} else {
+		t.delete(b, lo+i)
+	}
+	return true
 }
 
-// Contains reports whether id is in the table.
+// Touch records that peer id was just seen (it answered): it becomes the
+// newest member of its bucket. It reports whether id is a member; nothing
+// happens otherwise.
+//
+// No policy evicts a peer for its age (under Oldest a member leaves only
+// through Remove), so Touch changes only the order that Oldest(b) and
+// BucketByAge read: an owner that checks the least recently seen peer of a
+// bucket, as the Kademlia paper and go-ethereum do, touches the peers that
+// answer so that the next check reaches another one. A table whose owner
+// never touches keeps its buckets in order of joining.
+func (t *Table) Touch(id uint32) bool {
+	_, lo, hi, ok := t.locate(id)
+	if !ok {
+		return false
+	}
+	i := slices.Index(t.ids[lo:hi], id)
+	if i < 0 {
+		return false
+	}
+	t.replace(lo+i, hi, id)
+	return true
+}
+
+// locate returns the bucket of id and its range in t.ids; ok is false for
+// an id no table can hold (the node itself, an id outside the key space)
+// or a nil table.
+func (t *Table) locate(id uint32) (b, lo, hi int, ok bool) {
+	if t == nil || id == t.self || uint(id) >= uint(t.space.Len()) {
+		return 0, 0, 0, false
+	}
+	b = hashes.CommonPrefixLen(t.local, t.space.Key(id))
+	lo, hi = t.bounds(b)
+	return b, lo, hi, true
+}
+
+// Oldest returns the oldest member of bucket b: the one that joined, or was
+// last touched, longest ago (in an optimal table that has not changed, the
+// first the index listed: see BucketByAge). It reports false for an empty
+// bucket or a b outside 0..64.
+func (t *Table) Oldest(b int) (uint32, bool) {
+	if t == nil || b < 0 || b >= len(t.ends) {
+		return 0, false
+	}
+	if lo, hi := t.bounds(b); lo < hi {
+		return t.ids[lo], true
+	}
+	return 0, false
+}
+
+// BucketByAge returns the peers of bucket b in order of age, oldest first
+// (Bucket returns them nearest first). An optimal table's peers count as
+// joined in the order the index built them, which means nothing: age tells
+// peers apart only once the table has changed.
+func (t *Table) BucketByAge(b int) []Peer {
+	if t == nil || b < 0 || b >= len(t.ends) {
+		return nil
+	}
+	return t.peersOf(&t.grouped, b)
+}
+
+// peersOf returns the peers of bucket b of g, in g's order.
+func (t *Table) peersOf(g *grouped, b int) []Peer {
+	lo, hi := g.bounds(b)
+	if lo == hi {
+		return nil
+	}
+	keys := t.space.Keys()
+	peers := make([]Peer, 0, hi-lo)
+	for _, id := range g.ids[lo:hi] {
+		peers = append(peers, Peer{ID: id, Key: keys[id]})
+	}
+	return peers
+}
+
+// Contains reports whether id is a member of the table (an entry of the
+// replacement cache is not).
 func (t *Table) Contains(id uint32) bool {
 	if t == nil || id == t.self || uint(id) >= uint(t.space.Len()) {
 		return false
@@ -188,7 +306,7 @@ func appendSorted(dst []Peer, keys []hashes.Key, ids []uint32, target hashes.Key
 }
 
 // Peers returns every peer, bucket by bucket from bucket 0, each bucket
-// nearest to the local key first.
+// nearest to the local key first (not in order of age: see BucketByAge).
 func (t *Table) Peers() []Peer {
 	if t == nil {
 		return nil
@@ -209,7 +327,8 @@ func (t *Table) AppendPeers(dst []Peer) []Peer {
 	return dst
 }
 
-// Bucket returns the peers of bucket b, nearest to the local key first.
+// Bucket returns the peers of bucket b, nearest to the local key first (not
+// in order of age: see BucketByAge).
 func (t *Table) Bucket(b int) []Peer {
 	if t == nil || b < 0 || b >= len(t.ends) {
 		return nil
@@ -251,11 +370,62 @@ func (t *Table) Summary() string {
 	return string(buf)
 }
 
-// Clone returns a copy of the table that shares nothing with it but the
-// key space: changing one leaves the other as it was.
+// Clone returns a copy of the table, with its policy and replacement cache,
+// that shares nothing with it but the key space: changing one leaves the
+// other as it was.
 func (t *Table) Clone() *Table {
 	c := *t
-	c.ids = slices.Clone(t.ids)
-	c.ends = slices.Clone(t.ends)
+	c.grouped = t.grouped.clone()
+	if t.repl != nil {
+		r := t.repl.clone()
+		c.repl = &r
+	}
 	return &c
+}
+
+// bounds returns the range of bucket b in g.ids.
+func (g *grouped) bounds(b int) (lo, hi int) {
+	if b >= len(g.ends) {
+		return len(g.ids), len(g.ids)
+	}
+	if b > 0 {
+		lo = int(g.ends[b-1])
+	}
+	return lo, int(g.ends[b])
+}
+
+// insert puts id at position at, the end of bucket b.
+func (g *grouped) insert(b, at int, id uint32) {
+	for len(g.ends) <= b {
+		g.ends = append(g.ends, uint16(len(g.ids)))
+	}
+	// Tables built by an Index share an arena; their slices' capacity ends
+	// where their share does, so slices.Insert copies instead of writing
+	// into a neighbour.
+	g.ids = slices.Insert(g.ids, at, id)
+	for i := b; i < len(g.ends); i++ {
+		g.ends[i]++
+	}
+}
+
+// delete removes the id at position i, in bucket b. It writes only inside
+// g.ids[:len(g.ids)], so an arena table never touches its neighbours.
+func (g *grouped) delete(b, i int) {
+	g.ids = slices.Delete(g.ids, i, i+1)
+	for j := b; j < len(g.ends); j++ {
+		g.ends[j]--
+	}
+}
+
+// replace removes the id at position i of the bucket that ends at hi and
+// puts id at that bucket's end: the bucket keeps its size and its order of
+// age, id being the newest.
+func (g *grouped) replace(i, hi int, id uint32) {
+	copy(g.ids[i:hi-1], g.ids[i+1:hi])
+	g.ids[hi-1] = id
+}
+
+// clone returns a copy that shares no memory with g.
+func (g *grouped) clone() grouped {
+	return grouped{ids: slices.Clone(g.ids), ends: slices.Clone(g.ends)}
 }

@@ -40,10 +40,10 @@ func (c *Client) Bootstrap() error {
 	return nil
 }
 
-// AddPeer offers a peer to the routing table (the reference's "closest"
-// replacement policy) and reports whether the table changed. The first
-// change gives the node a table of its own, a copy of its optimal table (or
-// an empty one when it has none).
+// AddPeer offers a peer to the routing table, under the network's
+// replacement policy (Config.Client.Policy), and reports whether the
+// table's members changed. The first change gives the node a table of its
+// own, a copy of its optimal table (or an empty one when it has none).
 func (c *Client) AddPeer(id uint32) (bool, error) {
 	if !c.net.known(id) {
 		return false, unknownNode(id, c.net.Len())

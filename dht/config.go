@@ -123,6 +123,12 @@ type ClientConfig struct {
 	// profile it is PyDHT: the zero value (Stale) is read as unset there,
 	// and Beta or KClosest are an error.
 	Termination lookup.Rule
+	// Policy is the buckets' replacement policy when a table changes:
+	// Closest (py-dht's, the default) or Oldest (Kademlia's, with a
+	// replacement cache of K newcomers per bucket). Every table starts
+	// optimal; the policy governs how it changes under churn and
+	// maintenance.
+	Policy routing.Policy
 }
 
 // Validate reports the first invalid field as a *network.ConfigError.
@@ -141,6 +147,9 @@ func (c ClientConfig) Validate() error {
 	}
 	if int(c.Termination) >= len(lookup.Rules()) {
 		return invalid("Termination", c.Termination, "stale, pydht, beta, kclosest")
+	}
+	if err := c.Policy.Validate(); err != nil {
+		return invalid("Policy", c.Policy, "closest, oldest")
 	}
 	return nil
 }

@@ -13,6 +13,11 @@ import (
 // Maintenance keeps routing tables alive as nodes come and go. Each part
 // is optional: its zero value turns it off.
 type Maintenance struct {
+	// FailLimit removes a peer from a node's table once FailLimit of the
+	// node's requests to it in a row failed (0: never). Under the Oldest
+	// policy, a newcomer from the bucket's replacement cache takes its
+	// place.
+	FailLimit int
 	// Refresh is the period of bucket refreshes: every Refresh, every node
 	// online then looks up a random key in each of its buckets (up to its
 	// deepest non-empty one), and offers every peer that answers to its
@@ -20,14 +25,19 @@ type Maintenance struct {
 	Refresh time.Duration
 	// Joins is the number of new nodes per simulated hour. A new node
 	// knows JoinPeers random nodes online when it joins, looks up its own
-	// key from them, and offers every peer that answers to its table; every
-	// node that serves that lookup offers the newcomer to its own table.
+	// key from them, then refreshes every bucket of the table that gave it
+	// (Kademlia's join), offering every peer that answers to its table;
+	// every node that serves its first lookup offers the newcomer to its
+	// own table.
 	Joins     float64
 	JoinPeers int
 }
 
 // Validate reports the first invalid field.
 func (m Maintenance) Validate() error {
+	if m.FailLimit < 0 || m.FailLimit > 255 {
+		return invalid("Maintenance.FailLimit", m.FailLimit, "0..255 (0: never remove)")
+	}
 	if m.Refresh < 0 {
 		return invalid("Maintenance.Refresh", m.Refresh, ">= 0 (0: no refresh)")
 	}
@@ -80,28 +90,29 @@ func (r *Run) Maintain(until time.Duration) error {
 
 // refreshAll starts the bucket refreshes of every node online now.
 func (r *Run) refreshAll(rng *rand.Rand) {
+	for id := range uint32(r.net.Len()) {
+		if r.net.links.Online(id, r.now) && r.net.bootstrapped(id) {
+			r.refresh(id, rng)
+		}
+	}
+}
+
+// refresh starts a lookup of a random key in each bucket of node id's
+// table, up to its deepest non-empty bucket; every peer that answers is
+// offered to the table.
+func (r *Run) refresh(id uint32, rng *rand.Rand) {
 	n := r.net
-	for id := range uint32(n.Len()) {
-		if !n.links.Online(id, r.now) || !n.bootstrapped(id) {
-			continue
+	local := n.space.Key(id)
+	depth := 0
+	c := &Client{id: id, key: local, net: n}
+	c.readTable(func(t *routing.Table) { depth = len(t.BucketSizes()) })
+	for b := range depth {
+		p, err := r.check(lookupOp, r.now, id, keyAtPrefix(local, b, rng), 0)
+		if err != nil {
+			r.fail(err)
+			return
 		}
-		local := n.space.Key(id)
-		depth := 0
-		c := &Client{id: id, key: local, net: n}
-		c.readTable(func(t *routing.Table) {
-			if sizes := t.BucketSizes(); len(sizes) > 0 {
-				depth = len(sizes)
-			}
-		})
-		for b := range depth {
-			key := keyAtPrefix(local, b, rng)
-			p, err := r.check(lookupOp, r.now, id, key, 0)
-			if err != nil {
-				r.fail(err)
-				return
-			}
-			r.scheduleWith(p, func(op *operation) { op.learn = true })
-		}
+		r.scheduleWith(p, func(op *operation) { op.learn = true })
 	}
 }
 
@@ -132,11 +143,14 @@ func (r *Run) join(rng *rand.Rand) {
 		r.fail(err)
 		return
 	}
+	// Kademlia's join: a lookup of its own key, then a refresh of every
+	// bucket of the table that lookup gave it.
 	p, err := r.check(lookupOp, r.now, c.id, c.key, 0)
 	if err != nil {
 		r.fail(err)
 		return
 	}
+	p.onLookup = func(LookupResult) { r.refresh(c.id, rng) }
 	r.scheduleWith(p, func(op *operation) { op.learn, op.announce = true, true })
 }
 
@@ -171,5 +185,39 @@ func (n *DHTNetwork) offer(id, peer uint32) {
 	defer st.mu.Unlock()
 	if t, err := n.ownTable(id, st); err == nil {
 		t.Add(peer)
+	}
+}
+
+// noteOutcome counts the outcome of node id's request to peer for
+// Maintenance.FailLimit: a success clears the peer's count; the FailLimit-th
+// failure in a row removes it from id's table.
+func (n *DHTNetwork) noteOutcome(id, peer uint32, failed bool) {
+	limit := n.cfg.Maintenance.FailLimit
+	if limit == 0 {
+		return
+	}
+	st := n.nodes.get(id)
+	if !failed && (st == nil || st.fails == nil) {
+		return // nothing to clear
+	}
+	if st == nil {
+		st = n.nodes.getOrCreate(id)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !failed {
+		delete(st.fails, peer)
+		return
+	}
+	if st.fails == nil {
+		st.fails = map[uint32]uint8{}
+	}
+	st.fails[peer]++
+	if int(st.fails[peer]) < limit {
+		return
+	}
+	delete(st.fails, peer)
+	if t, err := n.ownTable(id, st); err == nil {
+		t.Remove(peer)
 	}
 }

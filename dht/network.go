@@ -204,6 +204,10 @@ func (n *DHTNetwork) Client(id uint32) (*Client, error) {
 // known reports whether id is a node of the network.
 func (n *DHTNetwork) known(id uint32) bool { return uint(id) < uint(n.space.Len()) }
 
+// Bootstrapped reports whether node id has a routing table (an unknown id
+// has none).
+func (n *DHTNetwork) Bootstrapped(id uint32) bool { return n.known(id) && n.bootstrapped(id) }
+
 // bootstrapped reports whether node id has a routing table.
 func (n *DHTNetwork) bootstrapped(id uint32) bool {
 	if n.boot.Load().covers(id) {
@@ -257,12 +261,16 @@ func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) 
 	if st.table != nil {
 		return st.table, nil
 	}
-	if t := n.tableOf(id, st); t != nil {
-		st.table = t.Clone()
-		return st.table, nil
+	t := n.tableOf(id, st)
+	if t != nil {
+		t = t.Clone()
+	} else {
+		var err error
+		if t, err = routing.NewTable(id, n.space.Key(id), n.cfg.Client.K, n.space); err != nil {
+			return nil, err
+		}
 	}
-	t, err := routing.NewTable(id, n.space.Key(id), n.cfg.Client.K, n.space)
-	if err != nil {
+	if err := t.SetPolicy(n.cfg.Client.Policy); err != nil {
 		return nil, err
 	}
 	st.table = t

@@ -27,6 +27,9 @@ type nodeState struct {
 	// several nodes may hold the same slice (the copies of one provide),
 	// and every value handed to a caller is a copy.
 	store map[hashes.Key][]byte
+	// fails counts the failures in a row of the node's requests to each
+	// peer (Maintenance.FailLimit); nil until one fails.
+	fails map[uint32]uint8
 }
 
 // nodeShards spreads the states over independently locked maps, so that

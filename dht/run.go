@@ -415,6 +415,11 @@ func (r *Run) reply(slot int32) {
 		r.unload(req.to.ID)
 	}
 	op := req.op
+	if req.kind == network.FindRequest {
+		// The origin learns how the request went even when its lookup no
+		// longer waits for it: a timeout still marks the peer.
+		r.net.noteOutcome(req.from, req.to.ID, req.err != network.NoError)
+	}
 	if req.abandoned {
 		r.freeRequest(slot)
 		return

@@ -14,7 +14,8 @@ import (
 
 // Availability measures how long provided segments stay retrievable as
 // nodes come and go (churn, departures, joins), with the network's
-// maintenance running: at time 0 the builder provides Segments segments,
+// maintenance running: at time 0 a builder online then provides Segments
+// segments,
 // all at once; then every Every until Duration, Retrievers nodes online at
 // that moment each look up Samples random segments (stopping at the first
 // value), and the tables of HealthNodes random online nodes are measured
@@ -85,7 +86,12 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 		return nil, err
 	}
 	g := rng(seed, "availability")
-	res := &AvailabilityResult{Builder: uint32(g.IntN(net.Len()))}
+	run := net.NewRun()
+	builder, ok := pickOnline(run, net, g)
+	if !ok {
+		return nil, fmt.Errorf("no builder: no node with a table found online at time 0")
+	}
+	res := &AvailabilityResult{Builder: builder}
 	segs := make([][]byte, w.Segments)
 	keys := make([]hashes.Key, w.Segments)
 	holders := make([][]uint32, w.Segments)
@@ -93,7 +99,6 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 		segs[i] = segment(seed, i, w.SegmentSize)
 		keys[i] = hashes.SegmentKey(segs[i])
 	}
-	run := net.NewRun()
 	if err := run.Maintain(w.Duration); err != nil {
 		return nil, err
 	}

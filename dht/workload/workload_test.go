@@ -3,6 +3,7 @@ package workload_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/churn"
 )
 
 const ms = time.Millisecond
@@ -144,5 +146,47 @@ func TestSlot(t *testing.T) {
 	}
 	if found > len(early.Samples)/2 {
 		t.Fatalf("%d of %d samples found cells sampled before they were provided", found, len(early.Samples))
+	}
+}
+
+// Under churn with departures, segments provided at hour 0 become harder
+// to find hour after hour; republishing every hour keeps them findable.
+func TestAvailabilityRepublish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hours of simulated churn")
+	}
+	run := func(republish time.Duration) *workload.AvailabilityResult {
+		cfg := dhttest.Config(800, 55)
+		cfg.Client.Termination = lookup.Beta
+		var err error
+		if cfg.Network.Churn, err = churn.Parse("exp:1h,1h"); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Network.LeaveRate = 0.15
+		cfg.Maintenance = dht.Maintenance{FailLimit: 2}
+		w := workload.Availability{Segments: 20, Retrievers: 20, Samples: 3, SegmentSize: 16,
+			Duration: 8 * time.Hour, Every: time.Hour, Republish: republish, HealthNodes: 30}
+		res, err := w.Run(context.Background(), dhttest.New(t, cfg), 55)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Points) != 8 {
+			t.Fatalf("%d points", len(res.Points))
+		}
+		return res
+	}
+	once, again := run(0), run(time.Hour)
+	first, last := once.Points[0], once.Points[len(once.Points)-1]
+	t.Logf("no republish: found %.2f at 1h, %.2f at 8h; replicas online %.1f, %.1f", first.Found, last.Found, first.Replicas, last.Replicas)
+	r := again.Points[len(again.Points)-1]
+	t.Logf("republish:    found %.2f at 8h; replicas online %.1f", r.Found, r.Replicas)
+	if last.Replicas >= first.Replicas || last.Found > first.Found {
+		t.Errorf("without republish, replicas online went %.1f -> %.1f and retrievals %.2f -> %.2f", first.Replicas, last.Replicas, first.Found, last.Found)
+	}
+	if r.Found <= last.Found || r.Replicas <= last.Replicas {
+		t.Errorf("republishing did not help: found %.2f against %.2f, replicas %.1f against %.1f", r.Found, last.Found, r.Replicas, last.Replicas)
+	}
+	if math.IsNaN(last.TableOnline) || last.Online <= 0 || last.Online >= 0.6 {
+		t.Errorf("point %+v", last)
 	}
 }

@@ -446,3 +446,93 @@ func TimelineChart(w io.Writer, results []*Result) error {
 	p.X.Max = xmax * 1.35 // room for the legend
 	return report.RenderPNG(w, 26*vg.Centimeter, vg.Length(8+0.45*float64(len(g.Bars)))*vg.Centimeter, p)
 }
+
+// LatencyCDFChart draws the distribution of the simulated delay of the
+// same lookups under each latency model: one cumulative line per model.
+func LatencyCDFChart(w io.Writer, results []*Result) error {
+	p := report.NewPlot("Simulated delay of a lookup under each latency model (cumulative)\n", "simulated delay of a lookup (ms)", "share of lookups (%)")
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Millimeter*3, vg.Millimeter*3
+	i := 0
+	var line string
+	for _, r := range results {
+		if r.Model == "" || len(r.Lookups) == 0 {
+			continue
+		}
+		st := SummarizeLookups(r.Lookups, false)
+		ms := make([]float64, len(st.Delays))
+		for j, d := range st.Delays {
+			ms[j] = d * 1e3
+		}
+		slices.Sort(ms)
+		xys := make(plotter.XYs, 0, 200)
+		step := max(1, len(ms)/200)
+		for j := 0; j < len(ms); j += step {
+			xys = append(xys, plotter.XY{X: ms[j], Y: 100 * float64(j+1) / float64(len(ms))})
+		}
+		xys = append(xys, plotter.XY{X: ms[len(ms)-1], Y: 100})
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return err
+		}
+		l.Color = plotutil.Color(i)
+		l.Width = vg.Points(2)
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms", r.Model, st.DelayP50*1e3, st.DelayP90*1e3, st.DelayP99*1e3), l)
+		line = fmt.Sprintf("N=%d, %d lookups per model, k=%d, alpha=%d, beta=%d, rule %v", r.Row.N, st.Ops, r.Params.K, r.Params.Alpha, r.Params.BetaOrK(), r.Params.Termination)
+		i++
+	}
+	if i == 0 {
+		return fmt.Errorf("no latency-model results")
+	}
+	p.Title.Text += line
+	p.Y.Min, p.Y.Max = 0, 100
+	p.X.Min = 0
+	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+}
+
+// ChurnCharts draws what BenchmarkChurn measured every simulated hour, one
+// line per run: the share of retrievals that found their segment and the
+// replicas online (availability), and the health of the tables.
+func ChurnCharts(w io.Writer, results []*Result) error {
+	found := report.NewPlot("Retrievals that found a segment provided at hour 0", "simulated time (hours)", "found (%)")
+	replicas := report.NewPlot("Nodes online that hold a segment (mean)", "simulated time (hours)", "replicas online")
+	online := report.NewPlot("Routing tables: peers online", "simulated time (hours)", "share of a table online (%)")
+	closest := report.NewPlot("Routing tables: true k closest known", "simulated time (hours)", "share of the k closest online nodes known (%)")
+	i := 0
+	var churnLine string
+	for _, r := range results {
+		if len(r.Series) == 0 {
+			continue
+		}
+		var f, rep, on, cl plotter.XYs
+		for _, pt := range r.Series {
+			h := pt.At.Hours()
+			f = append(f, plotter.XY{X: h, Y: 100 * pt.Found})
+			rep = append(rep, plotter.XY{X: h, Y: pt.Replicas})
+			on = append(on, plotter.XY{X: h, Y: 100 * pt.TableOnline})
+			cl = append(cl, plotter.XY{X: h, Y: 100 * pt.TableClosest})
+		}
+		for _, s := range []struct {
+			p   *plot.Plot
+			xys plotter.XYs
+		}{{found, f}, {replicas, rep}, {online, on}, {closest, cl}} {
+			if err := report.AddSeries(s.p, r.SeriesLabel, i, s.xys); err != nil {
+				return err
+			}
+		}
+		churnLine = fmt.Sprintf("churn %v, leave rate %g/h, refresh %v, fail limit %d, policy %v",
+			r.Params.Churn, r.Params.LeaveRate, r.Params.Refresh, r.Params.FailLimit, r.Params.Policy)
+		i++
+	}
+	if i == 0 {
+		return fmt.Errorf("no churn results")
+	}
+	for _, p := range []*plot.Plot{found, online, closest} {
+		p.Y.Min, p.Y.Max = 0, 135
+		p.Legend.Top, p.Legend.YOffs = true, -vg.Millimeter*2
+	}
+	found.Title.Text += "\n" + churnLine
+	replicas.Y.Min = 0
+	return report.RenderPNG(w, 56*vg.Centimeter, 14*vg.Centimeter, found, replicas, online, closest)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/network/latency"
+	"github.com/go-dht/go-dht/routing"
 )
 
 // Params are the parameters of a benchmark run: one field per flag of the
@@ -31,9 +32,13 @@ type Params struct {
 	Profile     dht.Profile // -profile: godht (go-dht's model) or pydht (every py-dht rule)
 	Tables      dht.Tables  // -tables: auto, eager or on-demand routing tables
 
-	Latency   string      // -latency: uniform, discv5, ipfs, aws, or a latency file
-	Churn     churn.Model // -churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
-	LeaveRate float64     // -leave-rate: share of nodes leaving for good per hour
+	Latency   string         // -latency: uniform, discv5, ipfs, aws, or a latency file
+	Churn     churn.Model    // -churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
+	LeaveRate float64        // -leave-rate: share of nodes leaving for good per hour
+	Policy    routing.Policy // -policy: closest or oldest
+	Refresh   time.Duration  // -refresh: bucket refresh period (0: none)
+	Republish time.Duration  // -republish: republish period of BenchmarkChurn
+	FailLimit int            // -fail-limit: failures in a row that remove a peer (0: never)
 
 	FastErrorRate float64            // -fast-error-rate, %
 	SlowErrorRate float64            // -slow-error-rate, %
@@ -72,6 +77,7 @@ func DefaultParams() Params {
 		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
 		ScalingMax: 1_000_000,
 		Latency:    "uniform",
+		Republish:  time.Hour,
 	}
 }
 
@@ -91,6 +97,10 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&p.Latency, "latency", "uniform", "connection delays: uniform (-conn-delay), discv5, ipfs, aws (measured geographies), or a latency file (YAML)")
 	fs.Var(choiceFlag[churn.Model]{&p.Churn, churn.Parse}, "churn", "node sessions: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE")
 	fs.Float64Var(&p.LeaveRate, "leave-rate", p.LeaveRate, "share of nodes that leave for good per simulated hour (0..1)")
+	fs.Var(choiceFlag[routing.Policy]{&p.Policy, routing.ParsePolicy}, "policy", "bucket replacement policy of tables that change: closest or oldest")
+	fs.DurationVar(&p.Refresh, "refresh", p.Refresh, "bucket refresh period under churn (0: no refresh)")
+	fs.DurationVar(&p.Republish, "republish", p.Republish, "republish period of BenchmarkChurn's second run")
+	fs.IntVar(&p.FailLimit, "fail-limit", p.FailLimit, "failures in a row that remove a peer from a table (0: never)")
 	fs.Float64Var(&p.FastErrorRate, "fast-error-rate", p.FastErrorRate, "share of connection attempts refused at once, %")
 	fs.Float64Var(&p.SlowErrorRate, "slow-error-rate", p.SlowErrorRate, "share of connection attempts that time out, %")
 	fs.Var(delayFlag{&p.ConnDelay}, "conn-delay", "delay of an established connection: MIN-MAX, or one duration")
@@ -174,11 +184,13 @@ func (p Params) config(n int) (dht.Config, error) {
 			ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
 			Gamma: p.Gamma, Latency: model, Churn: p.Churn, LeaveRate: p.LeaveRate,
 		},
-		Client:  dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps, Termination: p.Termination},
-		Profile: p.Profile,
-		Tables:  p.Tables,
-		Nodes:   n,
-		Workers: p.Workers,
+		Client: dht.ClientConfig{K: p.K, Alpha: p.Alpha, Beta: p.BetaOrK(), StepsToStop: p.Steps,
+			Termination: p.Termination, Policy: p.Policy},
+		Profile:     p.Profile,
+		Tables:      p.Tables,
+		Maintenance: dht.Maintenance{FailLimit: p.FailLimit, Refresh: p.Refresh},
+		Nodes:       n,
+		Workers:     p.Workers,
 	}, err
 }
 
@@ -214,7 +226,8 @@ var flagOfField = map[string]string{
 	"Network.FastErrorRate+SlowErrorRate": "fast-error-rate/-slow-error-rate",
 	"Network.ConnDelay":                   "conn-delay", "Network.FastDelay": "fast-delay", "Network.SlowDelay": "slow-delay",
 	"Network.Gamma": "gamma", "Network.Latency": "latency", "Network.Churn": "churn",
-	"Network.LeaveRate": "leave-rate", "Tables": "tables",
+	"Network.LeaveRate": "leave-rate", "Tables": "tables", "Client.Policy": "policy",
+	"Maintenance.Refresh": "refresh", "Maintenance.FailLimit": "fail-limit",
 }
 
 // Validate reports the first invalid parameter, naming its flag and what it
@@ -254,6 +267,9 @@ func (p Params) Validate() error {
 	}
 	if total := int64(p.Segments) * int64(p.SegmentSize); total > MaxSegmentBytes {
 		return bad("segments/-segment-size", fmt.Errorf("%d x %d bytes = %d, allowed at most %d bytes of segments", p.Segments, p.SegmentSize, total, int64(MaxSegmentBytes)))
+	}
+	if p.Republish <= 0 || p.Republish > 24*time.Hour {
+		return bad("republish", fmt.Errorf("= %v, allowed above 0 and at most 24h", p.Republish))
 	}
 	if !tagPattern.MatchString(p.Tag) {
 		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))

@@ -152,7 +152,7 @@ func (r Report) WriteResult(res *Result) ([]string, error) {
 	if res.Records != nil {
 		write(spec.File(r.Tag, "_records", "csv"), res.Records)
 	}
-	if len(res.Lookups) > 0 && res.ErrorRate == nil && res.Sweep == nil && !r.SkipCharts {
+	if len(res.Lookups) > 0 && res.ErrorRate == nil && res.Sweep == nil && res.Model == "" && !r.SkipCharts {
 		write(spec.File(r.Tag, "_delay", "png"), func(w io.Writer) error { return DelayHistogram(w, res) })
 	}
 	return files, errors.Join(errs...)
@@ -185,12 +185,14 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		}
 		files = append(files, path)
 	}
-	var scale, sweep, alpha, timeline bool
+	var scale, sweep, alpha, timeline, models, churned bool
 	for _, res := range results {
 		scale = scale || res.Scale != nil
 		sweep = sweep || res.ErrorRate != nil && len(res.Lookups) > 0
 		alpha = alpha || res.Sweep != nil && len(res.Lookups) > 0
 		timeline = timeline || len(res.Timeline) > 0
+		models = models || res.Model != "" && len(res.Lookups) > 0
+		churned = churned || len(res.Series) > 0
 	}
 	write(r.Tag+"_summary.csv", func(w io.Writer) error { return WriteSummary(w, rows) })
 	if scale {
@@ -209,6 +211,12 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		}
 		if timeline {
 			write(r.Tag+"_workload_lookup_timeline.png", func(w io.Writer) error { return TimelineChart(w, results) })
+		}
+		if models {
+			write(r.Tag+"_workload_lookup_latency_cdf.png", func(w io.Writer) error { return LatencyCDFChart(w, results) })
+		}
+		if churned {
+			write(r.Tag+"_workload_churn.png", func(w io.Writer) error { return ChurnCharts(w, results) })
 		}
 	}
 	return files, errors.Join(errs...)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -134,6 +135,13 @@ type Result struct {
 	// Timeline holds the requests of a few lookups, for the timeline
 	// chart.
 	Timeline []TimelineLookup
+	// Model names the latency model of a BenchmarkLookupLatencyModels
+	// sub-benchmark.
+	Model string
+	// Series is what a BenchmarkChurn sub-benchmark measured every
+	// simulated hour; SeriesLabel names its line in the charts.
+	Series      []workload.Point
+	SeriesLabel string
 	// Metrics are figures a benchmark reports beyond the common ones, by
 	// unit (e.g. "events/s"), for the summary CSV.
 	Metrics map[string]float64

@@ -29,6 +29,11 @@ var chartMetrics = map[WorkloadType][]chartMetric{
 		{"attempts_mean", "connection attempts per retrieval", 1},
 		{"found_share", "retrievals that found the segment (%)", 100},
 	},
+	Availability: {
+		{"found_share_last", "retrievals that found a segment at the end (%)", 100},
+		{"replicas_last", "replicas online at the end", 1},
+		{"table_closest_last", "true k closest known at the end (%)", 100},
+	},
 	Slot: {
 		{"success_share", "validators done by the deadline (%)", 100},
 		{"sample_p90_s", "sample delay p90 (ms)", 1e3},

@@ -25,7 +25,7 @@ slow_error_rate: 50
 	}
 
 	// Output:
-	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, nodes, k, alpha, beta, steps, termination, profile, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, policy, refresh, republish, workload (did you mean alpha?)
+	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, nodes, k, alpha, beta, steps, termination, profile, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, policy, refresh, republish, fail_limit, leave_rate, joins, tables, workload (did you mean alpha?)
 	// sweep.yaml:5:7: beta = 15: out of range; allowed 1..K (10), or 0 for k (in combination c0002_k=10_fast_error_rate=0_seed=1)
 	// sweep.yaml:6:22: fast_error_rate/slow_error_rate = 60 + 50 = 110: out of range; allowed at most 100 (one draw decides the outcome; the py-dht profile draws them apart)
 	// 3 errors; unknown keys: true
@@ -88,6 +88,10 @@ func ExampleCombination_ParamsYAML() {
 	// policy: closest
 	// refresh: 0s
 	// republish: 0s
+	// fail_limit: 0
+	// leave_rate: 0
+	// joins: 0
+	// tables: auto
 	// workload:
 	//   type: slot
 	//   rows: 64

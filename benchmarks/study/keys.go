@@ -103,9 +103,10 @@ func workloadField[T any](key string, types []WorkloadType, want, tag string, pt
 func always[T any](x T) func(WorkloadType) T { return func(WorkloadType) T { return x } }
 
 var (
-	both      = []WorkloadType{Retrieval, Slot}
-	retrieval = []WorkloadType{Retrieval}
-	slot      = []WorkloadType{Slot}
+	all          = []WorkloadType{Retrieval, Slot, Availability}
+	retrieval    = []WorkloadType{Retrieval, Availability}
+	slot         = []WorkloadType{Slot}
+	availability = []WorkloadType{Availability}
 )
 
 // keyDefs is every key but workload (the mapping), in canonical order: the
@@ -157,8 +158,12 @@ var keyDefs = func() []keyDef {
 			parsePolicy, identity, always(policies[0])),
 		field("refresh", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Refresh }, parseNonNegDuration, dur, always(time.Duration(0))),
 		field("republish", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Republish }, parseNonNegDuration, dur, always(time.Duration(0))),
+		field("fail_limit", true, fmt.Sprintf("an integer in 0..%d (0: never)", MaxFailLimit), plain, func(v *values) *int { return &v.p.FailLimit }, parseInt, i, always(0)),
+		field("leave_rate", true, "a number in 0..1 (share of nodes per hour)", plain, func(v *values) *float64 { return &v.p.LeaveRate }, parseFloat, f, always(0.0)),
+		field("joins", true, "a number >= 0 (new nodes per hour)", plain, func(v *values) *float64 { return &v.p.Joins }, parseFloat, f, always(0.0)),
+		field("tables", true, "auto, eager, on-demand", str, func(v *values) *dht.Tables { return &v.p.Tables }, parseTables, dht.Tables.String, always(dht.TablesAuto)),
 
-		workloadField("workload.type", both, "retrieval, slot", str, func(v *values) *WorkloadType { return &v.w.Type },
+		workloadField("workload.type", all, "retrieval, slot, availability", str, func(v *values) *WorkloadType { return &v.w.Type },
 			parseWorkloadType, WorkloadType.String, always(Retrieval)),
 		workloadField("workload.segments", retrieval, anInt, plain, func(v *values) *int { return &v.w.Segments }, parseInt, i, always(100)),
 		workloadField("workload.retrievers", retrieval, anInt, plain, func(v *values) *int { return &v.w.Retrievers }, parseInt, i, always(100)),
@@ -169,14 +174,19 @@ var keyDefs = func() []keyDef {
 		workloadField("workload.validators", slot, anInt, plain, func(v *values) *int { return &v.w.Validators }, parseInt, i, always(10000)),
 		// 100 samples per retriever as in das-research; 73 per validator,
 		// the samples of Ethereum's DAS proposal for a 512 x 512 block.
-		workloadField("workload.samples", both, anInt, plain, func(v *values) *int { return &v.w.Samples }, parseInt, i,
-			func(t WorkloadType) int { return map[WorkloadType]int{Retrieval: 100, Slot: 73}[t] }),
-		workloadField("workload.segment_size", both, anInt+" (bytes)", plain, func(v *values) *int { return &v.w.SegmentSize },
+		workloadField("workload.samples", all, anInt, plain, func(v *values) *int { return &v.w.Samples }, parseInt, i,
+			func(t WorkloadType) int { return map[WorkloadType]int{Retrieval: 100, Slot: 73, Availability: 1}[t] }),
+		workloadField("workload.segment_size", all, anInt+" (bytes)", plain, func(v *values) *int { return &v.w.SegmentSize },
 			parseInt, i, always(512)),
 		workloadField("workload.deadline", slot, aDur, str, func(v *values) *time.Duration { return &v.w.Deadline },
 			parseDuration, dur, always(4*time.Second)),
 		workloadField("workload.sample_start", slot, sampleStartForms, str, func(v *values) *time.Duration { return &v.w.SampleStart },
 			parseSampleStart, formatSampleStart, always(AfterProvides)),
+		workloadField("workload.duration", availability, aDur, str, func(v *values) *time.Duration { return &v.w.Duration },
+			parseDuration, dur, always(24*time.Hour)),
+		workloadField("workload.every", availability, aDur, str, func(v *values) *time.Duration { return &v.w.Every },
+			parseDuration, dur, always(time.Hour)),
+		workloadField("workload.health_nodes", availability, anInt, plain, func(v *values) *int { return &v.w.HealthNodes }, parseInt, i, always(100)),
 	}
 }()
 
@@ -336,7 +346,15 @@ func parseProfile(n *yaml.Node) (dht.Profile, *FileError) {
 func parseWorkloadType(n *yaml.Node) (WorkloadType, *FileError) {
 	t, err := ParseWorkloadType(n.Value)
 	if err != nil {
-		return t, bad(ErrInvalidValue, n, "retrieval, slot", err)
+		return t, bad(ErrInvalidValue, n, "retrieval, slot, availability", err)
+	}
+	return t, nil
+}
+
+func parseTables(n *yaml.Node) (dht.Tables, *FileError) {
+	t, err := dht.ParseTables(n.Value)
+	if err != nil {
+		return t, bad(ErrInvalidValue, n, "auto, eager, on-demand", err)
 	}
 	return t, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/network/latency"
+	"github.com/go-dht/go-dht/routing"
 )
 
 // Params are the model parameters of one combination, typed. Each field is
@@ -48,6 +49,10 @@ type Params struct {
 	Policy    string        // policy: bucket replacement policy, closest or oldest
 	Refresh   time.Duration // refresh: bucket refresh period, 0 = off
 	Republish time.Duration // republish: record republish period, 0 = off
+	FailLimit int           // fail_limit: failures in a row that remove a peer from a table, 0 = never
+	LeaveRate float64       // leave_rate: share of nodes leaving for good per simulated hour
+	Joins     float64       // joins: new nodes per simulated hour, each bootstrapping by a lookup
+	Tables    dht.Tables    // tables: auto, eager or on-demand routing tables
 }
 
 // Config returns the dht configuration of the combination and the result
@@ -81,7 +86,13 @@ func (p Params) config() dht.Config {
 		ConnDelay: p.ConnDelay, FastDelay: p.FastDelay, SlowDelay: p.SlowDelay,
 		Gamma: p.Gamma,
 	}
-	cfg.Maintenance.Refresh = p.Refresh
+	cfg.Maintenance = dht.Maintenance{Refresh: p.Refresh, FailLimit: p.FailLimit, Joins: p.Joins}
+	if p.Joins > 0 {
+		cfg.Maintenance.JoinPeers = 3
+	}
+	cfg.Network.LeaveRate = p.LeaveRate
+	cfg.Client.Policy, _ = routing.ParsePolicy(p.Policy) // checked when parsed
+	cfg.Tables = p.Tables
 	return cfg
 }
 
@@ -123,9 +134,15 @@ const (
 	// each sample Samples random cells at once; a sample found after
 	// Deadline counts as missed.
 	Slot
+	// Availability measures how long segments stay retrievable under
+	// churn: a builder provides Segments segments at time 0 (again every
+	// republish), then every Every until Duration, Retrievers online nodes
+	// each look up Samples of them and the tables of HealthNodes online
+	// nodes are measured.
+	Availability
 )
 
-var workloadNames = [...]string{Retrieval: "retrieval", Slot: "slot"}
+var workloadNames = [...]string{Retrieval: "retrieval", Slot: "slot", Availability: "availability"}
 
 // String returns the type's name, as ParseWorkloadType reads it.
 func (t WorkloadType) String() string {
@@ -142,7 +159,7 @@ func ParseWorkloadType(s string) (WorkloadType, error) {
 			return WorkloadType(t), nil
 		}
 	}
-	return 0, fmt.Errorf("workload type %q: allowed retrieval, slot", s)
+	return 0, fmt.Errorf("workload type %q: allowed retrieval, slot, availability", s)
 }
 
 // Bounds of the workload keys. They keep one combination within a
@@ -175,6 +192,13 @@ const (
 	MaxLookups = 10_000_000
 	// MinDeadline and MaxDeadline bound workload.deadline.
 	MinDeadline, MaxDeadline = time.Millisecond, time.Hour
+	// MaxDuration bounds workload.duration and workload.every: a year of
+	// simulated time.
+	MaxDuration = 365 * 24 * time.Hour
+	// MaxMeasurements bounds the measurements of an availability run.
+	MaxMeasurements = 10_000
+	// MaxFailLimit bounds fail_limit, as dht.Maintenance does.
+	MaxFailLimit = 255
 )
 
 // Workload holds the workload parameters of one combination. Only the
@@ -182,8 +206,8 @@ const (
 type Workload struct {
 	Type WorkloadType // workload.type
 
-	Segments   int // workload.segments (retrieval): segments the builder provides
-	Retrievers int // workload.retrievers (retrieval): nodes that look segments up
+	Segments   int // workload.segments (retrieval, availability): segments the builder provides
+	Retrievers int // workload.retrievers (retrieval, availability): nodes that look segments up
 
 	Rows             int           // workload.rows (slot): rows of the block
 	Cols             int           // workload.cols (slot): columns of the block
@@ -195,8 +219,12 @@ type Workload struct {
 	// provide ends.
 	SampleStart time.Duration
 
-	Samples     int // workload.samples (both): lookups per retriever or validator
-	SegmentSize int // workload.segment_size (both): bytes per segment or cell
+	Duration    time.Duration // workload.duration (availability): simulated time measured
+	Every       time.Duration // workload.every (availability): time between two measurements
+	HealthNodes int           // workload.health_nodes (availability): tables measured each time
+
+	Samples     int // workload.samples (all): lookups per retriever or validator
+	SegmentSize int // workload.segment_size (all): bytes per segment or cell
 }
 
 // Validate reports the first invalid workload parameter, for a network of
@@ -235,10 +263,21 @@ func (w Workload) problems(nodes int) []problem {
 		}
 	}
 	var cells int64
-	if w.Type == Retrieval {
+	if w.Type != Slot {
 		bound("workload.segments", w.Segments, 1, MaxSegments)
 		bound("workload.retrievers", w.Retrievers, 1, MaxRetrievers)
 		cells = int64(w.Segments)
+		if w.Type == Availability {
+			bound("workload.health_nodes", w.HealthNodes, 0, MaxValidators)
+			if w.Every <= 0 || w.Every > MaxDuration {
+				ps = append(ps, problem{keys: []string{"workload.every"}, value: w.Every.String(), allowed: fmt.Sprintf("above 0 and at most %v", MaxDuration), kind: ErrOutOfRange})
+				ok = false
+			}
+			if w.Duration <= 0 || w.Duration > MaxDuration {
+				ps = append(ps, problem{keys: []string{"workload.duration"}, value: w.Duration.String(), allowed: fmt.Sprintf("above 0 and at most %v", MaxDuration), kind: ErrOutOfRange})
+				ok = false
+			}
+		}
 	} else {
 		bound("workload.rows", w.Rows, 1, MaxRows)
 		bound("workload.cols", w.Cols, 1, MaxCols)
@@ -258,8 +297,12 @@ func (w Workload) problems(nodes int) []problem {
 	cross := func(keys []string, value string, allowed string, args ...any) {
 		ps = append(ps, problem{keys: keys, value: value, allowed: fmt.Sprintf(allowed, args...), kind: ErrOutOfRange})
 	}
+	if w.Type == Availability && (w.Every > w.Duration || w.Duration/w.Every > MaxMeasurements) {
+		cross([]string{"workload.every", "workload.duration"}, fmt.Sprintf("%v every %v", w.Duration, w.Every),
+			"every <= duration, at most %d measurements", MaxMeasurements)
+	}
 	if int64(w.Samples) > cells {
-		if w.Type == Retrieval {
+		if w.Type != Slot {
 			cross([]string{"workload.samples", "workload.segments"}, strconv.Itoa(w.Samples),
 				"1..segments (%d): a retriever looks up distinct segments", cells)
 		} else {

@@ -7,6 +7,7 @@ import (
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/routing"
 )
 
@@ -46,6 +47,15 @@ var modelFields = map[string]modelField{
 	"Network.FastDelay": {[]string{"fast_delay"}, func(c *dht.Config) { c.Network.FastDelay = network.DelayRange{} }},
 	"Network.SlowDelay": {[]string{"slow_delay"}, func(c *dht.Config) { c.Network.SlowDelay = network.DelayRange{} }},
 	"Network.Gamma":     {[]string{"gamma"}, func(c *dht.Config) { c.Network.Gamma = 0 }},
+	"Network.Latency":   {[]string{"latency"}, func(c *dht.Config) { c.Network.Latency = nil }},
+	"Network.Churn":     {[]string{"churn"}, func(c *dht.Config) { c.Network.Churn = churn.Model{} }},
+	"Network.LeaveRate": {[]string{"leave_rate"}, func(c *dht.Config) { c.Network.LeaveRate = 0 }},
+	"Client.Policy":     {[]string{"policy"}, func(c *dht.Config) { c.Client.Policy = routing.Closest }},
+	"Tables":            {[]string{"tables"}, func(c *dht.Config) { c.Tables = dht.TablesAuto }},
+
+	"Maintenance.FailLimit": {[]string{"fail_limit"}, func(c *dht.Config) { c.Maintenance.FailLimit = 0 }},
+	"Maintenance.Refresh":   {[]string{"refresh"}, func(c *dht.Config) { c.Maintenance.Refresh = 0 }},
+	"Maintenance.Joins":     {[]string{"joins"}, func(c *dht.Config) { c.Maintenance.Joins, c.Maintenance.JoinPeers = 0, 0 }},
 }
 
 // maxRepairs bounds the rounds of validateModel: more than one per field

@@ -21,11 +21,15 @@ type metric struct{ name, value string }
 // then wall_s, the only wall-clock column.
 func MetricColumns(t WorkloadType) []string {
 	var cols []string
-	if t == Retrieval {
+	switch t {
+	case Availability:
+		cols = []string{"provides", "points", "found_share_first", "found_share_last", "found_share_mean",
+			"replicas_first", "replicas_last", "online_share_mean", "table_online_last", "table_closest_last"}
+	case Retrieval:
 		cols = []string{"provides", "stored_share_mean", "provide_delay_mean_s",
 			"retrievals", "found_share", "attempts_mean", "finished_mean", "abandoned_mean", "hops_mean",
 			"delay_mean_s", "delay_p50_s", "delay_p90_s", "delay_p99_s", "accuracy_mean"}
-	} else {
+	default:
 		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sample_start_s",
 			"samples", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
 			"validators", "success_share", "served_mean", "served_p99", "served_max"}
@@ -53,6 +57,15 @@ func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir st
 		}()
 	}
 	w := c.Workload
+	if w.Type == Availability {
+		a := workload.Availability{Segments: w.Segments, Retrievers: w.Retrievers, Samples: w.Samples, SegmentSize: w.SegmentSize,
+			Duration: w.Duration, Every: w.Every, Republish: c.Params.Republish, HealthNodes: w.HealthNodes}
+		res, err := a.Run(ctx, net, c.Params.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return availabilityFiles(dir, params, res)
+	}
 	if w.Type == Retrieval {
 		r := workload.Retrieval{Segments: w.Segments, Retrievers: w.Retrievers, Samples: w.Samples, SegmentSize: w.SegmentSize}
 		res, err := r.Run(ctx, net, c.Params.Seed, nil)
@@ -216,4 +229,37 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// availabilityFiles writes provides.csv and availability.csv (one row per
+// measurement) and returns the availability figures.
+func availabilityFiles(dir string, params []string, res *workload.AvailabilityResult) ([]metric, error) {
+	if _, _, err := writeProvides(dir, params, res.Provides); err != nil {
+		return nil, err
+	}
+	var found, online []float64
+	f := report.Float
+	err := report.WriteCSVFile(filepath.Join(dir, "availability.csv"), slices.Concat([]string{"time_h", "online_share", "lookups",
+		"found_share", "attempts_mean", "delay_p50_s", "delay_p90_s", "replicas_online", "table_online", "table_closest"}, SummaryColumns()),
+		func(emit func([]string) error) error {
+			for _, p := range res.Points {
+				found = append(found, p.Found)
+				online = append(online, p.Online)
+				if err := emit(append([]string{f(p.At.Hours()), f(p.Online), strconv.Itoa(p.Lookups), f(p.Found), f(p.Attempts),
+					report.Seconds(p.DelayP50), report.Seconds(p.DelayP90), f(p.Replicas), f(p.TableOnline), f(p.TableClosest)}, params...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	first, last := res.Points[0], res.Points[len(res.Points)-1]
+	return []metric{
+		{"provides", strconv.Itoa(len(res.Provides))}, {"points", strconv.Itoa(len(res.Points))},
+		{"found_share_first", f(first.Found)}, {"found_share_last", f(last.Found)}, {"found_share_mean", f(report.Mean(found))},
+		{"replicas_first", f(first.Replicas)}, {"replicas_last", f(last.Replicas)}, {"online_share_mean", f(report.Mean(online))},
+		{"table_online_last", f(last.TableOnline)}, {"table_closest_last", f(last.TableClosest)},
+	}, nil
 }

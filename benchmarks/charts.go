@@ -27,11 +27,18 @@ func networkLine(p Params) string {
 // scaleRow is one point of the scaling charts.
 type scaleRow struct {
 	n, workers             int
+	tables                 string
 	build                  float64 // mean build time, s
 	liveMiB, peakMiB, perN float64 // heap of the network, peak heap, bytes per node
 }
 
-// scaleRows collects the scaling results, sorted by workers then size.
+// series names the line of a row: its tables mode and workers.
+func (r scaleRow) series() string {
+	return r.tables + " tables, " + plural(r.workers, "worker")
+}
+
+// scaleRows collects the scaling results, sorted by tables mode, workers,
+// then size.
 func scaleRows(results []*Result) []scaleRow {
 	var rows []scaleRow
 	for _, r := range results {
@@ -39,28 +46,30 @@ func scaleRows(results []*Result) []scaleRow {
 			continue
 		}
 		st := SummarizeRounds(r.Rounds)
+		tables := cmp.Or(r.Scale.Tables, "eager")
 		rows = append(rows, scaleRow{
-			n: r.Scale.N, workers: r.Scale.Workers, build: st.Mean,
+			n: r.Scale.N, workers: r.Scale.Workers, tables: tables, build: st.Mean,
 			liveMiB: r.Scale.LiveBytes / (1 << 20), peakMiB: r.Scale.PeakBytes / (1 << 20),
 			perN: r.Scale.LiveBytes / float64(r.Scale.N),
 		})
 	}
 	slices.SortFunc(rows, func(a, b scaleRow) int {
-		return cmp.Or(cmp.Compare(a.workers, b.workers), cmp.Compare(a.n, b.n))
+		return cmp.Or(cmp.Compare(a.tables, b.tables), cmp.Compare(a.workers, b.workers), cmp.Compare(a.n, b.n))
 	})
 	return rows
 }
 
-// byWorkers splits rows into one series per worker count.
-func byWorkers(rows []scaleRow) (workers []int, series map[int][]scaleRow) {
-	series = map[int][]scaleRow{}
+// bySeries splits rows into their lines, in order.
+func bySeries(rows []scaleRow) (names []string, series map[string][]scaleRow) {
+	series = map[string][]scaleRow{}
 	for _, r := range rows {
-		if _, ok := series[r.workers]; !ok {
-			workers = append(workers, r.workers)
+		name := r.series()
+		if _, ok := series[name]; !ok {
+			names = append(names, name)
 		}
-		series[r.workers] = append(series[r.workers], r)
+		series[name] = append(series[name], r)
 	}
-	return workers, series
+	return names, series
 }
 
 func plural(n int, word string) string {
@@ -70,35 +79,38 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
-// BuildTimeChart draws the build time of a network against its size, on
-// log-log axes, one line per worker count, with a line proportional to N
-// for reference.
+// BuildTimeChart draws the time to make a network ready for lookups
+// against its size, on log-log axes: one line per tables mode and worker
+// count, with a line proportional to N for reference.
 func BuildTimeChart(w io.Writer, results []*Result) error {
 	rows := scaleRows(results)
 	if len(rows) == 0 {
 		return fmt.Errorf("no scaling results")
 	}
 	p := report.NewPlot(
-		"Time to build a network (dht.Spawn + BootstrapAll: keys, then every optimal routing table)\n"+buildLine(results),
+		"Time to make a network ready for lookups (dht.Spawn + BootstrapAll: keys, index, and every table when eager)\n"+buildLine(results),
 		"network size N (nodes, log scale)", "build time (log scale)")
-	workers, series := byWorkers(rows)
+	names, series := bySeries(rows)
 	lo, hi := math.Inf(1), 0.0
 	nlo, nhi := math.Inf(1), 0.0
-	for i, wk := range workers {
+	var longest []scaleRow
+	for i, name := range names {
 		var xys plotter.XYs
-		for _, r := range series[wk] {
+		for _, r := range series[name] {
 			xys = append(xys, plotter.XY{X: float64(r.n), Y: r.build})
 			lo, hi = min(lo, r.build), max(hi, r.build)
 			nlo, nhi = min(nlo, float64(r.n)), max(nhi, float64(r.n))
 		}
-		if err := report.AddSeries(p, plural(wk, "worker"), i, xys); err != nil {
+		if err := report.AddSeries(p, name, i, xys); err != nil {
 			return err
 		}
+		if len(series[name]) > len(longest) {
+			longest = series[name]
+		}
 	}
-	// Guide: linear growth from the first point of the most parallel line.
-	last := series[workers[len(workers)-1]]
-	if len(last) > 1 {
-		x0, y0 := float64(last[0].n), last[0].build
+	// Guide: linear growth from the first point of the longest line.
+	if len(longest) > 1 {
+		x0, y0 := float64(longest[0].n), longest[0].build
 		guide := plotter.XYs{{X: x0, Y: y0}, {X: nhi, Y: y0 * nhi / x0}}
 		l, err := plotter.NewLine(guide)
 		if err != nil {
@@ -116,8 +128,9 @@ func BuildTimeChart(w io.Writer, results []*Result) error {
 }
 
 // MemoryChart draws the heap a built network holds per node, and the peak
-// heap of its build per node, against its size: the routing tables grow
-// with log N, so bytes per node do too.
+// heap of its build per node, against its size, for each tables mode:
+// eager tables grow with log N, so their bytes per node do too; on demand,
+// a node costs its key and index entry.
 func MemoryChart(w io.Writer, results []*Result) error {
 	rows := scaleRows(results)
 	if len(rows) == 0 {
@@ -125,30 +138,27 @@ func MemoryChart(w io.Writer, results []*Result) error {
 	}
 	p := report.NewPlot("Heap per node against network size (runtime/metrics heap objects, above the heap before the build)\n"+buildLine(results),
 		"network size N (nodes, log scale)", "heap / N (bytes per node)")
-	workers, series := byWorkers(rows)
+	names, series := bySeries(rows)
 	nlo, nhi, top := math.Inf(1), 0.0, 0.0
-	most := series[workers[len(workers)-1]]
-	var live plotter.XYs
-	for _, r := range most {
-		live = append(live, plotter.XY{X: float64(r.n), Y: r.perN})
-		nlo, nhi, top = min(nlo, float64(r.n)), max(nhi, float64(r.n)), max(top, r.perN)
-	}
-	if err := report.AddSeries(p, "heap held by the built network", 0, live); err != nil {
-		return err
-	}
-	for i, wk := range workers {
-		var peak plotter.XYs
-		for _, r := range series[wk] {
+	i := 0
+	for _, name := range names {
+		var live, peak plotter.XYs
+		for _, r := range series[name] {
 			v := r.peakMiB * (1 << 20) / float64(r.n)
+			live = append(live, plotter.XY{X: float64(r.n), Y: r.perN})
 			peak = append(peak, plotter.XY{X: float64(r.n), Y: v})
-			top = max(top, v)
+			nlo, nhi, top = min(nlo, float64(r.n)), max(nhi, float64(r.n)), max(top, r.perN, v)
 		}
-		if err := report.AddSeries(p, "peak heap during the build, "+plural(wk, "worker"), i+1, peak); err != nil {
+		if err := report.AddSeries(p, "held by the built network, "+name, i, live); err != nil {
 			return err
 		}
+		if err := report.AddSeries(p, "peak during the build, "+name, i+1, peak); err != nil {
+			return err
+		}
+		i += 2
 	}
 	report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
-	p.Y.Min, p.Y.Max = 0, top*1.3
+	p.Y.Min, p.Y.Max = 0, top*1.5
 	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
 }
 

@@ -56,7 +56,7 @@ type Params struct {
 	Lookups           int  // -lookups: lookups per round of the workload benchmarks
 	ThroughputLookups int  // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
 	ScalingMax        int  // -scaling-max: largest network of the scale benchmarks
-	IndexHuge         bool // -index-huge: also build the index of 10^8 keys (BenchmarkIndexBuild)
+	Huge              bool // -huge: also run the 10^8-node sizes of the scale benchmarks
 }
 
 // DefaultParams returns the defaults: those of dht.DefaultConfig (10,000
@@ -115,7 +115,7 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.Lookups, "lookups", p.Lookups, "lookups per round of the workload benchmarks")
 	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
 	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
-	fs.BoolVar(&p.IndexHuge, "index-huge", p.IndexHuge, "also run BenchmarkIndexBuild/n=100000000 (about 2.5 GB of heap), whatever -scaling-max")
+	fs.BoolVar(&p.Huge, "huge", p.Huge, "also run the 10^8-node sizes of BenchmarkIndexBuild, BenchmarkNetworkScaling (on demand) and BenchmarkLookupThroughput (a few GiB of heap), whatever -scaling-max")
 }
 
 // delayFlag reads a network.DelayRange with network.ParseDelayRange.

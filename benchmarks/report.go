@@ -19,7 +19,7 @@ import (
 // ScalingHeader is the header of the scaling CSV: one row per network size
 // and worker count of BenchmarkNetworkScaling, the data of its charts.
 var ScalingHeader = []string{
-	"n", "workers", "rounds", "build_mean_s", "build_median_s", "ns_per_node", "bytes_per_node", "peak_heap_mib", "k", "seed",
+	"n", "tables", "workers", "rounds", "build_mean_s", "build_median_s", "ns_per_node", "bytes_per_node", "peak_heap_mib", "k", "seed",
 }
 
 // WriteScaling writes the scaling CSV.
@@ -31,7 +31,7 @@ func WriteScaling(w io.Writer, results []*Result) error {
 			}
 			s := Summarize(r)
 			if err := emit([]string{
-				report.Itoa(r.Scale.N), report.Itoa(r.Scale.Workers), report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
+				report.Itoa(r.Scale.N), cmp.Or(r.Scale.Tables, "eager"), report.Itoa(r.Scale.Workers), report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
 				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Itoa(r.Row.K), report.Utoa(r.Row.Seed),
 			}); err != nil {
 				return err

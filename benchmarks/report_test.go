@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -29,7 +30,12 @@ var allBenchmarks = []func(*testing.B){
 	BenchmarkNetworkFastBootstrap, BenchmarkNetworkFastThreadedBootstrap,
 	BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep,
 	BenchmarkNetworkScaling, BenchmarkLookupThroughput, BenchmarkIndexBuild,
+	BenchmarkEngine, BenchmarkLookupShared, BenchmarkLookupAlphaSweep, BenchmarkLookupLatencyModels,
 }
+
+// slowBenchmarks run fixed-size workloads (12,000 nodes; 24 simulated
+// hours): the full test run only.
+var slowBenchmarks = []func(*testing.B){BenchmarkDASRetrievalStudy, BenchmarkChurn}
 
 // smallParams returns parameters that run the whole suite in seconds.
 func smallParams() Params {
@@ -99,14 +105,20 @@ func checkCSV(t *testing.T, path string, header []string, rows int) [][]string {
 // scaling CSVs, the tables and the charts.
 func TestReportFiles(t *testing.T) {
 	p := smallParams()
-	wantScale, wantThroughput := 4, 1 // n=1000 and 10000, 1 and 2 workers; n=10000
+	// n=1000 and 10000: eager with 1 and 2 workers, and on demand; the
+	// throughput at n=10000; the DAS study and churn at n=10000 with and
+	// without republish.
+	wantScale, wantThroughput, wantSlow := 6, 1, 3
+	benches := append(slices.Clone(allBenchmarks), slowBenchmarks...)
 	if testing.Short() {
 		p.ScalingMax = 1000
-		wantScale, wantThroughput = 2, 0
+		wantScale, wantThroughput, wantSlow = 3, 0, 0
+		benches = allBenchmarks
 	}
 	const rounds = 2
-	results := runBenchmarks(t, p, rounds, allBenchmarks...).Results()
-	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput; len(results) != want {
+	results := runBenchmarks(t, p, rounds, benches...).Results()
+	model := 2 + 1 + len(lookup.Rules())*len(alphaSweep) + len(latencyModels) // engine, shared, alpha sweep, latency models
+	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput + model + wantSlow; len(results) != want {
 		t.Fatalf("%d results, want %d", len(results), want)
 	}
 	dir := t.TempDir()
@@ -142,8 +154,12 @@ func TestReportFiles(t *testing.T) {
 	checkCSV(t, filepath.Join(dir, p.Tag+"_summary.csv"), SummaryHeader, len(results))
 	checkCSV(t, filepath.Join(dir, p.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
 
-	for _, name := range []string{"scale_build_time", "scale_memory", "workload_lookup_delay",
-		"workload_retrieve_delay", "workload_lookup_error_sweep"} {
+	charts := []string{"scale_build_time", "scale_memory", "workload_lookup_delay", "workload_retrieve_delay",
+		"workload_lookup_error_sweep", "workload_lookup_alpha_sweep", "workload_lookup_timeline", "workload_lookup_latency_cdf"}
+	if !testing.Short() {
+		charts = append(charts, "workload_churn")
+	}
+	for _, name := range charts {
 		checkPNG(t, filepath.Join(dir, p.Tag+"_"+name+".png"))
 	}
 	for _, title := range []string{"== rounds", "== workload", "== scale"} {
@@ -265,15 +281,12 @@ func checkPNG(t *testing.T, path string) {
 }
 
 // BenchmarkIndexBuild runs the sizes -scaling-max allows, and the huge ones
-// only with -index-huge; each size with one worker and with -workers, and
+// only with -huge; each size with one worker and with -workers, and
 // a round per key batch of n keys.
 func TestIndexBuildSizes(t *testing.T) {
 	saved := indexSizes
 	defer func() { indexSizes = saved }()
-	indexSizes = []struct {
-		n    int
-		huge bool
-	}{{1000, false}, {3000, false}, {5000, true}}
+	indexSizes = []size{{1000, false}, {3000, false}, {5000, true}}
 	for _, tc := range []struct {
 		scalingMax int
 		huge       bool
@@ -283,9 +296,9 @@ func TestIndexBuildSizes(t *testing.T) {
 		{2000, true, []string{"n=1000/workers=1", "n=1000/workers=2", "n=5000/workers=1", "n=5000/workers=2"}},
 		{500, false, nil},
 	} {
-		t.Run(fmt.Sprintf("scaling-max=%d/index-huge=%v", tc.scalingMax, tc.huge), func(t *testing.T) {
+		t.Run(fmt.Sprintf("scaling-max=%d/huge=%v", tc.scalingMax, tc.huge), func(t *testing.T) {
 			p := smallParams()
-			p.ScalingMax, p.IndexHuge = tc.scalingMax, tc.huge
+			p.ScalingMax, p.Huge = tc.scalingMax, tc.huge
 			var got []string
 			for _, r := range runBenchmarks(t, p, 2, BenchmarkIndexBuild).Results() {
 				got = append(got, strings.TrimPrefix(r.Spec.Bench, "BenchmarkIndexBuild/"))

@@ -89,6 +89,8 @@ type ProvideOp struct {
 // ScalePoint is what one size of BenchmarkNetworkScaling measured.
 type ScalePoint struct {
 	N, Workers int
+	// Tables is the tables mode of the build: eager or on-demand.
+	Tables string
 	// LiveBytes is the heap the built network holds, averaged over rounds.
 	LiveBytes float64
 	// PeakBytes is the largest heap seen during a build, above the heap

@@ -14,20 +14,38 @@ import (
 	"github.com/go-dht/go-dht/routing"
 )
 
-// scalingSizes are the network sizes of BenchmarkNetworkScaling; -n does
-// not change them, -scaling-max skips the larger ones.
-var scalingSizes = []int{1000, 10_000, 100_000, 1_000_000}
-
-// indexSizes are the sizes of BenchmarkIndexBuild. -scaling-max skips the
-// ones above it, except the huge ones (10^8 keys, about 2.5 GB of heap),
-// which run with -index-huge only.
-var indexSizes = []struct {
+// size is a network size of the scale benchmarks: -scaling-max skips the
+// sizes above it, except the huge ones (10^8 nodes), which run with -huge
+// only.
+type size struct {
 	n    int
 	huge bool
-}{{1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
+}
+
+// skip reports why size z does not run, or "".
+func (z size) skip(p Params) string {
+	switch {
+	case z.huge && !p.Huge:
+		return fmt.Sprintf("n=%d runs with -huge only", z.n)
+	case !z.huge && z.n > p.ScalingMax:
+		return fmt.Sprintf("n=%d is above -scaling-max=%d", z.n, p.ScalingMax)
+	}
+	return ""
+}
+
+// scalingSizes are the network sizes of BenchmarkNetworkScaling; -n does
+// not change them.
+var scalingSizes = []size{{1000, false}, {10_000, false}, {100_000, false}, {1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
+
+// eagerMax is the largest network BenchmarkNetworkScaling builds with
+// eager tables: 10^7 nodes would take about 17 GiB of tables.
+const eagerMax = 1_000_000
+
+// indexSizes are the sizes of BenchmarkIndexBuild.
+var indexSizes = []size{{1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
 
 // throughputSizes are the network sizes of BenchmarkLookupThroughput.
-var throughputSizes = []int{10_000, 1_000_000}
+var throughputSizes = []size{{10_000, false}, {1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
 
 // workerCounts returns the worker counts of the scaling sweep: one worker,
 // and all of them.
@@ -38,36 +56,45 @@ func workerCounts(all int) []int {
 	return []int{1, all}
 }
 
-// BenchmarkNetworkScaling builds networks of 1,000 to 1,000,000 nodes
-// (dht.Spawn + BootstrapAll, as dht.New does) with one worker and with
-// -workers workers, and reports the build time per node, the heap the
-// built network holds per node, and the peak heap of the build above the
-// heap live before it. Sub-benchmarks are n=N/workers=W.
+// BenchmarkNetworkScaling builds networks of 1,000 to 10^8 nodes ready for
+// lookups (dht.Spawn + BootstrapAll, as dht.New does) and reports the
+// build time per node, the heap the built network holds per node, and the
+// peak heap of the build above the heap live before it. Sub-benchmarks:
+// n=N/workers=W builds every table eagerly (up to 10^6 nodes), with one
+// worker and with -workers; n=N/on-demand keeps the sorted index only and
+// answers from it (dht.TablesOnDemand), with -workers.
 func BenchmarkNetworkScaling(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkNetworkScaling", Group: "scale", Name: "network_scaling"}
-	for _, n := range scalingSizes {
-		size := fmt.Sprintf("n=%d", n)
-		b.Run(size, func(b *testing.B) {
-			if n > p.ScalingMax {
-				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+	for _, z := range scalingSizes {
+		n := z.n
+		sz := fmt.Sprintf("n=%d", n)
+		b.Run(sz, func(b *testing.B) {
+			if why := z.skip(p); why != "" {
+				b.Skip(why)
 			}
-			for _, w := range workerCounts(p.Workers) {
-				wk := fmt.Sprintf("workers=%d", w)
-				b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(size).Sub(wk), p, n, w) })
+			if n <= eagerMax {
+				for _, w := range workerCounts(p.Workers) {
+					wk := fmt.Sprintf("workers=%d", w)
+					b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub(wk), p, n, w, dht.TablesEager) })
+				}
 			}
+			b.Run("on-demand", func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub("on-demand"), p, n, p.Workers, dht.TablesOnDemand) })
 		})
 	}
 }
 
-// benchBuild times the build of a network of n nodes with workers workers.
-func benchBuild(b *testing.B, spec Spec, p Params, n, workers int) {
+// benchBuild times the build of a network of n nodes with workers workers
+// and tables of the given mode.
+func benchBuild(b *testing.B, spec Spec, p Params, n, workers int, tables dht.Tables) {
 	r := env.s.Result(spec, p, p.Row(n, workers))
 	if r.Scale == nil {
-		r.Scale = &ScalePoint{N: n, Workers: workers}
+		r.Scale = &ScalePoint{N: n, Workers: workers, Tables: tables.String()}
 	}
 	cfg := p.Config(n)
 	cfg.Workers = workers
+	cfg.Tables = tables
+	cfg.Network.DiscardRecords = true
 	var (
 		net     *dht.DHTNetwork
 		base    uint64
@@ -106,19 +133,20 @@ func benchBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 
 // BenchmarkLookupThroughput runs lookups for random keys on -workers
 // goroutines (dht.DHTNetwork.LookupMany, the isolated path: each lookup on
-// its own event queue) against networks of 10,000 and 1,000,000 nodes that
-// keep no connection records (network.Config.DiscardRecords), and reports
-// lookups/s. A round is -throughput-lookups lookups.
+// its own event queue) against networks of 10^4 to 10^8 nodes that keep no
+// connection records (network.Config.DiscardRecords), with tables as
+// -tables says (auto: eager up to 10^6 nodes, on demand above), and
+// reports lookups/s. A round is -throughput-lookups lookups.
 func BenchmarkLookupThroughput(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkLookupThroughput", Group: "scale", Name: "lookup_throughput"}
-	for _, n := range throughputSizes {
-		size := fmt.Sprintf("n=%d", n)
-		b.Run(size, func(b *testing.B) {
-			if n > p.ScalingMax {
-				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+	for _, z := range throughputSizes {
+		sz := fmt.Sprintf("n=%d", z.n)
+		b.Run(sz, func(b *testing.B) {
+			if why := z.skip(p); why != "" {
+				b.Skip(why)
 			}
-			benchThroughput(b, base.Sub(size), p, n)
+			benchThroughput(b, base.Sub(sz), p, z.n)
 		})
 	}
 }
@@ -175,23 +203,20 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 // index) apart, bytes/key (the heap the keys and index hold) and
 // peak-heap-MiB (the largest heap of the round, above the heap before it).
 // n=10000000 runs when -scaling-max allows it, n=100000000 only with
-// -index-huge. Sub-benchmarks are n=N/workers=W.
+// -huge. Sub-benchmarks are n=N/workers=W.
 func BenchmarkIndexBuild(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkIndexBuild", Group: "scale", Name: "index_build"}
-	for _, sz := range indexSizes {
-		n := sz.n
-		size := fmt.Sprintf("n=%d", n)
-		b.Run(size, func(b *testing.B) {
-			if sz.huge && !p.IndexHuge {
-				b.Skipf("n=%d runs with -index-huge only", n)
-			}
-			if !sz.huge && n > p.ScalingMax {
-				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+	for _, z := range indexSizes {
+		n := z.n
+		sz := fmt.Sprintf("n=%d", n)
+		b.Run(sz, func(b *testing.B) {
+			if why := z.skip(p); why != "" {
+				b.Skip(why)
 			}
 			for _, w := range workerCounts(p.Workers) {
 				wk := fmt.Sprintf("workers=%d", w)
-				b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(size).Sub(wk), p, n, w) })
+				b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(sz).Sub(wk), p, n, w) })
 			}
 		})
 	}

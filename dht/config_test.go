@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,5 +117,17 @@ func TestProfileImpliesRules(t *testing.T) {
 	}
 	if _, err := dht.ParseProfile("python"); err == nil {
 		t.Error("ParseProfile accepted an unknown profile")
+	}
+}
+
+// A network too big for the machine is an error naming Nodes and what it
+// would need, before any memory is taken; on demand the same size fits.
+func TestNetworkTooBigForTheMachine(t *testing.T) {
+	cfg := dhttest.Config(dht.MaxNodes, 1)
+	cfg.Tables = dht.TablesEager
+	_, err := dht.Spawn(cfg)
+	var ce *network.ConfigError
+	if !errors.As(err, &ce) || ce.Field != "Nodes" || !strings.Contains(ce.Allowed, "GiB") {
+		t.Fatalf("Spawn of %d nodes with eager tables: %v", dht.MaxNodes, err)
 	}
 }

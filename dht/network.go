@@ -50,6 +50,9 @@ func Spawn(cfg Config) (*DHTNetwork, error) {
 		return nil, err
 	}
 	cfg = cfg.Effective()
+	if err := checkMemory(cfg); err != nil {
+		return nil, err
+	}
 	keys := make([]hashes.Key, cfg.Nodes)
 	g := new(errgroup.Group)
 	for _, b := range shards(cfg.Nodes, cfg.Workers) {

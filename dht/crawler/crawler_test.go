@@ -709,3 +709,29 @@ func TestSnapshotETA(t *testing.T) {
 		t.Fatal("completeness of no node online is not NaN")
 	}
 }
+
+// PickBootstrap draws distinct ids of the network from the seed alone.
+func TestPickBootstrap(t *testing.T) {
+	a, err := crawler.PickBootstrap(1000, 10, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := crawler.PickBootstrap(1000, 10, 7)
+	c, _ := crawler.PickBootstrap(1000, 10, 8)
+	if !slices.Equal(a, b) || slices.Equal(a, c) || len(slices.Compact(slices.Sorted(slices.Values(a)))) != 10 {
+		t.Fatalf("seed 7: %v and %v; seed 8: %v", a, b, c)
+	}
+	for _, id := range a {
+		if id >= 1000 {
+			t.Fatalf("id %d of 1000 nodes", id)
+		}
+	}
+	if all, _ := crawler.PickBootstrap(5, 5, 1); len(all) != 5 {
+		t.Fatalf("5 of 5: %v", all)
+	}
+	for _, bad := range [][2]int{{10, 0}, {10, 11}} {
+		if _, err := crawler.PickBootstrap(bad[0], bad[1], 1); err == nil {
+			t.Errorf("PickBootstrap(%d, %d) succeeded", bad[0], bad[1])
+		}
+	}
+}

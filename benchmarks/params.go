@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
@@ -45,6 +46,11 @@ type Params struct {
 	ThroughputLookups int  // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
 	ScalingMax        int  // -scaling-max: largest network of the scale benchmarks
 	IndexHuge         bool // -index-huge: also build the index of 10^8 keys (BenchmarkIndexBuild)
+
+	CrawlInFlight int           // -crawl-inflight: W, the visits a crawl keeps in flight (BenchmarkCrawl)
+	CrawlRetries  int           // -crawl-retries: retries of a failed visit
+	CrawlTimeout  time.Duration // -crawl-timeout: how long a crawler waits for an attempt
+	CrawlEdges    bool          // -crawl-edges: write the edges CSV of BenchmarkCrawl at every size
 }
 
 // DefaultParams returns the defaults: those of dht.DefaultConfig (10,000
@@ -63,7 +69,8 @@ func DefaultParams() Params {
 		// Out stays empty: the report goes to reports/<start time> at the
 		// module root, a new folder for every run.
 		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
-		ScalingMax: 1_000_000,
+		ScalingMax:    1_000_000,
+		CrawlInFlight: crawler.DefaultInFlight, CrawlTimeout: crawler.DefaultTimeout,
 	}
 }
 
@@ -94,6 +101,16 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
 	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
 	fs.BoolVar(&p.IndexHuge, "index-huge", p.IndexHuge, "also run BenchmarkIndexBuild/n=100000000 (about 2.5 GB of heap), whatever -scaling-max")
+	fs.IntVar(&p.CrawlInFlight, "crawl-inflight", p.CrawlInFlight, "visits a crawl keeps in flight (W) in BenchmarkCrawl")
+	fs.IntVar(&p.CrawlRetries, "crawl-retries", p.CrawlRetries, "retries of a failed visit in the crawl benchmarks")
+	fs.DurationVar(&p.CrawlTimeout, "crawl-timeout", p.CrawlTimeout, "how long a crawler waits for an attempt, in the crawl benchmarks")
+	fs.BoolVar(&p.CrawlEdges, "crawl-edges", p.CrawlEdges, "write the edges CSV of BenchmarkCrawl at every size (10^6 nodes: about 3x10^8 rows, 5 GB); by default only up to 100,000 nodes")
+}
+
+// CrawlOptions returns the options of a crawl with p's parameters from
+// bootstrap.
+func (p Params) CrawlOptions(bootstrap []uint32) crawler.Options {
+	return crawler.Options{Bootstrap: bootstrap, InFlight: p.CrawlInFlight, Retries: p.CrawlRetries, Timeout: p.CrawlTimeout}
 }
 
 // delayFlag reads a network.DelayRange with network.ParseDelayRange.
@@ -184,6 +201,10 @@ const (
 	MaxSegmentBytes = 1 << 30
 )
 
+// flagOfCrawlField maps a field of crawler.Options to the flag that sets
+// it.
+var flagOfCrawlField = map[string]string{"InFlight": "crawl-inflight", "Retries": "crawl-retries", "Timeout": "crawl-timeout"}
+
 // flagOfField maps a field of dht.Config (a network.ConfigError's Field)
 // to the flag that sets it.
 var flagOfField = map[string]string{
@@ -229,6 +250,23 @@ func (p Params) Validate() error {
 	}
 	if total := int64(p.Segments) * int64(p.SegmentSize); total > MaxSegmentBytes {
 		return bad("segments/-segment-size", fmt.Errorf("%d x %d bytes = %d, allowed at most %d bytes of segments", p.Segments, p.SegmentSize, total, int64(MaxSegmentBytes)))
+	}
+	// Zero W and timeout would take the crawler's defaults: a flag set to
+	// 0 is a mistake, not a request for them.
+	if p.CrawlInFlight == 0 {
+		return bad("crawl-inflight", fmt.Errorf("= 0, allowed 1..%d", crawler.MaxInFlight))
+	}
+	if p.CrawlTimeout == 0 {
+		return bad("crawl-timeout", fmt.Errorf("= 0, allowed above 0, at most %v", network.MaxDelay))
+	}
+	if err := p.CrawlOptions([]uint32{0}).Validate(1); err != nil {
+		var ce *network.ConfigError
+		if errors.As(err, &ce) {
+			if name, ok := flagOfCrawlField[ce.Field]; ok {
+				return bad(name, err)
+			}
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidFlag, err)
 	}
 	if !tagPattern.MatchString(p.Tag) {
 		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))

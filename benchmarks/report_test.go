@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -29,6 +30,7 @@ var allBenchmarks = []func(*testing.B){
 	BenchmarkNetworkFastBootstrap, BenchmarkNetworkFastThreadedBootstrap,
 	BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep,
 	BenchmarkNetworkScaling, BenchmarkLookupThroughput, BenchmarkIndexBuild,
+	BenchmarkCrawl, BenchmarkCrawlSweep,
 }
 
 // smallParams returns parameters that run the whole suite in seconds.
@@ -44,8 +46,15 @@ func smallParams() Params {
 // rounds rounds, with parameters p, and returns the suite of their results.
 func runBenchmarks(t *testing.T, p Params, rounds int, fns ...func(*testing.B)) *Suite {
 	t.Helper()
+	return runBenchmarksTo(t, nil, p, rounds, fns...)
+}
+
+// runBenchmarksTo is runBenchmarks with a report that each benchmark
+// writes its files to as it finishes (nil: none).
+func runBenchmarksTo(t *testing.T, rep *Report, p Params, rounds int, fns ...func(*testing.B)) *Suite {
+	t.Helper()
 	saved := env
-	env = benchEnv{p: p, s: NewSuite()}
+	env = benchEnv{p: p, s: NewSuite(), rep: rep}
 	defer func() { env = saved }()
 	old := flag.Lookup("test.benchtime").Value.String()
 	if err := flag.Set("test.benchtime", fmt.Sprintf("%dx", rounds)); err != nil {
@@ -99,14 +108,15 @@ func checkCSV(t *testing.T, path string, header []string, rows int) [][]string {
 // scaling CSVs, the tables and the charts.
 func TestReportFiles(t *testing.T) {
 	p := smallParams()
-	wantScale, wantThroughput := 4, 1 // n=1000 and 10000, 1 and 2 workers; n=10000
+	wantScale, wantThroughput, wantCrawl := 4, 1, 1 // n=1000 and 10000, 1 and 2 workers; n=10000; a crawl of 10000
 	if testing.Short() {
 		p.ScalingMax = 1000
-		wantScale, wantThroughput = 2, 0
+		wantScale, wantThroughput, wantCrawl = 2, 0, 0
 	}
 	const rounds = 2
 	results := runBenchmarks(t, p, rounds, allBenchmarks...).Results()
-	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput; len(results) != want {
+	crawlSweep := len(crawlSweepInFlight) * len(crawlSweepRates)
+	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput + wantCrawl + crawlSweep; len(results) != want {
 		t.Fatalf("%d results, want %d", len(results), want)
 	}
 	dir := t.TempDir()
@@ -141,12 +151,18 @@ func TestReportFiles(t *testing.T) {
 	}
 	checkCSV(t, filepath.Join(dir, p.Tag+"_summary.csv"), SummaryHeader, len(results))
 	checkCSV(t, filepath.Join(dir, p.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
+	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_sweep.csv"), crawler.SummaryHeader, crawlSweep)
+	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_sweep_rate10_W125_crawl.csv"), crawler.SummaryHeader, 1)
 
 	for _, name := range []string{"scale_build_time", "scale_memory", "workload_lookup_delay",
-		"workload_retrieve_delay", "workload_lookup_error_sweep"} {
+		"workload_retrieve_delay", "workload_lookup_error_sweep", "crawl_sweep"} {
 		checkPNG(t, filepath.Join(dir, p.Tag+"_"+name+".png"))
 	}
-	for _, title := range []string{"== rounds", "== workload", "== scale"} {
+	if wantCrawl > 0 {
+		checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_visits.csv"), strings.Split(crawler.VisitsHeader, ","), 10000)
+		checkPNG(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_timeline.png"))
+	}
+	for _, title := range []string{"== rounds", "== workload", "== crawl", "== scale"} {
 		if !strings.Contains(out.String(), title) {
 			t.Errorf("the tables lack %q:\n%s", title, out.String())
 		}

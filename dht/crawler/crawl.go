@@ -27,8 +27,8 @@ type Output struct {
 	OnVisit func(Visit)
 	// OnAnswer receives every answer of a visit that connected, as the
 	// visit ends: the visited peer, the common prefix length i of the
-	// request, its key and the peers of the answer, nearest first (reused
-	// after the call: copy to keep).
+	// request, its key and the peers of the answer, nearest first (which
+	// may be reused after the call: copy to keep).
 	OnAnswer func(peer uint32, prefix int, key hashes.Key, answer []routing.Peer)
 	// Progress receives a snapshot of the crawl every ProgressInterval of
 	// wall time, and its summary at the end.
@@ -92,6 +92,7 @@ type crawl struct {
 
 	// counters
 	ended     int // visits ended
+	abandoned int // visits in flight when the crawl stopped
 	byOutcome [numOutcomes]int
 	attempts  int
 	edges     int64
@@ -361,7 +362,9 @@ func (c *crawl) abandon() {
 		}
 		sl.op.Close()
 		c.free = append(c.free, int32(s))
+		c.abandoned++
 	}
+	c.inFlight = 0
 	c.q.Reset()
 }
 

@@ -121,7 +121,7 @@ func TestEdgesAreTheTablesAnswers(t *testing.T) {
 	prefixes := map[uint32][]int{}
 	var edgesCSV bytes.Buffer
 	var visits []crawler.Visit
-	sum, err := crawler.Crawl(context.Background(), net, crawler.Options{Bootstrap: []uint32{3, 77}, InFlight: 40, Requests: requests},
+	sum, err := crawler.Crawl(context.Background(), net, crawler.Options{Bootstrap: []uint32{3, 77, 3}, InFlight: 40, Requests: requests},
 		crawler.Output{
 			Edges:   &edgesCSV,
 			OnVisit: func(v crawler.Visit) { visits = append(visits, v) },
@@ -174,7 +174,8 @@ func TestEdgesAreTheTablesAnswers(t *testing.T) {
 			}
 		}
 	}
-	// Every peer but the bootstrap ones was learned from exactly one visit.
+	// Every peer but the bootstrap ones (3 given, one twice) was learned
+	// from exactly one visit.
 	learned := 0
 	for _, v := range visits {
 		learned += int(v.Learned)
@@ -544,8 +545,8 @@ func TestCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if s.Visited < 1500 || s.Visited >= 3000 || s.Queued == 0 {
-		t.Fatalf("stopped crawl: visited %d, queued %d", s.Visited, s.Queued)
+	if s.Visited < 1500 || s.Visited >= 3000 || s.Queued == 0 || s.Abandoned == 0 || s.Found != s.Visited+s.Queued+s.Abandoned {
+		t.Fatalf("stopped crawl: found %d, visited %d, queued %d, abandoned %d", s.Found, s.Visited, s.Queued, s.Abandoned)
 	}
 	abandoned := 0
 	for _, r := range dhttest.Records(t, net) {
@@ -553,7 +554,7 @@ func TestCancel(t *testing.T) {
 			abandoned++
 		}
 	}
-	if abandoned == 0 || abandoned > 20 || len(dhttest.Records(t, net)) != s.Visited+abandoned {
+	if abandoned != s.Abandoned || abandoned > 20 || len(dhttest.Records(t, net)) != s.Visited+abandoned {
 		t.Fatalf("%d abandoned records of %d, %d visits", abandoned, len(dhttest.Records(t, net)), s.Visited)
 	}
 	if again := crawl(t, net, crawler.Options{Bootstrap: []uint32{0}, InFlight: 20}); again.sum.Visited != 3000 {

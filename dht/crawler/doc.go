@@ -28,8 +28,10 @@
 //   - A peer is learned by a visit when that visit's answers are the first
 //     to name it.
 //   - Completeness is the share of the nodes online at a time that the
-//     crawl found: against the start of the crawl and against its end (they
-//     differ under churn). Ghosts are found peers that are offline at the
+//     crawl found, against the start of the crawl and against its end
+//     (they differ under churn); reached is the share of them that
+//     answered a visit: the completeness of a census that counts only the
+//     peers it reached. Ghosts are found peers that are offline at the
 //     end: a census that counts every peer it heard of counts them.
 //
 // # The model of a visit

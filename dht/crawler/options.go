@@ -32,9 +32,10 @@ const (
 	// DefaultRequests asks for common prefix lengths 0..15, as Nebula
 	// does.
 	DefaultRequests = 16
-	// DefaultTimeout is far above a connection's round trip under every
-	// latency model of package network: a visit that has not ended after
-	// it has met a dead or overloaded peer.
+	// DefaultTimeout is far above the round trip of a connection under
+	// the delays of go-dht's defaults and latency models (well under a
+	// second): the crawler gives up on attempts that fail, not on slow
+	// peers.
 	DefaultTimeout = 10 * time.Second
 	// DefaultOp is the first operation id of a crawl's visits.
 	DefaultOp = 1

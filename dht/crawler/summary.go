@@ -31,9 +31,10 @@ type Summary struct {
 	// ok, Failed the others, by outcome in Refused, Timeouts and Offline.
 	Visited, Reachable, Failed int
 	Refused, Timeouts, Offline int
-	// Queued counts the peers found and never visited: 0 unless the crawl
-	// was stopped.
-	Queued int
+	// Queued counts the peers found whose visit never started, Abandoned
+	// the visits in flight when the crawl stopped: both 0 unless it was
+	// stopped (Found = Visited + Queued + Abandoned).
+	Queued, Abandoned int
 	// Attempts counts every attempt, retries included.
 	Attempts int
 	// Edges counts the edges of the neighbour graph: the distinct peers of
@@ -101,7 +102,7 @@ func (c *crawl) summary() Summary {
 		Found: len(c.queue), Visited: c.ended, Reachable: c.byOutcome[OK],
 		Failed:  c.ended - c.byOutcome[OK],
 		Refused: c.byOutcome[Refused], Timeouts: c.byOutcome[Timeout], Offline: c.byOutcome[Offline],
-		Queued: len(c.queue) - c.head, Attempts: c.attempts, Edges: c.edges, MaxInFlight: c.maxFlight,
+		Queued: len(c.queue) - c.head, Abandoned: c.abandoned, Attempts: c.attempts, Edges: c.edges, MaxInFlight: c.maxFlight,
 		Start: c.opts.Start, End: c.now, Duration: c.now - c.opts.Start,
 		Wall: time.Since(c.wallStart), Events: c.events,
 	}
@@ -148,8 +149,8 @@ func (s Summary) WriteText(w io.Writer) error {
 			s.Found, percent(s.CompletenessStart()), s.FoundOnlineStart, s.OnlineStart, percent(s.CompletenessEnd()), s.FoundOnlineEnd, s.OnlineEnd, s.Ghosts),
 		fmt.Sprintf("reached:      %d peers answered: %s (%d of the %d online at the start), %s (%d of the %d online at the end)",
 			s.Reachable, percent(s.ReachedStart()), s.ReachedOnlineStart, s.OnlineStart, percent(s.ReachedEnd()), s.ReachedOnlineEnd, s.OnlineEnd),
-		fmt.Sprintf("visited:      %d: %d reachable (ok), %d failed (%d refused, %d timeout, %d offline); %d attempts; %d still queued",
-			s.Visited, s.Reachable, s.Failed, s.Refused, s.Timeouts, s.Offline, s.Attempts, s.Queued),
+		fmt.Sprintf("visited:      %d: %d reachable (ok), %d failed (%d refused, %d timeout, %d offline); %d attempts; %d still queued, %d abandoned in flight",
+			s.Visited, s.Reachable, s.Failed, s.Refused, s.Timeouts, s.Offline, s.Attempts, s.Queued, s.Abandoned),
 		fmt.Sprintf("edges:        %d (distinct peers of each visit's answers)", s.Edges),
 		fmt.Sprintf("duration:     %v simulated (from %v to %v); at most %s in flight", s.Duration, s.Start, s.End, plural(s.MaxInFlight, "visit")),
 		fmt.Sprintf("wall:         %v, %.0f visits/s", s.Wall.Round(time.Millisecond), s.VisitsPerSecond()),
@@ -186,7 +187,7 @@ func plural(n int, word string) string {
 var SummaryHeader = []string{
 	"nodes", "seed", "k", "bootstrap", "in_flight", "requests", "timeout_s", "retries", "op", "start_s",
 	"fast_error_rate", "slow_error_rate", "conn_delay", "fast_delay", "slow_delay", "latency", "churn", "leave_rate",
-	"found", "visited", "reachable", "failed", "refused", "timeout", "offline", "queued", "attempts", "edges", "max_in_flight",
+	"found", "visited", "reachable", "failed", "refused", "timeout", "offline", "queued", "abandoned", "attempts", "edges", "max_in_flight",
 	"online_start", "online_end", "found_online_start", "found_online_end", "completeness_start", "completeness_end",
 	"reached_online_start", "reached_online_end", "reached_start", "reached_end", "ghosts", "end_s", "duration_s", "wall_s", "visits_per_s",
 }
@@ -224,7 +225,7 @@ func (s Summary) Row() []string {
 		float(n.FastErrorRate), float(n.SlowErrorRate), n.ConnDelay.String(), n.FastDelay.String(), n.SlowDelay.String(),
 		latency, n.Churn.String(), float(n.LeaveRate),
 		itoa(s.Found), itoa(s.Visited), itoa(s.Reachable), itoa(s.Failed), itoa(s.Refused), itoa(s.Timeouts), itoa(s.Offline),
-		itoa(s.Queued), itoa(s.Attempts), strconv.FormatInt(s.Edges, 10), itoa(s.MaxInFlight),
+		itoa(s.Queued), itoa(s.Abandoned), itoa(s.Attempts), strconv.FormatInt(s.Edges, 10), itoa(s.MaxInFlight),
 		itoa(s.OnlineStart), itoa(s.OnlineEnd), itoa(s.FoundOnlineStart), itoa(s.FoundOnlineEnd),
 		float(s.CompletenessStart()), float(s.CompletenessEnd()),
 		itoa(s.ReachedOnlineStart), itoa(s.ReachedOnlineEnd), float(s.ReachedStart()), float(s.ReachedEnd()), itoa(s.Ghosts),

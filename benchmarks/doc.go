@@ -30,7 +30,9 @@
 //
 // Groups: hashes (keys and XOR distance), routing (one routing table),
 // network (spawning and bootstrapping a network), workload (lookups,
-// provides, retrievals, and lookups against the error rate) and scale
+// provides, retrievals, and lookups against the error rate), crawl (a
+// Nebula-style crawl of 10^4 and 10^6 nodes, and a sweep of the visits in
+// flight against the error rate) and scale
 // (build time and memory from 1,000 to 1,000,000 nodes, lookup throughput,
 // and the key index of up to 10^8 nodes).
 //

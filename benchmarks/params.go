@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
@@ -57,6 +58,11 @@ type Params struct {
 	ThroughputLookups int  // -throughput-lookups: lookups per round of BenchmarkLookupThroughput
 	ScalingMax        int  // -scaling-max: largest network of the scale benchmarks
 	Huge              bool // -huge: also run the 10^8-node sizes of the scale benchmarks
+
+	CrawlInFlight int           // -crawl-inflight: W, the visits a crawl keeps in flight (BenchmarkCrawl)
+	CrawlRetries  int           // -crawl-retries: retries of a failed visit
+	CrawlTimeout  time.Duration // -crawl-timeout: how long a crawler waits for an attempt
+	CrawlEdges    bool          // -crawl-edges: write the edges CSV of BenchmarkCrawl at every size
 }
 
 // DefaultParams returns the defaults: those of dht.DefaultConfig (10,000
@@ -75,9 +81,10 @@ func DefaultParams() Params {
 		// Out stays empty: the report goes to reports/<start time> at the
 		// module root, a new folder for every run.
 		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
-		ScalingMax: 1_000_000,
-		Latency:    "uniform",
-		Republish:  time.Hour,
+		ScalingMax:    1_000_000,
+		Latency:       "uniform",
+		Republish:     time.Hour,
+		CrawlInFlight: crawler.DefaultInFlight, CrawlTimeout: crawler.DefaultTimeout,
 	}
 }
 
@@ -116,6 +123,16 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
 	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
 	fs.BoolVar(&p.Huge, "huge", p.Huge, "also run the 10^8-node sizes of BenchmarkIndexBuild, BenchmarkNetworkScaling (on demand) and BenchmarkLookupThroughput (a few GiB of heap), whatever -scaling-max")
+	fs.IntVar(&p.CrawlInFlight, "crawl-inflight", p.CrawlInFlight, "visits a crawl keeps in flight (W) in BenchmarkCrawl")
+	fs.IntVar(&p.CrawlRetries, "crawl-retries", p.CrawlRetries, "retries of a failed visit in the crawl benchmarks")
+	fs.DurationVar(&p.CrawlTimeout, "crawl-timeout", p.CrawlTimeout, "how long a crawler waits for an attempt, in the crawl benchmarks")
+	fs.BoolVar(&p.CrawlEdges, "crawl-edges", p.CrawlEdges, "write the edges CSV of BenchmarkCrawl at every size (10^6 nodes: about 3x10^8 rows, 5 GB); by default only up to 100,000 nodes")
+}
+
+// CrawlOptions returns the options of a crawl with p's parameters from
+// bootstrap.
+func (p Params) CrawlOptions(bootstrap []uint32) crawler.Options {
+	return crawler.Options{Bootstrap: bootstrap, InFlight: p.CrawlInFlight, Retries: p.CrawlRetries, Timeout: p.CrawlTimeout}
 }
 
 // delayFlag reads a network.DelayRange with network.ParseDelayRange.
@@ -216,6 +233,10 @@ const (
 	MaxSegmentBytes = 1 << 30
 )
 
+// flagOfCrawlField maps a field of crawler.Options to the flag that sets
+// it.
+var flagOfCrawlField = map[string]string{"InFlight": "crawl-inflight", "Retries": "crawl-retries", "Timeout": "crawl-timeout"}
+
 // flagOfField maps a field of dht.Config (a network.ConfigError's Field)
 // to the flag that sets it.
 var flagOfField = map[string]string{
@@ -270,6 +291,23 @@ func (p Params) Validate() error {
 	}
 	if p.Republish <= 0 || p.Republish > 24*time.Hour {
 		return bad("republish", fmt.Errorf("= %v, allowed above 0 and at most 24h", p.Republish))
+	}
+	// Zero W and timeout would take the crawler's defaults: a flag set to
+	// 0 is a mistake, not a request for them.
+	if p.CrawlInFlight == 0 {
+		return bad("crawl-inflight", fmt.Errorf("= 0, allowed 1..%d", crawler.MaxInFlight))
+	}
+	if p.CrawlTimeout == 0 {
+		return bad("crawl-timeout", fmt.Errorf("= 0, allowed above 0, at most %v", network.MaxDelay))
+	}
+	if err := p.CrawlOptions([]uint32{0}).Validate(1); err != nil {
+		var ce *network.ConfigError
+		if errors.As(err, &ce) {
+			if name, ok := flagOfCrawlField[ce.Field]; ok {
+				return bad(name, err)
+			}
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidFlag, err)
 	}
 	if !tagPattern.MatchString(p.Tag) {
 		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -48,6 +49,12 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{"-segments/-segment-size", func(p *Params) { p.Segments, p.SegmentSize = MaxSegments, MaxSegmentSize }},
 		{"-scaling-max", func(p *Params) { p.ScalingMax = -1 }},
 		{"-tag", func(p *Params) { p.Tag = "a/b" }},
+		{"-crawl-inflight", func(p *Params) { p.CrawlInFlight = 0 }},
+		{"-crawl-inflight", func(p *Params) { p.CrawlInFlight = crawler.MaxInFlight + 1 }},
+		{"-crawl-retries", func(p *Params) { p.CrawlRetries = -1 }},
+		{"-crawl-retries", func(p *Params) { p.CrawlRetries = 11 }},
+		{"-crawl-timeout", func(p *Params) { p.CrawlTimeout = 0 }},
+		{"-crawl-timeout", func(p *Params) { p.CrawlTimeout = 2 * time.Hour }},
 	} {
 		t.Run(tc.flag, func(t *testing.T) {
 			p := DefaultParams()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -42,7 +43,7 @@ func WriteScaling(w io.Writer, results []*Result) error {
 }
 
 // groupOrder is the order of groups in the tables and the summary CSV.
-var groupOrder = []string{"hashes", "routing", "network", "workload", "scale"}
+var groupOrder = []string{"hashes", "routing", "network", "workload", "crawl", "scale"}
 
 func groupRank(g string) int {
 	if i := slices.Index(groupOrder, g); i >= 0 {
@@ -116,9 +117,16 @@ func (r Report) write(name string, fill func(io.Writer) error) (string, error) {
 	return path, network.WriteFileAtomic(path, fill)
 }
 
+// Create starts a file of the report that a benchmark streams while it
+// runs, such as a crawl's edges: <tag>_<group>_<name><suffix>.<ext>. It
+// appears, whole, when closed.
+func (r Report) Create(spec Spec, suffix, ext string) (*report.File, error) {
+	return report.CreateFile(filepath.Join(r.Dir, spec.File(r.Tag, suffix, ext)))
+}
+
 // WriteResult writes the files of one finished benchmark: its rounds CSV,
-// its operations and connection records CSVs (workload), and its delay
-// histogram. Each file is written atomically, so a run killed later keeps
+// its operations and connection records CSVs (workload), its delay
+// histogram, and a crawl's summary and visits CSVs and timeline chart. Each file is written atomically, so a run killed later keeps
 // every file of the benchmarks that finished. It returns the paths
 // written.
 func (r Report) WriteResult(res *Result) ([]string, error) {
@@ -155,6 +163,18 @@ func (r Report) WriteResult(res *Result) ([]string, error) {
 	if len(res.Lookups) > 0 && res.ErrorRate == nil && res.Sweep == nil && res.Model == "" && !r.SkipCharts {
 		write(spec.File(r.Tag, "_delay", "png"), func(w io.Writer) error { return DelayHistogram(w, res) })
 	}
+	if c := res.Crawl; c != nil {
+		write(spec.File(r.Tag, "_crawl", "csv"), func(w io.Writer) error { return crawler.WriteSummaryCSV(w, c.Summary) })
+		if c.Visits != nil {
+			o := c.Summary.Options
+			write(spec.File(r.Tag, "_visits", "csv"), func(w io.Writer) error {
+				return crawler.WriteVisitsCSV(w, c.Visits, o.Op, c.Summary.Network.Seed)
+			})
+			if !r.SkipCharts {
+				write(spec.File(r.Tag, "_timeline", "png"), func(w io.Writer) error { return report.CrawlTimelineChart(w, c.Visits, c.Summary) })
+			}
+		}
+	}
 	return files, errors.Join(errs...)
 }
 
@@ -186,6 +206,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		files = append(files, path)
 	}
 	var scale, sweep, alpha, timeline, models, churned bool
+	var crawls []crawler.Summary
 	for _, res := range results {
 		scale = scale || res.Scale != nil
 		sweep = sweep || res.ErrorRate != nil && len(res.Lookups) > 0
@@ -193,10 +214,16 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		timeline = timeline || len(res.Timeline) > 0
 		models = models || res.Model != "" && len(res.Lookups) > 0
 		churned = churned || len(res.Series) > 0
+		if res.Crawl != nil && res.Crawl.Sweep {
+			crawls = append(crawls, res.Crawl.Summary)
+		}
 	}
 	write(r.Tag+"_summary.csv", func(w io.Writer) error { return WriteSummary(w, rows) })
 	if scale {
 		write(r.Tag+"_scale_network_scaling.csv", func(w io.Writer) error { return WriteScaling(w, results) })
+	}
+	if len(crawls) > 0 {
+		write(r.Tag+"_crawl_sweep.csv", func(w io.Writer) error { return crawler.WriteSummaryCSV(w, crawls...) })
 	}
 	if !r.SkipCharts {
 		if scale {
@@ -217,6 +244,9 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		}
 		if churned {
 			write(r.Tag+"_workload_churn.png", func(w io.Writer) error { return ChurnCharts(w, results) })
+		}
+		if len(crawls) > 0 {
+			write(r.Tag+"_crawl_sweep.png", func(w io.Writer) error { return report.CrawlSweepChart(w, crawls) })
 		}
 	}
 	return files, errors.Join(errs...)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
@@ -31,6 +32,7 @@ var allBenchmarks = []func(*testing.B){
 	BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep,
 	BenchmarkNetworkScaling, BenchmarkLookupThroughput, BenchmarkIndexBuild,
 	BenchmarkEngine, BenchmarkLookupShared, BenchmarkLookupAlphaSweep, BenchmarkLookupLatencyModels,
+	BenchmarkCrawl, BenchmarkCrawlSweep,
 }
 
 // slowBenchmarks run fixed-size workloads (12,000 nodes; 24 simulated
@@ -50,8 +52,15 @@ func smallParams() Params {
 // rounds rounds, with parameters p, and returns the suite of their results.
 func runBenchmarks(t *testing.T, p Params, rounds int, fns ...func(*testing.B)) *Suite {
 	t.Helper()
+	return runBenchmarksTo(t, nil, p, rounds, fns...)
+}
+
+// runBenchmarksTo is runBenchmarks with a report that each benchmark
+// writes its files to as it finishes (nil: none).
+func runBenchmarksTo(t *testing.T, rep *Report, p Params, rounds int, fns ...func(*testing.B)) *Suite {
+	t.Helper()
 	saved := env
-	env = benchEnv{p: p, s: NewSuite()}
+	env = benchEnv{p: p, s: NewSuite(), rep: rep}
 	defer func() { env = saved }()
 	old := flag.Lookup("test.benchtime").Value.String()
 	if err := flag.Set("test.benchtime", fmt.Sprintf("%dx", rounds)); err != nil {
@@ -106,19 +115,20 @@ func checkCSV(t *testing.T, path string, header []string, rows int) [][]string {
 func TestReportFiles(t *testing.T) {
 	p := smallParams()
 	// n=1000 and 10000: eager with 1 and 2 workers, and on demand; the
-	// throughput at n=10000; the DAS study and churn at n=10000 with and
-	// without republish.
-	wantScale, wantThroughput, wantSlow := 6, 1, 3
+	// throughput and a crawl at n=10000; the DAS study and churn at
+	// n=10000 with and without republish.
+	wantScale, wantThroughput, wantCrawl, wantSlow := 6, 1, 1, 3
 	benches := append(slices.Clone(allBenchmarks), slowBenchmarks...)
 	if testing.Short() {
 		p.ScalingMax = 1000
-		wantScale, wantThroughput, wantSlow = 3, 0, 0
+		wantScale, wantThroughput, wantCrawl, wantSlow = 3, 0, 0, 0
 		benches = allBenchmarks
 	}
 	const rounds = 2
 	results := runBenchmarks(t, p, rounds, benches...).Results()
 	model := 2 + 1 + len(lookup.Rules())*len(alphaSweep) + len(latencyModels) // engine, shared, alpha sweep, latency models
-	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput + model + wantSlow; len(results) != want {
+	crawlSweep := len(crawlSweepInFlight) * len(crawlSweepRates)
+	if want := 4 + 4 + 5 + 3 + len(errorSweepRates) + wantScale + wantThroughput + model + wantSlow + wantCrawl + crawlSweep; len(results) != want {
 		t.Fatalf("%d results, want %d", len(results), want)
 	}
 	dir := t.TempDir()
@@ -153,16 +163,22 @@ func TestReportFiles(t *testing.T) {
 	}
 	checkCSV(t, filepath.Join(dir, p.Tag+"_summary.csv"), SummaryHeader, len(results))
 	checkCSV(t, filepath.Join(dir, p.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
+	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_sweep.csv"), crawler.SummaryHeader, crawlSweep)
+	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_sweep_rate10_W125_crawl.csv"), crawler.SummaryHeader, 1)
 
 	charts := []string{"scale_build_time", "scale_memory", "workload_lookup_delay", "workload_retrieve_delay",
-		"workload_lookup_error_sweep", "workload_lookup_alpha_sweep", "workload_lookup_timeline", "workload_lookup_latency_cdf"}
+		"workload_lookup_error_sweep", "workload_lookup_alpha_sweep", "workload_lookup_timeline", "workload_lookup_latency_cdf", "crawl_sweep"}
 	if !testing.Short() {
 		charts = append(charts, "workload_churn")
 	}
 	for _, name := range charts {
 		checkPNG(t, filepath.Join(dir, p.Tag+"_"+name+".png"))
 	}
-	for _, title := range []string{"== rounds", "== workload", "== scale"} {
+	if wantCrawl > 0 {
+		checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_visits.csv"), strings.Split(crawler.VisitsHeader, ","), 10000)
+		checkPNG(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_timeline.png"))
+	}
+	for _, title := range []string{"== rounds", "== workload", "== crawl", "== scale"} {
 		if !strings.Contains(out.String(), title) {
 			t.Errorf("the tables lack %q:\n%s", title, out.String())
 		}

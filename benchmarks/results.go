@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 )
@@ -17,7 +18,7 @@ type Spec struct {
 	// "BenchmarkNetworkScaling/n=10000/workers=2".
 	Bench string
 	// Group is the part of the system measured: hashes, routing, network,
-	// workload or scale.
+	// workload, crawl or scale.
 	Group string
 	// Name is the reference's name of the benchmark (e.g.
 	// "fast_threaded_bootstrap_network"), with the sub-benchmark appended.
@@ -105,6 +106,18 @@ type ThroughputPoint struct {
 	Elapsed    time.Duration // timed wall time of all rounds
 }
 
+// CrawlRun is what a crawl benchmark measured in its last round (every
+// round crawls the same network with the same options, and so gives the
+// same crawl).
+type CrawlRun struct {
+	Summary crawler.Summary
+	// Visits are the crawl's visits, in the order they ended, for the
+	// visits CSV and the timeline chart; nil for a point of a sweep.
+	Visits []crawler.Visit
+	// Sweep says the crawl is a point of BenchmarkCrawlSweep.
+	Sweep bool
+}
+
 // Result is everything one benchmark (or sub-benchmark) measured, over
 // every run of its function (-count).
 type Result struct {
@@ -144,6 +157,8 @@ type Result struct {
 	// simulated hour; SeriesLabel names its line in the charts.
 	Series      []workload.Point
 	SeriesLabel string
+	// Crawl is the crawl of a crawl benchmark.
+	Crawl *CrawlRun
 	// Metrics are figures a benchmark reports beyond the common ones, by
 	// unit (e.g. "events/s"), for the summary CSV.
 	Metrics map[string]float64

@@ -20,12 +20,18 @@ type SummaryRow struct {
 	// LookupsPerSec is the throughput of BenchmarkLookupThroughput and
 	// BenchmarkLookupShared; EventsPerSec that of BenchmarkEngine.
 	LookupsPerSec, EventsPerSec float64
+	// VisitsPerSec is the throughput of a crawl (visits per second of wall
+	// time), CrawlSeconds its simulated duration, Completeness and Reached
+	// the shares of the nodes online at its start that it found and that
+	// answered it.
+	VisitsPerSec, CrawlSeconds, Completeness, Reached float64
 }
 
 // Summarize computes the summary row of r.
 func Summarize(r *Result) SummaryRow {
 	s := SummaryRow{Result: r, RoundStats: SummarizeRounds(r.Rounds),
-		NsPerNode: math.NaN(), BytesPerNode: math.NaN(), PeakMiB: math.NaN(), LookupsPerSec: math.NaN(), EventsPerSec: math.NaN()}
+		NsPerNode: math.NaN(), BytesPerNode: math.NaN(), PeakMiB: math.NaN(), LookupsPerSec: math.NaN(), EventsPerSec: math.NaN(),
+		VisitsPerSec: math.NaN(), CrawlSeconds: math.NaN(), Completeness: math.NaN(), Reached: math.NaN()}
 	switch {
 	case len(r.Lookups) > 0:
 		s.Ops = SummarizeLookups(r.Lookups, r.ValueLookups)
@@ -45,6 +51,16 @@ func Summarize(r *Result) SummaryRow {
 	if v, ok := r.Metrics["events/s"]; ok {
 		s.EventsPerSec = v
 	}
+	if c := r.Crawl; c != nil {
+		s.CrawlSeconds = c.Summary.Duration.Seconds()
+		if v, ok := r.Metrics["visits/s"]; ok {
+			s.VisitsPerSec = v
+		}
+		s.Completeness, s.Reached = c.Summary.CompletenessStart(), c.Summary.ReachedStart()
+		if v, ok := r.Metrics["peak-heap-MiB"]; ok {
+			s.PeakMiB = v
+		}
+	}
 	return s
 }
 
@@ -56,6 +72,7 @@ var SummaryHeader = []string{
 	"batch_ops", "ops", "hops_mean", "peers_mean", "delay_p50_s", "delay_p90_s", "delay_p99_s",
 	"accuracy_mean", "success_share", "wall_per_op_s",
 	"ns_per_node", "bytes_per_node", "peak_heap_mib", "lookups_per_s", "events_per_s",
+	"visits_per_s", "crawl_s", "completeness", "reached",
 	"n", "k", "alpha", "beta", "workers", "seed",
 }
 
@@ -77,6 +94,7 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 				opCell(o.DelayP50), opCell(o.DelayP90), opCell(o.DelayP99),
 				opCell(o.Accuracy), opCell(o.Success), opCell(o.Wall),
 				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Float(s.LookupsPerSec), report.Float(s.EventsPerSec),
+				report.Float(s.VisitsPerSec), report.Float(s.CrawlSeconds), report.Float(s.Completeness), report.Float(s.Reached),
 				report.Itoa(p.N), report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Beta), report.Itoa(p.Workers), report.Utoa(p.Seed),
 			}); err != nil {
 				return err
@@ -108,7 +126,41 @@ func PrintTables(w io.Writer, rows []SummaryRow) error {
 	if err := printWorkload(w, rows); err != nil {
 		return err
 	}
+	if err := printCrawl(w, rows); err != nil {
+		return err
+	}
 	return printScale(w, rows)
+}
+
+func printCrawl(w io.Writer, rows []SummaryRow) error {
+	var has bool
+	for _, s := range rows {
+		has = has || s.Result.Crawl != nil
+	}
+	if !has {
+		return nil
+	}
+	fmt.Fprintln(w, "\n== crawl (last round; completeness = share of the nodes online at the start / end that the crawl found; reached = that answered it; simulated duration; wall time per crawl) ==")
+	t := report.NewTable(w, "benchmark", "n", "W", "refused", "found", "visited", "ok", "completeness", "reached", "simulated", "wall", "visits/s", "peak heap")
+	for _, s := range rows {
+		c := s.Result.Crawl
+		if c == nil {
+			continue
+		}
+		cs := c.Summary
+		peak := ""
+		if !math.IsNaN(s.PeakMiB) {
+			peak = report.Fixed(s.PeakMiB, 0) + " MiB"
+		}
+		if err := t.Append([]string{s.Result.Spec.Bench, report.Itoa(cs.Nodes), report.Itoa(cs.Options.InFlight),
+			report.Float(cs.Network.FastErrorRate) + " %", report.Itoa(cs.Found), report.Itoa(cs.Visited), report.Itoa(cs.Reachable),
+			report.Percent(cs.CompletenessStart()) + " / " + report.Percent(cs.CompletenessEnd()),
+			report.Percent(cs.ReachedStart()) + " / " + report.Percent(cs.ReachedEnd()),
+			report.Human(cs.Duration.Seconds()), report.Human(s.Mean), report.Fixed(s.VisitsPerSec, 0), peak}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
 }
 
 func printWorkload(w io.Writer, rows []SummaryRow) error {

@@ -71,3 +71,43 @@ func (c *CSVFile) Abort() {
 	c.f.Close()
 	os.Remove(c.f.Name())
 }
+
+// File streams bytes into a temporary file that becomes path only when
+// Close succeeds, as CSVFile does for rows: a writer for streams such as a
+// crawl's edges, formatted by their producer.
+type File struct {
+	path string
+	f    *os.File
+	bw   *bufio.Writer
+}
+
+// CreateFile starts a file at path.
+func CreateFile(path string) (*File, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return &File{path: path, f: f, bw: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+// Write adds b to the file.
+func (f *File) Write(b []byte) (int, error) { return f.bw.Write(b) }
+
+// Close flushes the file and renames it into place.
+func (f *File) Close() error {
+	err := errors.Join(f.bw.Flush(), f.f.Chmod(0o644), f.f.Close())
+	if err == nil {
+		err = os.Rename(f.f.Name(), f.path)
+	}
+	if err != nil {
+		os.Remove(f.f.Name())
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort drops the file: nothing appears at path.
+func (f *File) Abort() {
+	f.f.Close()
+	os.Remove(f.f.Name())
+}

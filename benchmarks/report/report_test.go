@@ -1,13 +1,18 @@
 package report_test
 
 import (
+	"bytes"
 	"errors"
+	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
+	"github.com/go-dht/go-dht/dht/crawler"
 )
 
 // Quantiles interpolate between closest ranks, as pandas' quantile does
@@ -64,5 +69,77 @@ func TestFormats(t *testing.T) {
 	}
 	if report.IDs([]uint32{3, 1}) != "3;1" {
 		t.Errorf("IDs = %q", report.IDs([]uint32{3, 1}))
+	}
+}
+
+// A streamed file appears only when closed, whole; an aborted one never.
+func TestFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "edges.csv")
+	f, err := report.CreateFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("from,to\n1,2\n"))
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatal("the file is visible before Close")
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "from,to\n1,2\n" {
+		t.Fatalf("file %q", data)
+	}
+	g, _ := report.CreateFile(filepath.Join(dir, "gone.csv"))
+	g.Write([]byte("x"))
+	g.Abort()
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("%d files after an abort, want 1", len(entries))
+	}
+}
+
+// The crawl charts draw PNGs of a readable size, sampling a timeline of
+// more visits than a page shows, and refuse to draw nothing.
+func TestCrawlCharts(t *testing.T) {
+	var visits []crawler.Visit
+	for i := range 5 * report.MaxTimelineBars {
+		start := time.Duration(i) * time.Millisecond
+		visits = append(visits, crawler.Visit{Peer: uint32(i), Start: start, End: start + 150*time.Millisecond,
+			Outcome: crawler.Outcomes()[i%4], Attempts: 1})
+	}
+	s := crawler.Summary{Nodes: len(visits), K: 20, Options: crawler.DefaultOptions(0)}
+	for _, tc := range []struct {
+		name string
+		draw func(w *bytes.Buffer) error
+	}{
+		{"timeline", func(w *bytes.Buffer) error { return report.CrawlTimelineChart(w, visits, s) }},
+		{"timeline of one visit", func(w *bytes.Buffer) error { return report.CrawlTimelineChart(w, visits[:1], s) }},
+		{"sweep", func(w *bytes.Buffer) error {
+			var crawls []crawler.Summary
+			for _, rate := range []float64{0, 30} {
+				for _, w := range []int{1, 10, 125} {
+					c := s
+					c.Options.InFlight, c.Network.FastErrorRate = w, rate
+					c.Duration = time.Duration(1000/w) * time.Second
+					c.OnlineStart, c.FoundOnlineStart, c.ReachedOnlineStart = 100, 100, 100-int(rate)
+					crawls = append(crawls, c)
+				}
+			}
+			return report.CrawlSweepChart(w, crawls)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tc.draw(&buf); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := png.DecodeConfig(&buf)
+			if err != nil || cfg.Width < 400 || cfg.Height < 300 {
+				t.Fatalf("%dx%d, %v", cfg.Width, cfg.Height, err)
+			}
+		})
+	}
+	if report.CrawlTimelineChart(io.Discard, nil, s) == nil || report.CrawlSweepChart(io.Discard, nil) == nil {
+		t.Error("a chart of no crawl was drawn")
 	}
 }

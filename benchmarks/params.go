@@ -91,6 +91,28 @@ func DefaultParams() Params {
 // RegisterFlags defines one flag per field on fs, with p's values as
 // defaults.
 func (p *Params) RegisterFlags(fs *flag.FlagSet) {
+	p.RegisterNetworkFlags(fs)
+	fs.StringVar(&p.Tag, "tag", p.Tag, "prefix of every report file (letters, digits, '.', '_', '-')")
+	fs.StringVar(&p.Out, "out", p.Out, "report folder (default: reports/<start time> at the module root)")
+	fs.BoolVar(&p.Overwrite, "overwrite", p.Overwrite, "replace report files that already exist")
+	fs.IntVar(&p.Segments, "segments", p.Segments, "segments provided per round (Provide) and before the retrievals (Retrieve)")
+	fs.IntVar(&p.SegmentSize, "segment-size", p.SegmentSize, "bytes per segment")
+	fs.IntVar(&p.Lookups, "lookups", p.Lookups, "lookups per round of the workload benchmarks")
+	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
+	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
+	fs.BoolVar(&p.Huge, "huge", p.Huge, "also run the 10^8-node sizes of BenchmarkIndexBuild, BenchmarkNetworkScaling (on demand) and BenchmarkLookupThroughput (a few GiB of heap), whatever -scaling-max")
+	fs.DurationVar(&p.Republish, "republish", p.Republish, "republish period of BenchmarkChurn's second run")
+	fs.IntVar(&p.CrawlInFlight, "crawl-inflight", p.CrawlInFlight, "visits a crawl keeps in flight (W) in BenchmarkCrawl")
+	fs.IntVar(&p.CrawlRetries, "crawl-retries", p.CrawlRetries, "retries of a failed visit in the crawl benchmarks")
+	fs.DurationVar(&p.CrawlTimeout, "crawl-timeout", p.CrawlTimeout, "how long a crawler waits for an attempt, in the crawl benchmarks")
+	fs.BoolVar(&p.CrawlEdges, "crawl-edges", p.CrawlEdges, "write the edges CSV of BenchmarkCrawl at every size (10^6 nodes: about 3x10^8 rows, 5 GB); by default only up to 100,000 nodes")
+}
+
+// RegisterNetworkFlags defines the flags that shape a network and its
+// clients (-n, -k, -alpha, the links, latency, churn, tables, ...) on fs,
+// with p's values as defaults: the flags every command that builds a
+// network shares (dhtsim crawl).
+func (p *Params) RegisterNetworkFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.N, "n", p.N, "network size (nodes)")
 	fs.IntVar(&p.K, "k", p.K, "bucket size k")
 	fs.IntVar(&p.Alpha, "alpha", p.Alpha, "requests a lookup keeps in flight")
@@ -106,7 +128,6 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.Float64Var(&p.LeaveRate, "leave-rate", p.LeaveRate, "share of nodes that leave for good per simulated hour (0..1)")
 	fs.Var(choiceFlag[routing.Policy]{&p.Policy, routing.ParsePolicy}, "policy", "bucket replacement policy of tables that change: closest or oldest")
 	fs.DurationVar(&p.Refresh, "refresh", p.Refresh, "bucket refresh period under churn (0: no refresh)")
-	fs.DurationVar(&p.Republish, "republish", p.Republish, "republish period of BenchmarkChurn's second run")
 	fs.IntVar(&p.FailLimit, "fail-limit", p.FailLimit, "failures in a row that remove a peer from a table (0: never)")
 	fs.Float64Var(&p.FastErrorRate, "fast-error-rate", p.FastErrorRate, "share of connection attempts refused at once, %")
 	fs.Float64Var(&p.SlowErrorRate, "slow-error-rate", p.SlowErrorRate, "share of connection attempts that time out, %")
@@ -114,19 +135,6 @@ func (p *Params) RegisterFlags(fs *flag.FlagSet) {
 	fs.Var(delayFlag{&p.FastDelay}, "fast-delay", "delay of a refused attempt: MIN-MAX, or one duration")
 	fs.Var(delayFlag{&p.SlowDelay}, "slow-delay", "delay of a timed-out attempt: MIN-MAX, or one duration")
 	fs.DurationVar(&p.Gamma, "gamma", p.Gamma, "overhead each attempt adds to the load of both endpoints")
-	fs.StringVar(&p.Tag, "tag", p.Tag, "prefix of every report file (letters, digits, '.', '_', '-')")
-	fs.StringVar(&p.Out, "out", p.Out, "report folder (default: reports/<start time> at the module root)")
-	fs.BoolVar(&p.Overwrite, "overwrite", p.Overwrite, "replace report files that already exist")
-	fs.IntVar(&p.Segments, "segments", p.Segments, "segments provided per round (Provide) and before the retrievals (Retrieve)")
-	fs.IntVar(&p.SegmentSize, "segment-size", p.SegmentSize, "bytes per segment")
-	fs.IntVar(&p.Lookups, "lookups", p.Lookups, "lookups per round of the workload benchmarks")
-	fs.IntVar(&p.ThroughputLookups, "throughput-lookups", p.ThroughputLookups, "lookups per round of BenchmarkLookupThroughput")
-	fs.IntVar(&p.ScalingMax, "scaling-max", p.ScalingMax, "largest network of BenchmarkNetworkScaling, BenchmarkLookupThroughput and BenchmarkIndexBuild; larger sizes are skipped")
-	fs.BoolVar(&p.Huge, "huge", p.Huge, "also run the 10^8-node sizes of BenchmarkIndexBuild, BenchmarkNetworkScaling (on demand) and BenchmarkLookupThroughput (a few GiB of heap), whatever -scaling-max")
-	fs.IntVar(&p.CrawlInFlight, "crawl-inflight", p.CrawlInFlight, "visits a crawl keeps in flight (W) in BenchmarkCrawl")
-	fs.IntVar(&p.CrawlRetries, "crawl-retries", p.CrawlRetries, "retries of a failed visit in the crawl benchmarks")
-	fs.DurationVar(&p.CrawlTimeout, "crawl-timeout", p.CrawlTimeout, "how long a crawler waits for an attempt, in the crawl benchmarks")
-	fs.BoolVar(&p.CrawlEdges, "crawl-edges", p.CrawlEdges, "write the edges CSV of BenchmarkCrawl at every size (10^6 nodes: about 3x10^8 rows, 5 GB); by default only up to 100,000 nodes")
 }
 
 // CrawlOptions returns the options of a crawl with p's parameters from
@@ -255,24 +263,11 @@ var flagOfField = map[string]string{
 // allows. The network parameters are checked by dht.Config.Validate, whose
 // typed error names the field; the flag is found from the field.
 func (p Params) Validate() error {
+	if err := p.ValidateNetwork(); err != nil {
+		return err
+	}
 	bad := func(flagName string, err error) error {
 		return fmt.Errorf("%w -%s: %w", ErrInvalidFlag, flagName, err)
-	}
-	if p.Beta < 0 {
-		return bad("beta", fmt.Errorf("= %d, allowed 1..k, or 0 for k", p.Beta))
-	}
-	cfg, err := p.config(p.N)
-	if err != nil {
-		return bad("latency", err)
-	}
-	if err := cfg.Validate(); err != nil {
-		var ce *network.ConfigError
-		if errors.As(err, &ce) {
-			if name, ok := flagOfField[ce.Field]; ok {
-				return bad(name, err)
-			}
-		}
-		return fmt.Errorf("%w: %w", ErrInvalidFlag, err)
 	}
 	for _, f := range []struct {
 		name    string
@@ -311,6 +306,31 @@ func (p Params) Validate() error {
 	}
 	if !tagPattern.MatchString(p.Tag) {
 		return bad("tag", fmt.Errorf("%q, allowed: letters, digits, '.', '_', '-'", p.Tag))
+	}
+	return nil
+}
+
+// ValidateNetwork reports the first invalid parameter of those
+// RegisterNetworkFlags defines, naming its flag and what it allows.
+func (p Params) ValidateNetwork() error {
+	bad := func(flagName string, err error) error {
+		return fmt.Errorf("%w -%s: %w", ErrInvalidFlag, flagName, err)
+	}
+	if p.Beta < 0 {
+		return bad("beta", fmt.Errorf("= %d, allowed 1..k, or 0 for k", p.Beta))
+	}
+	cfg, err := p.config(p.N)
+	if err != nil {
+		return bad("latency", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		var ce *network.ConfigError
+		if errors.As(err, &ce) {
+			if name, ok := flagOfField[ce.Field]; ok {
+				return bad(name, err)
+			}
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidFlag, err)
 	}
 	return nil
 }

@@ -4,12 +4,17 @@
 //	dhtsim run STUDY.yaml -out DIR [-shard i/n] [-workers N] [-progress auto|bar|lines|none] [-no-records]
 //	dhtsim check STUDY.yaml
 //	dhtsim merge -out DIR SHARD_DIR...
+//	dhtsim crawl -out DIR [-n N] [-inflight W[,W...]] [-fast-error-rates R[,R...]] [network flags]
 //
 // run writes one folder per combination of the study into DIR, then
 // DIR/summary.csv and DIR/charts; a killed run keeps every finished
 // combination and resumes when run again. check validates a study file and
 // prints its combinations. merge joins the folders of shards run apart
-// (-shard, or a Slurm job array) into one report.
+// (-shard, or a Slurm job array) into one report. crawl builds a network
+// from flags (every network option of the benchmarks: -n, -k, -latency,
+// -churn, ...), crawls it as Nebula does, with W visits in flight, and
+// writes each crawl's visits, edges, summary and timeline chart, and the
+// chart of a sweep over W and the error rate.
 package main
 
 import (
@@ -28,6 +33,7 @@ usage:
   dhtsim run STUDY.yaml -out DIR [flags]   run a study (resumes in DIR)
   dhtsim check STUDY.yaml                  validate a study; print its combinations
   dhtsim merge -out DIR SHARD_DIR...       join shards into one report
+  dhtsim crawl -out DIR [flags]            crawl a simulated network (-inflight 1,10,125,1000 sweeps W)
   dhtsim help COMMAND                      the flags of a command
 `
 
@@ -55,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = checkCmd(args[1:], stdout, stderr)
 	case "merge":
 		err = mergeCmd(args[1:], stdout, stderr)
+	case "crawl":
+		err = crawlCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -245,7 +244,7 @@ func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 		},
 		task: func(int) (err error) {
 			start := time.Now()
-			keys = nodeKeys(p.Seed, n, workers)
+			keys = hashes.NodeKeys(p.Seed, n, workers)
 			mid := time.Now()
 			ix, err = routing.NewIndexParallel(context.Background(), keys, workers)
 			keygen, index = keygen+mid.Sub(start), index+time.Since(mid)
@@ -267,20 +266,4 @@ func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 		b.ReportMetric(report.Mean(live)/float64(n), "bytes/key")
 		b.ReportMetric(peak/(1<<20), "peak-heap-MiB")
 	}
-}
-
-// nodeKeys returns the keys of nodes 0..n-1 (hashes.NodeKey, as dht.Spawn
-// derives them), each of workers goroutines hashing a run of ids.
-func nodeKeys(seed uint64, n, workers int) []hashes.Key {
-	keys := make([]hashes.Key, n)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for id := w * n / workers; id < (w+1)*n/workers; id++ {
-				keys[id] = hashes.NodeKey(seed, uint32(id))
-			}
-		})
-	}
-	wg.Wait()
-	return keys
 }

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/routing"
@@ -53,17 +51,7 @@ func Spawn(cfg Config) (*DHTNetwork, error) {
 	if err := checkMemory(cfg); err != nil {
 		return nil, err
 	}
-	keys := make([]hashes.Key, cfg.Nodes)
-	g := new(errgroup.Group)
-	for _, b := range shards(cfg.Nodes, cfg.Workers) {
-		g.Go(func() error {
-			for i := b[0]; i < b[1]; i++ {
-				keys[i] = hashes.NodeKey(cfg.Network.Seed, uint32(i))
-			}
-			return nil
-		})
-	}
-	g.Wait()
+	keys := hashes.NodeKeys(cfg.Network.Seed, cfg.Nodes, cfg.Workers)
 	return newNetwork(cfg, routing.NewKeySpaceOf(keys))
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strconv"
+	"sync"
 
 	"github.com/zeebo/xxh3"
 )
@@ -20,6 +21,23 @@ func NodeKey(seed uint64, id uint32) Key {
 	var buf [8]byte
 	binary.LittleEndian.PutUint64(buf[:], uint64(id))
 	return Key(xxh3.HashSeed(buf[:], seed))
+}
+
+// NodeKeys returns the keys of nodes 0..n-1 (NodeKey), indexed by id,
+// hashed by workers goroutines (at least 1), each a run of ids.
+func NodeKeys(seed uint64, n, workers int) []Key {
+	keys := make([]Key, n)
+	workers = max(1, min(workers, n))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for id := w * n / workers; id < (w+1)*n/workers; id++ {
+				keys[id] = NodeKey(seed, uint32(id))
+			}
+		})
+	}
+	wg.Wait()
+	return keys
 }
 
 // SegmentKey returns the key of a segment: the xxh3 hash of its content.

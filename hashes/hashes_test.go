@@ -251,3 +251,21 @@ func lowerHex(s string) string {
 	}
 	return string(b)
 }
+
+// NodeKeys gives NodeKey of every id whatever the number of workers,
+// including more workers than ids.
+func TestNodeKeysIndependentOfWorkers(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 1000} {
+		for _, workers := range []int{0, 1, 2, 3, 16, 2000} {
+			keys := hashes.NodeKeys(42, n, workers)
+			if len(keys) != n {
+				t.Fatalf("n=%d workers=%d: %d keys", n, workers, len(keys))
+			}
+			for id, k := range keys {
+				if k != hashes.NodeKey(42, uint32(id)) {
+					t.Fatalf("n=%d workers=%d: key of %d = %x, want %x", n, workers, id, k, hashes.NodeKey(42, uint32(id)))
+				}
+			}
+		}
+	}
+}

@@ -30,9 +30,9 @@ func fuzzKeys(data []byte, shift uint8) []hashes.Key {
 }
 
 // FuzzClosest checks, for any set of keys (duplicates included), target
-// and count, that Index.Closest and Table.Closest agree with brute force
-// (item 3), and that the optimal tables of the index, one at a time and in
-// parallel, equal the tables built one peer at a time (items 1 and 2).
+// and count, that Index.Closest and Table.Closest agree with brute force,
+// and that the optimal tables of the index, one at a time and in parallel,
+// equal the tables built one peer at a time.
 func FuzzClosest(f *testing.F) {
 	f.Add([]byte{0, 1, 0, 2, 0, 3, 0, 4, 0x80, 0, 0x40, 0}, uint64(3), uint8(2), uint8(48), uint8(0))
 	f.Add([]byte{1, 1, 1, 1, 1, 1, 2, 2, 0, 0}, uint64(0x0101)<<10, uint8(3), uint8(10), uint8(1))

@@ -234,7 +234,7 @@ func shuffled(n int, rng *rand.Rand) []uint32 {
 	return order
 }
 
-// Item 1: the parallel builder gives the same tables whatever the number of
+// The parallel builder gives the same tables whatever the number of
 // workers, and they equal the tables built one peer at a time.
 func TestBuildTablesIndependentOfWorkers(t *testing.T) {
 	n := 4000
@@ -274,7 +274,7 @@ func TestBuildTablesIndependentOfWorkers(t *testing.T) {
 	}
 }
 
-// Item 1 (property): for several seeds, every k from 1 to 20 and networks
+// For several seeds, every k from 1 to 20 and networks
 // of up to 20,000 nodes, the fast builder equals the one-peer-at-a-time
 // table of sampled nodes.
 func TestOptimalTablesProperty(t *testing.T) {
@@ -311,7 +311,7 @@ func TestOptimalTablesProperty(t *testing.T) {
 	}
 }
 
-// Item 2: bucket i of an optimal table holds exactly min(k, number of nodes
+// Bucket i of an optimal table holds exactly min(k, number of nodes
 // at prefix length i) peers, and they are the closest such nodes to the
 // local key, checked by brute force over all nodes.
 func TestBucketsHoldClosest(t *testing.T) {
@@ -373,7 +373,7 @@ func targetsFor(local hashes.Key, space *KeySpace, rng *rand.Rand) []hashes.Key 
 	return targets
 }
 
-// Item 3: Table.Closest and Table.AppendClosest return the true nearest
+// Table.Closest and Table.AppendClosest return the true nearest
 // entries of the table, sorted, without duplicates, for optimal tables and
 // for tables fed with a random part of the network.
 func TestTableClosestProperty(t *testing.T) {
@@ -419,7 +419,7 @@ func TestTableClosestProperty(t *testing.T) {
 	}
 }
 
-// Item 3: Index.Closest returns the network-wide nearest keys, sorted,
+// Index.Closest returns the network-wide nearest keys, sorted,
 // without duplicates, checked against sorting every key.
 func TestIndexClosestProperty(t *testing.T) {
 	probes := 300

@@ -2,7 +2,6 @@ package benchmarks
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht/crawler"
+	"github.com/go-dht/go-dht/dht/dhttest"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
@@ -78,26 +78,11 @@ func runBenchmarksTo(t *testing.T, rep *Report, p Params, rounds int, fns ...fun
 	return env.s
 }
 
-// readCSV reads a whole CSV file.
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
-
 // checkCSV checks a CSV's header and number of data rows, and returns the
 // data rows.
 func checkCSV(t *testing.T, path string, header []string, rows int) [][]string {
 	t.Helper()
-	all := readCSV(t, path)
+	all := dhttest.ReadCSVFile(t, path)
 	if len(all) == 0 || !slices.Equal(all[0], header) {
 		t.Errorf("%s: header %v, want %v", filepath.Base(path), all[:min(1, len(all))], header)
 		return nil

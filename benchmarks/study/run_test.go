@@ -2,7 +2,6 @@ package study_test
 
 import (
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/benchmarks/study"
+	"github.com/go-dht/go-dht/dht/dhttest"
 )
 
 // small is a study of 8 combinations that runs in a fraction of a second.
@@ -40,15 +40,7 @@ func parse(t *testing.T, text string) *study.Study {
 // column.
 func readSummary(t *testing.T, dir string) [][]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "summary.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "summary.csv"))
 	wall := slices.Index(rows[0], "wall_s")
 	for i := range rows {
 		rows[i] = slices.Delete(rows[i], wall, wall+1)

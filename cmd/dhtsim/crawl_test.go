@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,22 +11,8 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht/crawler"
+	"github.com/go-dht/go-dht/dht/dhttest"
 )
-
-// readCSV reads a CSV file whole.
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
 
 // crawlCommand runs dhtsim crawl in the test's process and fails the test
 // unless it succeeds.
@@ -52,17 +37,17 @@ func TestCrawlCommandSweep(t *testing.T) {
 		var reached []string
 		for _, w := range []string{"1", "10", "125"} {
 			sub := filepath.Join(dir, "W"+w+"_rate"+rate)
-			visits := readCSV(t, filepath.Join(sub, "visits.csv"))
+			visits := dhttest.ReadCSVFile(t, filepath.Join(sub, "visits.csv"))
 			if got := strings.Join(visits[0], ","); got != crawler.VisitsHeader || len(visits) != n+1 {
 				t.Fatalf("%s: header %q and %d rows, want %d", sub, got, len(visits)-1, n)
 			}
-			if edges := readCSV(t, filepath.Join(sub, "edges.csv")); len(edges) < n {
+			if edges := dhttest.ReadCSVFile(t, filepath.Join(sub, "edges.csv")); len(edges) < n {
 				t.Errorf("%s: %d edges for %d nodes", sub, len(edges)-1, n)
 			}
-			if records := readCSV(t, filepath.Join(sub, "records.csv")); len(records) != n+1 {
+			if records := dhttest.ReadCSVFile(t, filepath.Join(sub, "records.csv")); len(records) != n+1 {
 				t.Errorf("%s: %d records, want one per attempt (%d)", sub, len(records)-1, n)
 			}
-			sum := readCSV(t, filepath.Join(sub, "summary.csv"))
+			sum := dhttest.ReadCSVFile(t, filepath.Join(sub, "summary.csv"))
 			if len(sum) != 2 || !slices.Equal(sum[0], crawler.SummaryHeader) {
 				t.Fatalf("%s: summary %v", sub, sum)
 			}
@@ -87,7 +72,7 @@ func TestCrawlCommandSweep(t *testing.T) {
 			t.Errorf("at 20%% refused every peer answered")
 		}
 	}
-	if rows := readCSV(t, filepath.Join(dir, "crawls.csv")); len(rows) != 1+6 {
+	if rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "crawls.csv")); len(rows) != 1+6 {
 		t.Errorf("crawls.csv: %d rows, want 6", len(rows)-1)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sweep.png")); err != nil {
@@ -191,10 +176,10 @@ func TestCrawlCommandInterrupted(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Fatalf("status %d, %s", code, stderr.String())
 	}
-	if rows := readCSV(t, filepath.Join(dir, "crawls.csv")); len(rows) != 2 {
+	if rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "crawls.csv")); len(rows) != 2 {
 		t.Errorf("crawls.csv: %d rows, want the finished crawl's", len(rows)-1)
 	}
-	if rows := readCSV(t, filepath.Join(dir, "W1000_rate0", "visits.csv")); len(rows) != 30001 {
+	if rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "W1000_rate0", "visits.csv")); len(rows) != 30001 {
 		t.Errorf("the finished crawl has %d visits", len(rows)-1)
 	}
 	entries, _ := os.ReadDir(filepath.Join(dir, "W1_rate0"))

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-dht/go-dht/dht/dhttest"
 )
 
 // TestMain runs the test binary as dhtsim itself when DHTSIM_MAIN is set,
@@ -56,14 +58,7 @@ func writeStudy(t *testing.T) string {
 // summary reads DIR/summary.csv without its wall-clock column.
 func summary(t *testing.T, dir string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "summary.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "summary.csv"))
 	wall := slices.Index(rows[0], "wall_s")
 	var b strings.Builder
 	w := csv.NewWriter(&b)

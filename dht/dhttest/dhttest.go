@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -114,6 +115,16 @@ func ReadCSV(t testing.TB, data []byte) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// ReadCSVFile reads and parses a CSV file or fails the test.
+func ReadCSVFile(t testing.TB, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ReadCSV(t, data)
 }
 
 // ByOp groups records by operation, each in attempt order.

@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/crawler"
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -33,7 +35,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{"-steps", func(p *Params) { p.Steps = 0 }},
 		{"-workers", func(p *Params) { p.Workers = 0 }},
 		{"-workers", func(p *Params) { p.Workers = math.MaxInt / 4 }},
-		{"-termination", func(p *Params) { p.Profile, p.Termination = 1, 2 }},
+		{"-termination", func(p *Params) { p.Profile, p.Termination = dht.ProfilePyDHT, lookup.Beta }},
 		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = 101 }},
 		{"-fast-error-rate", func(p *Params) { p.FastErrorRate = math.NaN() }},
 		{"-slow-error-rate", func(p *Params) { p.SlowErrorRate = -1 }},

@@ -119,9 +119,11 @@ type ClientConfig struct {
 	// StepsToStop ends a lookup after this many stale answers in a row
 	// under the Stale and PyDHT rules (1..MaxSteps).
 	StepsToStop int
-	// Termination is the lookup's termination rule. Under the py-dht
-	// profile it is PyDHT: the zero value (Stale) is read as unset there,
-	// and Beta or KClosest are an error.
+	// Termination is the lookup's termination rule. The zero value,
+	// lookup.Default, is the profile's rule: KClosest under go-dht's own
+	// model (a lookup ends when the K closest peers it knows have answered
+	// or failed, as in the Kademlia paper and go-ethereum), PyDHT under the
+	// py-dht profile, which allows no other.
 	Termination lookup.Rule
 	// Policy is the buckets' replacement policy when a table changes:
 	// Closest (py-dht's, the default) or Oldest (Kademlia's, with a
@@ -145,8 +147,8 @@ func (c ClientConfig) Validate() error {
 	if c.StepsToStop < 1 || c.StepsToStop > MaxSteps {
 		return invalid("StepsToStop", c.StepsToStop, "1..%d", MaxSteps)
 	}
-	if int(c.Termination) >= len(lookup.Rules()) {
-		return invalid("Termination", c.Termination, "stale, pydht, beta, kclosest")
+	if !c.Termination.Valid() {
+		return invalid("Termination", c.Termination, "default, stale, pydht, beta, kclosest")
 	}
 	if err := c.Policy.Validate(); err != nil {
 		return invalid("Policy", c.Policy, "closest, oldest")
@@ -177,7 +179,7 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults of the benchmark suite: 10,000 nodes,
-// k = 20, alpha = 3, beta = k, 3 steps to stop, the stale-answers rule, no
+// k = 20, alpha = 3, beta = k, 3 steps to stop, the default rule (kclosest), no
 // errors, connections of 50ms-100ms one way, failed attempts of 10ms
 // (fast) and 1s (slow), no gamma, seed 1, one worker per core.
 func DefaultConfig() Config {
@@ -199,8 +201,11 @@ func DefaultConfig() Config {
 // link rules and termination rule) and the tables mode decided.
 func (c Config) Effective() Config {
 	c.Network.PyDHT = c.Profile == ProfilePyDHT
-	if c.Profile == ProfilePyDHT && c.Client.Termination == lookup.Stale {
-		c.Client.Termination = lookup.PyDHT
+	if c.Client.Termination == lookup.Default {
+		c.Client.Termination = lookup.KClosest
+		if c.Profile == ProfilePyDHT {
+			c.Client.Termination = lookup.PyDHT
+		}
 	}
 	if c.Tables == TablesAuto {
 		c.Tables = TablesEager

@@ -21,35 +21,44 @@
 // Terms:
 //   - A key is a name in the file. The model keys are those of
 //     dht.Config: nodes, k, alpha, beta (0: k), steps, termination
-//     (lookup.ParseRule), profile (dht.ParseProfile), fast_error_rate and
-//     slow_error_rate (percent), conn_delay, fast_delay and slow_delay
-//     (network.ParseDelayRange), gamma (a duration) and seed. The
-//     realism keys are latency (uniform, discv5, ipfs, aws, or the path
-//     of a latency YAML file), churn (none, ipfs, exp:ON,OFF,
-//     weibull:SHAPE,SCALE), policy (closest, oldest), refresh and
-//     republish (durations, 0 = off). The study keys are name and
-//     repeats. The workload keys sit in the mapping workload: type
-//     (retrieval or slot), then for retrieval segments, retrievers,
-//     samples and segment_size, and for slot rows, cols,
-//     provides_in_flight, validators, samples, segment_size and deadline.
-//     A workload key's path is workload.<key> ("workload.samples"); its
-//     column in a summary CSV and its part of a combination's name drop
-//     the prefix.
+//     (default, stale, pydht, beta, kclosest; see lookup.ParseRule),
+//     profile (dht.ParseProfile), fast_error_rate and slow_error_rate
+//     (percent), conn_delay, fast_delay and slow_delay
+//     (network.ParseDelayRange), gamma (a duration) and seed. The realism
+//     keys are latency (uniform, discv5, ipfs, aws, or the path of a
+//     latency YAML file), churn (none, ipfs, exp:ON,OFF,
+//     weibull:SHAPE,SCALE), leave_rate (share of nodes leaving for good
+//     per hour), policy (closest, oldest), refresh and republish
+//     (durations, 0 = off), fail_limit (failures in a row that remove a
+//     peer, 0 = never), joins (new nodes per hour) and tables (auto,
+//     eager, on-demand). The study keys are name and repeats. The
+//     workload keys sit in the mapping workload: type (retrieval, slot or
+//     availability), then for retrieval segments, retrievers, samples and
+//     segment_size; for slot rows, cols, provides_in_flight, validators,
+//     samples, segment_size, deadline and sample_start (a duration from
+//     the slot's start, or provided: when the last provide ends); for
+//     availability segments, retrievers, samples, segment_size, duration,
+//     every and health_nodes. A workload key's path is workload.<key>
+//     ("workload.samples"); its column in a summary CSV and its part of a
+//     combination's name drop the prefix.
 //   - A key left out takes its default: dht.DefaultConfig's for the model
-//     keys (10,000 nodes, k 20, alpha 3, beta k, 3 steps, stale, godht,
-//     no errors, conn 50ms-100ms, fast 10ms, slow 1s, gamma 0, seed 1);
-//     repeats 1, latency uniform, churn none, policy closest, refresh and
-//     republish 0s; workload type retrieval; retrieval: segments 100,
-//     retrievers 100, samples 100, segment_size 512; slot: rows 512,
-//     cols 512, provides_in_flight 64, validators 10,000, samples 73,
-//     segment_size 512, deadline 4s.
+//     keys (10,000 nodes, k 20, alpha 3, beta k, 3 steps, termination
+//     default, which go-dht's profile reads as kclosest and the py-dht
+//     profile as pydht, profile godht, no errors, conn 50ms-100ms, fast
+//     10ms, slow 1s, gamma 0, seed 1); repeats 1, latency uniform, churn
+//     none, leave_rate 0, policy closest, refresh, republish, fail_limit
+//     and joins 0, tables auto; workload type retrieval; retrieval:
+//     segments 100, retrievers 100, samples 100, segment_size 512; slot:
+//     rows 512, cols 512, provides_in_flight 64, validators 10,000,
+//     samples 73, segment_size 512, deadline 4s, sample_start provided;
+//     availability: samples 1, duration 24h, every 1h, health_nodes 100.
 //   - A list sweeps a key. Every key can be a list but name, seed,
 //     repeats, workload and workload.type. A list of one value is that
 //     value; a list of two or more is an axis. An empty list, or one that
 //     holds a value twice (in canonical form: 1h and 60m are one value),
 //     is an error, and so are two values the model reads alike in some
-//     combination (beta 0 and beta k; stale and pydht under the py-dht
-//     profile). Flow lists split at commas: quote a churn model in one,
+//     combination (beta 0 and beta k; default and kclosest, or default and
+//     pydht under the py-dht profile). Flow lists split at commas: quote a churn model in one,
 //     ["exp:1h,30m", none].
 //   - The grid is the cartesian product of the axes, in the order of the
 //     file (the workload's axes where the workload mapping is), the first

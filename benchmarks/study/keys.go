@@ -133,7 +133,7 @@ var keyDefs = func() []keyDef {
 		// beta's default is 0, which reads as k.
 		field("beta", true, anInt+" (0: k)", plain, func(v *values) *int { return &v.p.Beta }, parseInt, i, always(0)),
 		field("steps", true, anInt, plain, func(v *values) *int { return &v.p.Steps }, parseInt, i, always(d.Client.StepsToStop)),
-		field("termination", true, strings.Join(lookup.Rules(), ", "), str, func(v *values) *lookup.Rule { return &v.p.Termination },
+		field("termination", true, "default, "+strings.Join(lookup.Rules(), ", "), str, func(v *values) *lookup.Rule { return &v.p.Termination },
 			parseRule, lookup.Rule.String, always(d.Client.Termination)),
 		field("profile", true, strings.Join(profileNames(), ", "), str, func(v *values) *dht.Profile { return &v.p.Profile },
 			parseProfile, dht.Profile.String, always(d.Profile)),
@@ -330,7 +330,7 @@ func parseDelayRange(n *yaml.Node) (network.DelayRange, *FileError) {
 func parseRule(n *yaml.Node) (lookup.Rule, *FileError) {
 	r, err := lookup.ParseRule(n.Value)
 	if err != nil {
-		return r, bad(ErrInvalidValue, n, strings.Join(lookup.Rules(), ", "), err)
+		return r, bad(ErrInvalidValue, n, "default, "+strings.Join(lookup.Rules(), ", "), err)
 	}
 	return r, nil
 }

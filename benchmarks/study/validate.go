@@ -34,9 +34,8 @@ var modelFields = map[string]modelField{
 	"Client.Alpha":       {[]string{"alpha"}, func(c *dht.Config) { c.Client.Alpha = 1 }},
 	"Client.Beta":        {[]string{"beta"}, func(c *dht.Config) { c.Client.Beta = 1 }},
 	"Client.StepsToStop": {[]string{"steps"}, func(c *dht.Config) { c.Client.StepsToStop = 1 }},
-	// Stale is valid under both profiles: the py-dht profile reads it as
-	// its own rule.
-	"Client.Termination": {[]string{"termination"}, func(c *dht.Config) { c.Client.Termination = lookup.Stale }},
+	// Default is valid under both profiles: each reads it as its own rule.
+	"Client.Termination": {[]string{"termination"}, func(c *dht.Config) { c.Client.Termination = lookup.Default }},
 
 	"Network.FastErrorRate": {[]string{"fast_error_rate"}, func(c *dht.Config) { c.Network.FastErrorRate = 0 }},
 	"Network.SlowErrorRate": {[]string{"slow_error_rate"}, func(c *dht.Config) { c.Network.SlowErrorRate = 0 }},

@@ -11,15 +11,19 @@ import (
 // Rule is a termination rule (see the package documentation).
 type Rule uint8
 
-// The termination rules.
+// The termination rules. Default, the zero value, is the rule of the
+// configuration's profile: KClosest under go-dht's own model (the Kademlia
+// paper's rule; dht.Config reads it as PyDHT under the py-dht profile). A
+// Lookup started with Default runs KClosest.
 const (
-	Stale Rule = iota
+	Default Rule = iota
+	Stale
 	PyDHT
 	Beta
 	KClosest
 )
 
-var ruleNames = [...]string{Stale: "stale", PyDHT: "pydht", Beta: "beta", KClosest: "kclosest"}
+var ruleNames = [...]string{Default: "default", Stale: "stale", PyDHT: "pydht", Beta: "beta", KClosest: "kclosest"}
 
 // String returns the rule's name, as ParseRule reads it.
 func (r Rule) String() string {
@@ -29,18 +33,22 @@ func (r Rule) String() string {
 	return fmt.Sprintf("Rule(%d)", uint8(r))
 }
 
-// Rules returns the names of every rule.
-func Rules() []string { return slices.Clone(ruleNames[:]) }
+// Rules returns the names of the four rules (Default, which stands for
+// one of them, left out).
+func Rules() []string { return slices.Clone(ruleNames[1:]) }
 
-// ParseRule reads a rule's name: stale, pydht, beta or kclosest.
+// ParseRule reads a rule's name: default, stale, pydht, beta or kclosest.
 func ParseRule(s string) (Rule, error) {
 	for r, name := range ruleNames {
 		if s == name {
 			return Rule(r), nil
 		}
 	}
-	return 0, fmt.Errorf("termination rule %q: allowed stale, pydht, beta, kclosest", s)
+	return 0, fmt.Errorf("termination rule %q: allowed default, stale, pydht, beta, kclosest", s)
 }
+
+// Valid reports whether r is Default or one of the four rules.
+func (r Rule) Valid() bool { return r <= KClosest }
 
 // Reason says why a lookup ended.
 type Reason uint8
@@ -144,6 +152,9 @@ type Lookup struct {
 // origin holds the value itself: a lookup that stops at the first value is
 // then over before it asks anyone.
 func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []routing.Peer, localValue bool) {
+	if cfg.Rule == Default {
+		cfg.Rule = KClosest
+	}
 	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], inserts: l.inserts[:0], newPeers: l.newPeers[:0]}
 	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})
 	l.merge(seeds, 1, origin.ID)

@@ -73,7 +73,7 @@ func (c *Client) readTable(f func(t *routing.Table)) {
 
 // Closest returns the n peers of the routing table nearest to key.
 func (c *Client) Closest(key hashes.Key, n int) []routing.Peer {
-	dst, _, _ := c.net.findClosest(c.id, key, n, nil)
+	dst, _, _ := c.net.findClosest(routing.Peer{ID: c.id, Key: c.key}, key, n, nil)
 	return dst
 }
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
-	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 )
@@ -19,9 +18,9 @@ func Example() {
 	cfg.Nodes = 1000
 	cfg.Workers = 2
 	cfg.Network.ConnDelay = network.Fixed(50 * time.Millisecond) // one way: a request costs 100ms
-	// go-libp2p-kad-dht's rule: a lookup ends when the beta closest peers
-	// it knows have answered, so a provide reaches the 20 closest nodes.
-	cfg.Client.Termination = lookup.Beta
+	// The default termination rule (lookup.KClosest, the Kademlia paper's)
+	// ends a lookup when the k closest peers it knows have answered or
+	// failed, so a provide reaches the 20 closest nodes.
 	net, err := dht.New(cfg)
 	if err != nil {
 		fmt.Println(err)

@@ -216,14 +216,14 @@ func (n *DHTNetwork) bootstrapped(id uint32) bool {
 // appendOptimalClosest appends the n entries of node id's optimal table
 // (as of the last BootstrapAll) nearest to target; nothing when it has
 // none.
-func (n *DHTNetwork) appendOptimalClosest(dst []routing.Peer, b *bootstrap, id uint32, target hashes.Key, count int) []routing.Peer {
-	if !b.covers(id) {
+func (n *DHTNetwork) appendOptimalClosest(dst []routing.Peer, b *bootstrap, self routing.Peer, target hashes.Key, count int) []routing.Peer {
+	if !b.covers(self.ID) {
 		return dst
 	}
 	if b.eager != nil {
-		return b.eager[id].AppendClosest(dst, target, count)
+		return b.eager[self.ID].AppendClosest(dst, target, count)
 	}
-	return b.ix.AppendOptimalClosest(dst, id, n.space.Key(id), n.cfg.Client.K, target, count)
+	return b.ix.AppendOptimalClosest(dst, self.ID, self.Key, n.cfg.Client.K, target, count)
 }
 
 // table returns node id's routing table for reading: its own, or a copy of
@@ -268,20 +268,21 @@ func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) 
 	return t, nil
 }
 
-// findClosest serves a find-closest request at node id: the count peers of
-// its routing table nearest to key, appended to dst, and the value it
-// stores under key.
-func (n *DHTNetwork) findClosest(id uint32, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	st := n.nodes.get(id)
+// findClosest serves a find-closest request at node self (whose key the
+// caller knows: looking it up in a key space of 10^7 keys would cost a
+// cache miss per request): the count peers of its routing table nearest to
+// key, appended to dst, and the value it stores under key.
+func (n *DHTNetwork) findClosest(self routing.Peer, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
+	st := n.nodes.get(self.ID)
 	if st == nil {
-		return n.appendOptimalClosest(dst, n.boot.Load(), id, key, count), nil, false
+		return n.appendOptimalClosest(dst, n.boot.Load(), self, key, count), nil, false
 	}
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	if st.table != nil {
 		dst = st.table.AppendClosest(dst, key, count)
 	} else {
-		dst = n.appendOptimalClosest(dst, n.boot.Load(), id, key, count)
+		dst = n.appendOptimalClosest(dst, n.boot.Load(), self, key, count)
 	}
 	v, ok := st.store[key]
 	return dst, v, ok

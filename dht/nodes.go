@@ -2,6 +2,7 @@ package dht
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/routing"
@@ -42,10 +43,17 @@ type nodeStates struct {
 		mu sync.RWMutex // guards m
 		m  map[uint32]*nodeState
 	}
+	// any is set once a state exists: until then get answers without a
+	// lock (a throughput run of lookups never creates one, and two
+	// goroutines taking one read lock contend on its counter).
+	any atomic.Bool
 }
 
 // get returns the state of id, or nil.
 func (s *nodeStates) get(id uint32) *nodeState {
+	if !s.any.Load() {
+		return nil
+	}
 	sh := &s.shards[id%nodeShards]
 	sh.mu.RLock()
 	st := sh.m[id]
@@ -68,6 +76,7 @@ func (s *nodeStates) getOrCreate(id uint32) *nodeState {
 		sh.m = map[uint32]*nodeState{}
 	}
 	st := &nodeState{}
+	s.any.Store(true)
 	sh.m[id] = st
 	return st
 }

@@ -135,7 +135,7 @@ func (r *Run) pySend(op *operation, to routing.Peer, via uint32, originOverhead 
 	copy(op.pending[i+1:], op.pending[i:n])
 	p := pyPending{cost: cost, peer: to, err: a.Error, rec: rec, answer: buf[:0]}
 	if a.Error == network.NoError && r.net.known(to.ID) {
-		p.answer, p.value, p.found = r.net.findClosest(to.ID, op.key, r.cfg.Client.K, p.answer)
+		p.answer, p.value, p.found = r.net.findClosest(to, op.key, r.cfg.Client.K, p.answer)
 	}
 	op.pending[i] = p
 }

@@ -296,7 +296,7 @@ func (r *Run) startOp(op *operation) {
 		r.release(op)
 		return
 	}
-	op.buf, op.value, op.localValue = r.net.findClosest(op.origin.ID, op.key, r.cfg.Client.K, op.buf[:0])
+	op.buf, op.value, op.localValue = r.net.findClosest(op.origin, op.key, r.cfg.Client.K, op.buf[:0])
 	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, op.buf, op.localValue)
 	if r.cfg.Profile == ProfilePyDHT {
 		r.runPyDHT(op)
@@ -396,7 +396,7 @@ func (r *Run) serve(req *request) {
 	op := req.op
 	switch req.kind {
 	case network.FindRequest:
-		req.answer, req.value, req.found = r.net.findClosest(id, op.key, r.cfg.Client.K, req.answer[:0])
+		req.answer, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, req.answer[:0])
 		if op.announce {
 			// Kademlia: a node that hears from a newcomer offers it to
 			// its own table.

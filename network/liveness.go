@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +34,9 @@ type lives struct {
 	}
 	mu    sync.Mutex // guards joins
 	joins map[uint32]time.Duration
+	// anyJoin is set once a node has joined: until then joined answers
+	// without taking mu, which every attempt would otherwise contend on.
+	anyJoin atomic.Bool
 }
 
 // Joined records that node id joined the network at simulated time at: it
@@ -43,6 +47,7 @@ func (n *Network) Joined(id uint32, at time.Duration) {
 		n.lives.joins = map[uint32]time.Duration{}
 	}
 	n.lives.joins[id] = at
+	n.lives.anyJoin.Store(true)
 	n.lives.mu.Unlock()
 	sh := &n.lives.shards[id%liveShards]
 	sh.mu.Lock()
@@ -52,6 +57,9 @@ func (n *Network) Joined(id uint32, at time.Duration) {
 
 // joined returns when node id joined, if it joined after the start.
 func (n *Network) joined(id uint32) (time.Duration, bool) {
+	if !n.lives.anyJoin.Load() {
+		return 0, false
+	}
 	n.lives.mu.Lock()
 	defer n.lives.mu.Unlock()
 	at, ok := n.lives.joins[id]

@@ -59,7 +59,7 @@ func (n *DHTNetwork) Lookup(from uint32, key hashes.Key, opts LookupOptions) (Lo
 	if err != nil {
 		return LookupResult{}, err
 	}
-	res := op.lres
+	res := op.out.lres
 	op.release()
 	return res, nil
 }
@@ -71,7 +71,7 @@ func (n *DHTNetwork) Provide(from uint32, segment []byte, opts ProvideOptions) (
 	if err != nil {
 		return ProvideSummary{}, err
 	}
-	res := op.pres
+	res := op.out.pres
 	op.release()
 	return res, nil
 }
@@ -155,7 +155,7 @@ func (n *DHTNetwork) LookupMany(ctx context.Context, tasks []LookupTask, workers
 			ops[i-lo] = nil
 			op.link.Close()
 			if err == nil {
-				done(i, op.lres)
+				done(i, op.out.lres)
 			}
 			op.release()
 		}

@@ -163,8 +163,23 @@ type operation struct {
 
 	onLookup  func(LookupResult)
 	onProvide func(ProvideSummary)
-	lres      LookupResult
-	pres      ProvideSummary
+	// out holds the result once the operation ends: apart, because a
+	// slot has hundreds of thousands of operations in flight at once.
+	out *opResult
+}
+
+// opResult is the result of a finished operation.
+type opResult struct {
+	lres LookupResult
+	pres ProvideSummary
+}
+
+// result returns op's result, made on first use.
+func (op *operation) result() *opResult {
+	if op.out == nil {
+		op.out = new(opResult)
+	}
+	return op.out
 }
 
 var opPool = sync.Pool{New: func() any { return new(operation) }}
@@ -182,7 +197,9 @@ func (op *operation) reset(kind opKind, origin routing.Peer, key hashes.Key, sta
 func (op *operation) clear() {
 	op.value, op.segment = nil, nil
 	op.onLookup, op.onProvide = nil, nil
-	op.lres, op.pres = LookupResult{}, ProvideSummary{}
+	if op.out != nil {
+		*op.out = opResult{}
+	}
 	op.stored, op.failed = nil, nil
 }
 

@@ -41,12 +41,12 @@ type pyPending struct {
 }
 
 // runPyDHT runs op to completion under the py-dht profile.
-func (r *Run) runPyDHT(op *operation) {
+func (r *Run) runPyDHT(op *operation, seeds []routing.Peer) {
 	link := &op.link
 	alpha := r.cfg.Client.Alpha
 	// py-dht's lookup does not read the origin's own store.
 	op.value, op.localValue = nil, false
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, op.buf, false)
+	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, seeds, false)
 	originOverhead := link.UseEndpoint(op.origin.ID)
 	op.slots = slices.Grow(op.slots[:0], alpha)[:alpha]
 	clear(op.slots)
@@ -97,7 +97,7 @@ func (r *Run) runPyDHT(op *operation) {
 	op.lookupDone = true
 	op.lookupEnd = op.start + slices.Max(op.slots)
 	if op.kind == lookupOp {
-		op.lres = op.lookupResult(r.net, op.lookupEnd)
+		op.result().lres = op.lookupResult(r.net, op.lookupEnd)
 		r.finish(op)
 		return
 	}
@@ -170,7 +170,7 @@ func (r *Run) pyStores(op *operation) {
 		longest = max(longest, cost)
 	}
 	lres := op.lookupResult(r.net, op.lookupEnd)
-	op.pres = ProvideSummary{
+	op.result().pres = ProvideSummary{
 		Origin: from, Key: op.key, Op: link.ID(), Start: op.start,
 		Lookup: lres.Summary, Stored: op.stored, Failed: op.failed,
 		PeersContacted: lres.Summary.Attempts + op.storeAttempts,

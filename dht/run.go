@@ -55,6 +55,7 @@ type Run struct {
 	isolated bool
 	last     *operation
 	freeOps  []*operation // finished operations, for reuse
+	scratch  []routing.Peer // an answer between findClosest and the lookup
 	// keepOpen leaves the finished operation's link op open for the caller
 	// to close (LookupMany hands records over in task order).
 	keepOpen bool
@@ -83,7 +84,12 @@ type request struct {
 	to        routing.Peer
 	rec       int // index of its record in op.link
 	err       network.ErrorKind
-	answer    []routing.Peer // the remote's closest peers (find)
+	answer    []routing.Peer // the remote's closest peers (find), in a static run
+	// ids holds the answer's peer ids in a run with events between the
+	// arrival and the reply: a quarter of the memory of peers with their
+	// keys, which counts when a slot's 730,000 samples are in flight at
+	// once. The keys are read back from the key space at the reply.
+	ids       []uint32
 	value     []byte         // the value the remote holds (find)
 	found     bool
 	abandoned bool // the operation ended first: the answer is dropped
@@ -296,10 +302,15 @@ func (r *Run) startOp(op *operation) {
 		r.release(op)
 		return
 	}
-	op.buf, op.value, op.localValue = r.net.findClosest(op.origin, op.key, r.cfg.Client.K, op.buf[:0])
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, op.buf, op.localValue)
+	// The seeds go through the run's scratch buffer: the lookup copies
+	// them, and an operation that kept them would hold k peers for as
+	// long as it runs.
+	var seeds []routing.Peer
+	seeds, op.value, op.localValue = r.net.findClosest(op.origin, op.key, r.cfg.Client.K, r.scratch[:0])
+	r.scratch = seeds
+	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, seeds, op.localValue)
 	if r.cfg.Profile == ProfilePyDHT {
-		r.runPyDHT(op)
+		r.runPyDHT(op, seeds)
 		return
 	}
 	r.pump(op)
@@ -382,7 +393,7 @@ func (r *Run) newRequest() int32 {
 		r.reqs = append(r.reqs, request{})
 	}
 	req := &r.reqs[slot]
-	*req = request{answer: req.answer[:0]}
+	*req = request{answer: req.answer[:0], ids: req.ids[:0]}
 	return slot
 }
 
@@ -396,7 +407,17 @@ func (r *Run) serve(req *request) {
 	op := req.op
 	switch req.kind {
 	case network.FindRequest:
-		req.answer, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, req.answer[:0])
+		if r.static {
+			req.answer, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, req.answer[:0])
+		} else {
+			r.scratch, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, r.scratch[:0])
+			if cap(req.ids) < len(r.scratch) {
+				req.ids = make([]uint32, 0, max(len(r.scratch), r.cfg.Client.K))
+			}
+			for _, p := range r.scratch {
+				req.ids = append(req.ids, p.ID)
+			}
+		}
 		if op.announce {
 			// Kademlia: a node that hears from a newcomer offers it to
 			// its own table.
@@ -433,7 +454,16 @@ func (r *Run) reply(slot int32) {
 	switch req.kind {
 	case network.FindRequest:
 		if req.err == network.NoError {
-			op.lk.Answer(req.to, req.answer, req.found)
+			answer := req.answer
+			if !r.static {
+				keys := r.net.space.Keys()
+				r.scratch = r.scratch[:0]
+				for _, id := range req.ids {
+					r.scratch = append(r.scratch, routing.Peer{ID: id, Key: keys[id]})
+				}
+				answer = r.scratch
+			}
+			op.lk.Answer(req.to, answer, req.found)
 			if req.found && op.value == nil {
 				op.value = req.value
 			}
@@ -484,7 +514,7 @@ func (r *Run) endLookup(op *operation) {
 		r.net.learn(op.origin.ID, op.lk.Candidates())
 	}
 	if op.kind == lookupOp {
-		op.lres = op.lookupResult(r.net, r.now)
+		op.result().lres = op.lookupResult(r.net, r.now)
 		r.finish(op)
 		return
 	}
@@ -517,7 +547,7 @@ func (r *Run) sendStores(op *operation) {
 func (r *Run) endProvide(op *operation) {
 	lres := op.lookupResult(r.net, op.lookupEnd)
 	sortByDistance(op.stored, op.failed, op.key, r.net)
-	op.pres = ProvideSummary{
+	op.result().pres = ProvideSummary{
 		Origin: op.origin.ID, Key: op.key, Op: op.link.ID(), Start: op.start,
 		Lookup: lres.Summary, Stored: op.stored, Failed: op.failed,
 		PeersContacted: lres.Summary.Attempts + op.storeAttempts,
@@ -542,11 +572,11 @@ func (r *Run) finish(op *operation) {
 	switch op.kind {
 	case lookupOp:
 		if op.onLookup != nil {
-			op.onLookup(op.lres)
+			op.onLookup(op.out.lres)
 		}
 	case provideOp:
 		if op.onProvide != nil {
-			op.onProvide(op.pres)
+			op.onProvide(op.out.pres)
 		}
 	}
 	r.release(op)

@@ -202,6 +202,9 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 		return err
 	}
 	cfg.Workers = opts.Workers
+	// Without records.csv the network keeps no records at all: held in
+	// memory, a slot's would take gigabytes.
+	cfg.Network.DiscardRecords = opts.NoRecords
 	net, err := nets.get(c.NetworkKey(), cfg)
 	if err != nil {
 		return err

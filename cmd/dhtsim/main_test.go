@@ -182,3 +182,33 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("check: %d %s %s", code, stdout.String(), stderr.String())
 	}
 }
+
+// scripts/slurm-study.sh, run as two Slurm array tasks would run it, gives
+// shards that merge into the summary of the unsharded run.
+func TestSlurmScript(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	path := writeStudy(t)
+	whole := filepath.Join(t.TempDir(), "whole")
+	if out, err := dhtsim(nil, "run", path, "-out", whole, "-progress", "none").CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	out := t.TempDir()
+	for i := range 2 {
+		cmd := exec.Command("bash", "../../scripts/slurm-study.sh", path, out)
+		cmd.Env = append(os.Environ(), "DHTSIM_MAIN=1", "DHTSIM="+os.Args[0],
+			"SLURM_ARRAY_TASK_ID="+[]string{"0", "1"}[i], "SLURM_ARRAY_TASK_COUNT=2", "SLURM_CPUS_PER_TASK=2")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("task %d: %v\n%s", i, err, b)
+		}
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	shards := []string{filepath.Join(out, "shard-0"), filepath.Join(out, "shard-1")}
+	if b, err := dhtsim(nil, append([]string{"merge", "-out", merged}, shards...)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if got, want := summary(t, merged), summary(t, whole); got != want {
+		t.Fatalf("merged summary:\n%s\nunsharded:\n%s", got, want)
+	}
+}

@@ -54,7 +54,7 @@ type Run struct {
 	// itself: the finished operation is kept in last, not released.
 	isolated bool
 	last     *operation
-	freeOps  []*operation // finished operations, for reuse
+	freeOps  []*operation   // finished operations, for reuse
 	scratch  []routing.Peer // an answer between findClosest and the lookup
 	// keepOpen leaves the finished operation's link op open for the caller
 	// to close (LookupMany hands records over in task order).
@@ -78,19 +78,19 @@ type event struct {
 
 // request is a request in flight.
 type request struct {
-	op        *operation
-	kind      network.RequestKind
-	from      uint32
-	to        routing.Peer
-	rec       int // index of its record in op.link
-	err       network.ErrorKind
-	answer    []routing.Peer // the remote's closest peers (find), in a static run
+	op     *operation
+	kind   network.RequestKind
+	from   uint32
+	to     routing.Peer
+	rec    int // index of its record in op.link
+	err    network.ErrorKind
+	answer []routing.Peer // the remote's closest peers (find), in a static run
 	// ids holds the answer's peer ids in a run with events between the
 	// arrival and the reply: a quarter of the memory of peers with their
 	// keys, which counts when a slot's 730,000 samples are in flight at
 	// once. The keys are read back from the key space at the reply.
 	ids       []uint32
-	value     []byte         // the value the remote holds (find)
+	value     []byte // the value the remote holds (find)
 	found     bool
 	abandoned bool // the operation ended first: the answer is dropped
 	loaded    bool // counted in Run.load

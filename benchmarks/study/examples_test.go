@@ -85,7 +85,7 @@ func TestExampleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	if w := slot.Combination(0).Workload; slot.Len() != 1 || w != (study.Workload{Type: study.Slot, Rows: 512, Cols: 512,
-		ProvidesInFlight: 64, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}) ||
+		ProvidesInFlight: 262144, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}) ||
 		slot.Combination(0).Params.Nodes != 10000 {
 		t.Errorf("slot: %d combinations, workload %+v", slot.Len(), w)
 	}

@@ -120,7 +120,7 @@ func (p *Params) RegisterNetworkFlags(fs *flag.FlagSet) {
 	fs.IntVar(&p.Steps, "steps", p.Steps, "successful responses in a row without a closer peer that end a lookup")
 	fs.IntVar(&p.Workers, "workers", p.Workers, "goroutines that build routing tables and run throughput lookups; the default is one per core")
 	fs.Uint64Var(&p.Seed, "seed", p.Seed, "seed of the network and of the workload")
-	fs.Var(choiceFlag[lookup.Rule]{&p.Termination, lookup.ParseRule}, "termination", "lookup termination rule: default (kclosest; pydht under -profile pydht), stale, pydht, beta or kclosest")
+	fs.Var(choiceFlag[lookup.Rule]{&p.Termination, lookup.ParseRule}, "termination", "lookup termination rule: default (stale; pydht under -profile pydht), stale, pydht, beta or kclosest")
 	fs.Var(choiceFlag[dht.Profile]{&p.Profile, dht.ParseProfile}, "profile", "model rules: godht (go-dht's own) or pydht (every py-dht rule, to reproduce py-dht's figures)")
 	fs.Var(choiceFlag[dht.Tables]{&p.Tables, dht.ParseTables}, "tables", "routing tables: auto (eager up to 1,000,000 nodes), eager or on-demand")
 	fs.StringVar(&p.Latency, "latency", "uniform", "connection delays: uniform (-conn-delay), discv5, ipfs, aws (measured geographies), or a latency file (YAML)")

@@ -120,9 +120,10 @@ type ClientConfig struct {
 	// under the Stale and PyDHT rules (1..MaxSteps).
 	StepsToStop int
 	// Termination is the lookup's termination rule. The zero value,
-	// lookup.Default, is the profile's rule: KClosest under go-dht's own
-	// model (a lookup ends when the K closest peers it knows have answered
-	// or failed, as in the Kademlia paper and go-ethereum), PyDHT under the
+	// lookup.Default, is the profile's rule: Stale under go-dht's own model
+	// (StepsToStop answers in a row without progress among the Beta
+	// closest; it stops before the closest have all answered: use KClosest
+	// or Beta for results that hold the true closest), PyDHT under the
 	// py-dht profile, which allows no other.
 	Termination lookup.Rule
 	// Policy is the buckets' replacement policy when a table changes:
@@ -179,7 +180,7 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults of the benchmark suite: 10,000 nodes,
-// k = 20, alpha = 3, beta = k, 3 steps to stop, the default rule (kclosest), no
+// k = 20, alpha = 3, beta = k, 3 steps to stop, the default rule (stale), no
 // errors, connections of 50ms-100ms one way, failed attempts of 10ms
 // (fast) and 1s (slow), no gamma, seed 1, one worker per core.
 func DefaultConfig() Config {
@@ -202,7 +203,7 @@ func DefaultConfig() Config {
 func (c Config) Effective() Config {
 	c.Network.PyDHT = c.Profile == ProfilePyDHT
 	if c.Client.Termination == lookup.Default {
-		c.Client.Termination = lookup.KClosest
+		c.Client.Termination = lookup.Stale
 		if c.Profile == ProfilePyDHT {
 			c.Client.Termination = lookup.PyDHT
 		}

@@ -19,8 +19,8 @@
 //     such lookups on many goroutines.
 //   - A lookup (package dht/lookup, a pure state machine) keeps up to Alpha
 //     requests in flight to the closest candidates not yet asked, merges
-//     each answer when it arrives, and ends by its termination rule (kclosest
-//     by default; stale, pydht, beta), at the first value, or starved. Requests in
+//     each answer when it arrives, and ends by its termination rule (stale by
+//     default; pydht, beta, kclosest), at the first value, or starved. Requests in
 //     flight at the end are abandoned. Its result is the Beta closest peers
 //     that answered.
 //   - Hops: peers of the origin's table are at hop 1; a peer learned from a

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 )
@@ -18,9 +19,10 @@ func Example() {
 	cfg.Nodes = 1000
 	cfg.Workers = 2
 	cfg.Network.ConnDelay = network.Fixed(50 * time.Millisecond) // one way: a request costs 100ms
-	// The default termination rule (lookup.KClosest, the Kademlia paper's)
-	// ends a lookup when the k closest peers it knows have answered or
-	// failed, so a provide reaches the 20 closest nodes.
+	// The Kademlia paper's rule: a lookup ends when the k closest peers it
+	// knows have answered or failed, so a provide reaches the 20 closest
+	// nodes (the default, stale, stops earlier).
+	cfg.Client.Termination = lookup.KClosest
 	net, err := dht.New(cfg)
 	if err != nil {
 		fmt.Println(err)

@@ -74,10 +74,8 @@ func TestNotBootstrapped(t *testing.T) {
 	}
 	alone := dhttest.New(t, dhttest.Config(1, 1))
 	res, err := alone.Lookup(0, 99, dht.LookupOptions{TrackAccuracy: true})
-	// Under the default rule (kclosest) the origin, answered, is all the
-	// k closest it knows: the lookup is over at once.
-	if err != nil || res.Summary.Reason != lookup.ReasonKClosest || res.Summary.Attempts != 0 || res.Summary.Accuracy != 1 || len(res.Closest) != 1 {
-		t.Errorf("lookup in a network of one node: %+v, %v; want kclosest at once, itself the result", res, err)
+	if err != nil || res.Summary.Reason != lookup.ReasonStarved || res.Summary.Attempts != 0 || res.Summary.Accuracy != 1 || len(res.Closest) != 1 {
+		t.Errorf("lookup in a network of one node: %+v, %v; want starved, itself the result", res, err)
 	}
 }
 
@@ -411,8 +409,8 @@ func TestAccuracyFractionalHandBuilt(t *testing.T) {
 	if !s.HasAccuracy() || s.Accuracy != 0.5 {
 		t.Fatalf("accuracy %v, want 0.5 (result %v)", s.Accuracy, res.Closest)
 	}
-	if s.Attempts != 4 || s.Successful != 4 || s.PeersSeen != 4 || s.Reason != lookup.ReasonKClosest {
-		t.Errorf("summary %+v: want the 4 known peers contacted, no other seen, all the k closest known answered", s)
+	if s.Attempts != 4 || s.Successful != 4 || s.PeersSeen != 4 || s.Reason != lookup.ReasonStarved {
+		t.Errorf("summary %+v: want the 4 known peers contacted, no other seen, starved", s)
 	}
 	if res, _ := origin.Lookup(key, dht.LookupOptions{}); res.Summary.HasAccuracy() {
 		t.Errorf("untracked accuracy = %v, want NaN", res.Summary.Accuracy)

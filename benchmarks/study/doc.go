@@ -43,7 +43,7 @@
 //     combination's name drop the prefix.
 //   - A key left out takes its default: dht.DefaultConfig's for the model
 //     keys (10,000 nodes, k 20, alpha 3, beta k, 3 steps, termination
-//     default, which go-dht's profile reads as kclosest and the py-dht
+//     default, which go-dht's profile reads as stale and the py-dht
 //     profile as pydht, profile godht, no errors, conn 50ms-100ms, fast
 //     10ms, slow 1s, gamma 0, seed 1); repeats 1, latency uniform, churn
 //     none, leave_rate 0, policy closest, refresh, republish, fail_limit
@@ -57,7 +57,7 @@
 //     value; a list of two or more is an axis. An empty list, or one that
 //     holds a value twice (in canonical form: 1h and 60m are one value),
 //     is an error, and so are two values the model reads alike in some
-//     combination (beta 0 and beta k; default and kclosest, or default and
+//     combination (beta 0 and beta k; default and stale, or default and
 //     pydht under the py-dht profile). Flow lists split at commas: quote a churn model in one,
 //     ["exp:1h,30m", none].
 //   - The grid is the cartesian product of the axes, in the order of the

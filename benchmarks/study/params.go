@@ -28,7 +28,7 @@ type Params struct {
 	Steps int // steps: stale answers in a row that end a lookup
 	// Termination is the lookup's termination rule (termination). It is
 	// the rule the model applies: the file's default (or an absent key)
-	// reads as kclosest, or pydht under the py-dht profile, as
+	// reads as stale, or pydht under the py-dht profile, as
 	// dht.Config.Effective reads it.
 	Termination lookup.Rule
 	Profile     dht.Profile // profile: godht or pydht

@@ -533,7 +533,7 @@ func (ps *parser) validate(s *Study) {
 	idx, other := make([]int, len(s.entries)), make([]int, len(s.entries))
 	beta, termination := keyIndex["beta"], keyIndex["termination"]
 	// Two points that the model reads alike (beta 0 and beta k; default
-	// and kclosest, or default and pydht under the py-dht profile) would run one combination twice
+	// and stale, or default and pydht under the py-dht profile) would run one combination twice
 	// under two names. Only a sweep of beta or termination can give them:
 	// every other value reads as itself.
 	var same map[values]int
@@ -550,7 +550,7 @@ func (ps *parser) validate(s *Study) {
 			for _, a := range s.axes {
 				if idx[a] != other[a] {
 					probs = append(probs, problem{keys: []string{keyDefs[a].key}, kind: ErrDuplicateValue,
-						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; default is kclosest, or pydht under the py-dht profile)",
+						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; default is stale, or pydht under the py-dht profile)",
 							s.entries[a].vals[other[a]].text)})
 					break
 				}

@@ -21,9 +21,9 @@
 //   - Alpha is the number of requests in flight at most; Next always hands
 //     out the closest heard candidate.
 //   - Termination rules (Rule), each ending with its own Reason:
-//     Default (the zero value) runs KClosest; dht.Config reads it as the
-//     rule of its profile. Stale (go-dht's default before 2026-11): Steps
-//     successful answers in a row brought no new
+//     Default (the zero value) runs Stale; dht.Config reads it as the
+//     rule of its profile. Stale (go-dht's default): Steps successful
+//     answers in a row brought no new
 //     peer into the Beta closest candidates not known to have failed.
 //     PyDHT (py-dht's has_closer_nodes): the count of stale answers resets
 //     when an answer holds a peer not seen before that is nearer than the

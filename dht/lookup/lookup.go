@@ -12,9 +12,9 @@ import (
 type Rule uint8
 
 // The termination rules. Default, the zero value, is the rule of the
-// configuration's profile: KClosest under go-dht's own model (the Kademlia
-// paper's rule; dht.Config reads it as PyDHT under the py-dht profile). A
-// Lookup started with Default runs KClosest.
+// configuration's profile: Stale under go-dht's own model (dht.Config
+// reads it as PyDHT under the py-dht profile). A Lookup started with
+// Default runs Stale.
 const (
 	Default Rule = iota
 	Stale
@@ -153,7 +153,7 @@ type Lookup struct {
 // then over before it asks anyone.
 func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []routing.Peer, localValue bool) {
 	if cfg.Rule == Default {
-		cfg.Rule = KClosest
+		cfg.Rule = Stale
 	}
 	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], inserts: l.inserts[:0], newPeers: l.newPeers[:0]}
 	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})

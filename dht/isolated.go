@@ -23,7 +23,7 @@ func (n *DHTNetwork) isolatedRun() *Run {
 	r := runPool.Get().(*Run)
 	r.q.Reset()
 	clear(r.load)
-	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], planned: r.planned[:0], freeP: r.freeP[:0], freeOps: r.freeOps, static: true, isolated: true}
+	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], planned: r.planned[:0], freeP: r.freeP[:0], freeOps: r.freeOps, scratch: r.scratch[:0], static: true, isolated: true}
 	return r
 }
 

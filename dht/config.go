@@ -266,3 +266,17 @@ func checkWorkers(workers int) error {
 	}
 	return nil
 }
+
+// Warnings returns the choices of c that pass Validate but are known
+// traps, each a sentence that names the parameter by its study key: a run
+// prints them and records them beside its parameters. The list is empty
+// for a configuration without one.
+func (c Config) Warnings() []string {
+	e := c.Effective()
+	var out []string
+	if e.Client.Termination == lookup.Stale && e.Client.Alpha >= e.Client.StepsToStop {
+		out = append(out, fmt.Sprintf("termination stale with alpha %d >= steps %d: a lookup ends after its first round of answers, "+
+			"so retrievals miss values that are there (choose termination beta or kclosest)", e.Client.Alpha, e.Client.StepsToStop))
+	}
+	return out
+}

@@ -131,3 +131,23 @@ func TestNetworkTooBigForTheMachine(t *testing.T) {
 		t.Fatalf("Spawn of %d nodes with eager tables: %v", dht.MaxNodes, err)
 	}
 }
+
+// TestWarningsNameTheStaleTrap: the stale rule with alpha >= steps ends a
+// lookup after its first round, so the configuration warns; with alpha
+// below steps, or another rule, it does not.
+func TestWarningsNameTheStaleTrap(t *testing.T) {
+	cfg := dht.DefaultConfig()
+	cfg.Client.Termination = lookup.Stale
+	cfg.Client.Alpha, cfg.Client.StepsToStop = 10, 3
+	if w := cfg.Warnings(); len(w) != 1 || !strings.Contains(w[0], "termination stale") {
+		t.Fatalf("stale, alpha 10, steps 3: warnings %q, want one naming termination stale", w)
+	}
+	cfg.Client.Alpha = 2
+	if w := cfg.Warnings(); len(w) != 0 {
+		t.Fatalf("stale, alpha 2, steps 3: warnings %q, want none", w)
+	}
+	cfg.Client.Alpha, cfg.Client.Termination = 10, lookup.KClosest
+	if w := cfg.Warnings(); len(w) != 0 {
+		t.Fatalf("kclosest: warnings %q, want none", w)
+	}
+}

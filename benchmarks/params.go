@@ -32,6 +32,8 @@ type Params struct {
 	Termination lookup.Rule // -termination: the lookup's termination rule
 	Profile     dht.Profile // -profile: godht (go-dht's model) or pydht (every py-dht rule)
 	Tables      dht.Tables  // -tables: auto, eager or on-demand routing tables
+	Fill        dht.Fill    // -fill: default (random; closest under pydht), random, closest or grown
+	Growth      dht.Growth  // -grow-peers, -grow-interval: how a grown network grows
 
 	Latency   string         // -latency: uniform, discv5, ipfs, aws, or a latency file
 	Churn     churn.Model    // -churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
@@ -83,6 +85,8 @@ func DefaultParams() Params {
 		Segments: 256, SegmentSize: 512, Lookups: 1000, ThroughputLookups: 20000,
 		ScalingMax:    1_000_000,
 		Latency:       "uniform",
+		Policy:        c.Client.Policy,
+		Growth:        c.Growth,
 		Republish:     time.Hour,
 		CrawlInFlight: crawler.DefaultInFlight, CrawlTimeout: crawler.DefaultTimeout,
 	}
@@ -123,6 +127,9 @@ func (p *Params) RegisterNetworkFlags(fs *flag.FlagSet) {
 	fs.Var(choiceFlag[lookup.Rule]{&p.Termination, lookup.ParseRule}, "termination", "lookup termination rule: default (stale; pydht under -profile pydht), stale, pydht, beta or kclosest")
 	fs.Var(choiceFlag[dht.Profile]{&p.Profile, dht.ParseProfile}, "profile", "model rules: godht (go-dht's own) or pydht (every py-dht rule, to reproduce py-dht's figures)")
 	fs.Var(choiceFlag[dht.Tables]{&p.Tables, dht.ParseTables}, "tables", "routing tables: auto (eager up to 1,000,000 nodes), eager or on-demand")
+	fs.Var(choiceFlag[dht.Fill]{&p.Fill, dht.ParseFill}, "fill", "how tables start: default (random; closest under -profile pydht), random (k random members per bucket), closest (py-dht's optimal tables) or grown (grown by joins)")
+	fs.IntVar(&p.Growth.Peers, "grow-peers", p.Growth.Peers, "bootstrap peers a joining node knows (-fill grown)")
+	fs.DurationVar(&p.Growth.Interval, "grow-interval", p.Growth.Interval, "simulated time between two joins (-fill grown)")
 	fs.StringVar(&p.Latency, "latency", "uniform", "connection delays: uniform (-conn-delay), discv5, ipfs, aws (measured geographies), or a latency file (YAML)")
 	fs.Var(choiceFlag[churn.Model]{&p.Churn, churn.Parse}, "churn", "node sessions: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE")
 	fs.Float64Var(&p.LeaveRate, "leave-rate", p.LeaveRate, "share of nodes that leave for good per simulated hour (0..1)")
@@ -213,6 +220,8 @@ func (p Params) config(n int) (dht.Config, error) {
 			Termination: p.Termination, Policy: p.Policy},
 		Profile:     p.Profile,
 		Tables:      p.Tables,
+		Fill:        p.Fill,
+		Growth:      p.Growth,
 		Maintenance: dht.Maintenance{FailLimit: p.FailLimit, Refresh: p.Refresh},
 		Nodes:       n,
 		Workers:     p.Workers,
@@ -257,6 +266,7 @@ var flagOfField = map[string]string{
 	"Network.Gamma": "gamma", "Network.Latency": "latency", "Network.Churn": "churn",
 	"Network.LeaveRate": "leave-rate", "Tables": "tables", "Client.Policy": "policy",
 	"Maintenance.Refresh": "refresh", "Maintenance.FailLimit": "fail-limit",
+	"Fill": "fill", "Growth.Peers": "grow-peers", "Growth.Interval": "grow-interval",
 }
 
 // Validate reports the first invalid parameter, naming its flag and what it

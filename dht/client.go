@@ -26,10 +26,12 @@ func (c *Client) Key() hashes.Key { return c.key }
 // Peer returns the client as a routing table sees it.
 func (c *Client) Peer() routing.Peer { return routing.Peer{ID: c.id, Key: c.key} }
 
-// Bootstrap gives the client a table of its own: its optimal table among
-// every node of the network now.
+// Bootstrap gives the client a table of its own among every node of the
+// network now, under the network's fill (a grown network's newcomers get
+// the random fill's table; Run.Maintain's joins are how a node joins a
+// grown network by itself).
 func (c *Client) Bootstrap() error {
-	t, err := c.net.index().OptimalTable(c.id, c.key, c.net.cfg.Client.K, c.net.space)
+	t, err := c.net.index().FilledTable(c.id, c.key, c.net.cfg.Client.K, c.net.routingFill(), c.net.space)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/go-dht/go-dht/dht"
-	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 )
@@ -19,10 +18,10 @@ func Example() {
 	cfg.Nodes = 1000
 	cfg.Workers = 2
 	cfg.Network.ConnDelay = network.Fixed(50 * time.Millisecond) // one way: a request costs 100ms
-	// The Kademlia paper's rule: a lookup ends when the k closest peers it
-	// knows have answered or failed, so a provide reaches the 20 closest
-	// nodes (the default, stale, stops earlier).
-	cfg.Client.Termination = lookup.KClosest
+	// The defaults: tables of k = 20 random members per bucket, and the
+	// Kademlia paper's rule, a lookup ends when the 20 closest peers it
+	// knows that did not fail have answered: a provide reaches the 20
+	// closest nodes.
 	net, err := dht.New(cfg)
 	if err != nil {
 		fmt.Println(err)
@@ -54,6 +53,6 @@ func Example() {
 	// Output:
 	// provide: stored on 20 peers, 0 failed, delay 800ms + 100ms = 900ms
 	// lookup: value "block 1, cell 0" found true, ended by value
-	// lookup: 6 attempts (4 ok, 0 failed, 2 abandoned), 41 peers seen, 2 hops, delay 200ms
-	// network: 1000 nodes, 51 attempts = 51 successes + 0 failures
+	// lookup: 3 attempts (1 ok, 0 failed, 2 abandoned), 38 peers seen, 1 hops, delay 100ms
+	// network: 1000 nodes, 48 attempts = 48 successes + 0 failures
 }

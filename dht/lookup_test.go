@@ -380,7 +380,7 @@ func TestResultIsAnsweredPeers(t *testing.T) {
 // table is empty, so the lookup returns what the origin knew: 2 of 4.
 func TestAccuracyFractionalHandBuilt(t *testing.T) {
 	cfg := dhttest.Config(200, 1)
-	cfg.Client.Beta, cfg.Client.StepsToStop = 4, 10
+	cfg.Client.Beta = 4
 	net, err := dht.Spawn(cfg) // no tables
 	if err != nil {
 		t.Fatal(err)
@@ -409,8 +409,8 @@ func TestAccuracyFractionalHandBuilt(t *testing.T) {
 	if !s.HasAccuracy() || s.Accuracy != 0.5 {
 		t.Fatalf("accuracy %v, want 0.5 (result %v)", s.Accuracy, res.Closest)
 	}
-	if s.Attempts != 4 || s.Successful != 4 || s.PeersSeen != 4 || s.Reason != lookup.ReasonStarved {
-		t.Errorf("summary %+v: want the 4 known peers contacted, no other seen, starved", s)
+	if s.Attempts != 4 || s.Successful != 4 || s.PeersSeen != 4 || s.Reason != lookup.ReasonBeta {
+		t.Errorf("summary %+v: want the 4 known peers contacted, no other seen, ended by the beta rule (the 4 closest answered)", s)
 	}
 	if res, _ := origin.Lookup(key, dht.LookupOptions{}); res.Summary.HasAccuracy() {
 		t.Errorf("untracked accuracy = %v, want NaN", res.Summary.Accuracy)

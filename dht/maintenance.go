@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/routing"
 )
@@ -161,9 +160,17 @@ func keyAtPrefix(local hashes.Key, b int, rng *rand.Rand) hashes.Key {
 	return (local.FlipBit(b) &^ hashes.Key(low)) | hashes.Key(rng.Uint64()&low)
 }
 
-// learn offers the candidates of a finished lookup that answered to node
-// id's table.
-func (n *DHTNetwork) learn(id uint32, cands []lookup.Candidate) {
+// learn offers peers that node id just heard of in an answer to its
+// table, nearest to the key first (a node that hears of a peer offers it,
+// as go-ethereum's lookups add the nodes they find; under the oldest
+// policy a newcomer to a full bucket only waits in its replacement cache).
+// Peers learned answer by answer, in the order answers arrive, spread over
+// a bucket's range more than a lookup's final closest would: the first
+// answers come from far from the key.
+func (n *DHTNetwork) learn(id uint32, peers []routing.Peer) {
+	if len(peers) == 0 {
+		return
+	}
 	st := n.nodes.getOrCreate(id)
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -171,9 +178,9 @@ func (n *DHTNetwork) learn(id uint32, cands []lookup.Candidate) {
 	if err != nil {
 		return
 	}
-	for _, c := range cands {
-		if c.State == lookup.Answered && c.Peer.ID != id {
-			t.Add(c.Peer.ID)
+	for _, p := range peers {
+		if p.ID != id {
+			t.Add(p.ID)
 		}
 	}
 }

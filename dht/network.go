@@ -76,18 +76,26 @@ func shards(n, workers int) [][2]int {
 	return out
 }
 
-// BootstrapAll gives every node its optimal routing table among the nodes
-// of the network now: built from the sorted keys, eagerly (sharded over
-// workers goroutines) or read on demand (Config.Tables). Tables a node
-// changed since are dropped. Nodes added later keep what they have.
+// BootstrapAll gives every node its routing table among the nodes of the
+// network now, under the fill (Config.Fill): built from the sorted keys,
+// eagerly (sharded over workers goroutines) or read on demand
+// (Config.Tables), or grown by joins (FillGrown, on one goroutine). Tables
+// a node changed since are dropped. Nodes added later keep what they have.
 func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
 	if err := checkWorkers(workers); err != nil {
 		return err
 	}
 	ix := n.index()
-	b := &bootstrap{ix: ix}
-	if n.cfg.Tables == TablesEager {
-		tables, err := ix.BuildTables(ctx, n.space, n.cfg.Client.K, workers)
+	b := &bootstrap{ix: ix, fill: n.routingFill()}
+	switch {
+	case n.cfg.Fill == FillGrown:
+		tables, stats, err := n.grow(ctx, ix)
+		if err != nil {
+			return err
+		}
+		b.eager, b.growth = tables, &stats
+	case n.cfg.Tables == TablesEager:
+		tables, err := ix.BuildFilledTables(ctx, n.space, n.cfg.Client.K, b.fill, workers)
 		if err != nil {
 			return err
 		}
@@ -104,6 +112,25 @@ func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
 	})
 	n.boot.Store(b)
 	return nil
+}
+
+// routingFill returns the fill of the tables built from the index: the
+// random fill's draws are rooted at the network's seed. A grown network's
+// nodes that bootstrap later (Client.Bootstrap) get random tables.
+func (n *DHTNetwork) routingFill() routing.Fill {
+	if n.cfg.Fill == FillClosest {
+		return routing.ClosestFill()
+	}
+	return routing.RandomFill(n.cfg.Network.Seed)
+}
+
+// GrowthStats returns what the growth of a grown network did (Config.Fill
+// = FillGrown), and false for any other network or before BootstrapAll.
+func (n *DHTNetwork) GrowthStats() (GrowthStats, bool) {
+	if b := n.boot.Load(); b != nil && b.growth != nil {
+		return *b.growth, true
+	}
+	return GrowthStats{}, false
 }
 
 // index returns the sorted keys of all nodes, rebuilding them after nodes
@@ -141,20 +168,27 @@ func (n *DHTNetwork) AddNode() (*Client, error) {
 }
 
 // Derive returns a new network of the same nodes, sharing this one's keys,
-// index and optimal tables (which are never modified), with cfg's links and
-// lookup parameters and no state: empty stores, no table of its own, fresh
-// metrics. Tables depend only on the nodes, k and the seed, so a study
-// whose combinations differ in link or lookup parameters builds each
-// network once. cfg must keep Nodes, Client.K, Network.Seed and Tables.
+// index and bootstrapped tables (which are never modified), with cfg's
+// links and lookup parameters and no state: empty stores, no table of its
+// own, fresh metrics. Tables depend only on the nodes, k, the seed, the
+// fill (and a growth's parameters), so a study whose combinations differ in
+// link or lookup parameters builds each network once. cfg must keep Nodes,
+// Client.K, Network.Seed, Tables and Fill; a grown network's cfg must keep
+// everything the growth read (Derive checks the growth's own parameters
+// only: the caller that derives a grown network with other links or
+// lookup rules gets tables grown under the first ones).
 func (n *DHTNetwork) Derive(cfg Config) (*DHTNetwork, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	cfg = cfg.Effective()
 	old := n.cfg
-	if cfg.Nodes != old.Nodes || cfg.Client.K != old.Client.K || cfg.Network.Seed != old.Network.Seed || cfg.Tables != old.Tables {
-		return nil, fmt.Errorf("dht: Derive: nodes %d, k %d, seed %d and tables %v must stay %d, %d, %d and %v",
-			cfg.Nodes, cfg.Client.K, cfg.Network.Seed, cfg.Tables, old.Nodes, old.Client.K, old.Network.Seed, old.Tables)
+	if cfg.Nodes != old.Nodes || cfg.Client.K != old.Client.K || cfg.Network.Seed != old.Network.Seed || cfg.Tables != old.Tables || cfg.Fill != old.Fill {
+		return nil, fmt.Errorf("dht: Derive: nodes %d, k %d, seed %d, tables %v and fill %v must stay %d, %d, %d, %v and %v",
+			cfg.Nodes, cfg.Client.K, cfg.Network.Seed, cfg.Tables, cfg.Fill, old.Nodes, old.Client.K, old.Network.Seed, old.Tables, old.Fill)
+	}
+	if cfg.Fill == FillGrown && cfg.Growth != old.Growth {
+		return nil, fmt.Errorf("dht: Derive: growth %+v must stay %+v", cfg.Growth, old.Growth)
 	}
 	n.mu.Lock()
 	spawned := n.space.Keys()[:old.Nodes]
@@ -213,21 +247,21 @@ func (n *DHTNetwork) bootstrapped(id uint32) bool {
 	return st.table != nil
 }
 
-// appendOptimalClosest appends the n entries of node id's optimal table
-// (as of the last BootstrapAll) nearest to target; nothing when it has
-// none.
-func (n *DHTNetwork) appendOptimalClosest(dst []routing.Peer, b *bootstrap, self routing.Peer, target hashes.Key, count int) []routing.Peer {
+// appendBootClosest appends the n entries of node id's table as of the
+// last BootstrapAll nearest to target; nothing when it has none.
+func (n *DHTNetwork) appendBootClosest(dst []routing.Peer, b *bootstrap, self routing.Peer, target hashes.Key, count int) []routing.Peer {
 	if !b.covers(self.ID) {
 		return dst
 	}
 	if b.eager != nil {
 		return b.eager[self.ID].AppendClosest(dst, target, count)
 	}
-	return b.ix.AppendOptimalClosest(dst, self.ID, self.Key, n.cfg.Client.K, target, count)
+	return b.ix.AppendFilledClosest(dst, self.ID, self.Key, n.cfg.Client.K, b.fill, target, count)
 }
 
-// table returns node id's routing table for reading: its own, or a copy of
-// its optimal table, or nil. Caller holds st.mu when st is not nil.
+// tableOf returns node id's routing table for reading: its own, or its
+// table as of the last BootstrapAll (built now when tables are read on
+// demand), or nil. Caller holds st.mu when st is not nil.
 func (n *DHTNetwork) tableOf(id uint32, st *nodeState) *routing.Table {
 	if st != nil && st.table != nil {
 		return st.table
@@ -239,22 +273,24 @@ func (n *DHTNetwork) tableOf(id uint32, st *nodeState) *routing.Table {
 	if b.eager != nil {
 		return &b.eager[id]
 	}
-	t, err := b.ix.OptimalTable(id, n.space.Key(id), n.cfg.Client.K, n.space)
+	t, err := b.ix.FilledTable(id, n.space.Key(id), n.cfg.Client.K, b.fill, n.space)
 	if err != nil {
-		panic("dht: optimal table of a validated k failed: " + err.Error())
+		panic("dht: table of a validated k failed: " + err.Error())
 	}
 	return t
 }
 
-// ownTable returns node id's own table, made from its optimal table (or
-// empty) the first time, to be changed. Caller holds st.mu for writing.
+// ownTable returns node id's own table, made from its bootstrapped table
+// (or empty) the first time, to be changed. Caller holds st.mu for writing.
 func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) {
 	if st.table != nil {
 		return st.table, nil
 	}
 	t := n.tableOf(id, st)
 	if t != nil {
-		t = t.Clone()
+		// The copy resolves keys in this network's key space: a network
+		// derived from another shares its tables, not its newcomers.
+		t = t.CloneIn(n.space)
 	} else {
 		var err error
 		if t, err = routing.NewTable(id, n.space.Key(id), n.cfg.Client.K, n.space); err != nil {
@@ -275,14 +311,14 @@ func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) 
 func (n *DHTNetwork) findClosest(self routing.Peer, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
 	st := n.nodes.get(self.ID)
 	if st == nil {
-		return n.appendOptimalClosest(dst, n.boot.Load(), self, key, count), nil, false
+		return n.appendBootClosest(dst, n.boot.Load(), self, key, count), nil, false
 	}
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	if st.table != nil {
 		dst = st.table.AppendClosest(dst, key, count)
 	} else {
-		dst = n.appendOptimalClosest(dst, n.boot.Load(), self, key, count)
+		dst = n.appendBootClosest(dst, n.boot.Load(), self, key, count)
 	}
 	v, ok := st.store[key]
 	return dst, v, ok
@@ -324,8 +360,9 @@ func (n *DHTNetwork) ClosestNodes(key hashes.Key, count int) []routing.Peer {
 }
 
 // OptimalPeers returns the peers of the optimal routing table of node id
-// among the nodes of the network now, bucket by bucket: what its Bootstrap
-// would give it.
+// among the nodes of the network now, bucket by bucket: py-dht's
+// bootstrap_node, the closest fill's table (what Bootstrap gives under
+// FillClosest).
 func (n *DHTNetwork) OptimalPeers(id uint32) ([]routing.Peer, error) {
 	if !n.known(id) {
 		return nil, unknownNode(id, n.Len())

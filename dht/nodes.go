@@ -105,13 +105,16 @@ func (s *nodeStates) len() int {
 	return n
 }
 
-// bootstrap is what BootstrapAll gave the nodes: the optimal tables of the
-// nodes of an index.
+// bootstrap is what BootstrapAll gave the nodes: the tables of the nodes of
+// an index, under a fill.
 type bootstrap struct {
-	ix *routing.Index
-	// eager holds every table, by id, when they were built eagerly; nil
-	// when they are read from ix on demand.
+	ix   *routing.Index
+	fill routing.Fill
+	// eager holds every table, by id, when they were built eagerly or
+	// grown; nil when they are read from ix on demand.
 	eager []routing.Table
+	// growth says what the growth did, for a grown network.
+	growth *GrowthStats
 }
 
 // covers reports whether id got an optimal table from this bootstrap.

@@ -464,6 +464,11 @@ func (r *Run) reply(slot int32) {
 				answer = r.scratch
 			}
 			op.lk.Answer(req.to, answer, req.found)
+			if op.learn {
+				// The origin learns as it hears: the peers this answer
+				// named first, in the order answers arrive.
+				r.net.learn(op.origin.ID, op.lk.Fresh())
+			}
 			if req.found && op.value == nil {
 				op.value = req.value
 			}
@@ -510,9 +515,6 @@ func (r *Run) endLookup(op *operation) {
 		}
 	}
 	op.inflight = op.inflight[:0]
-	if op.learn {
-		r.net.learn(op.origin.ID, op.lk.Candidates())
-	}
 	if op.kind == lookupOp {
 		op.result().lres = op.lookupResult(r.net, r.now)
 		r.finish(op)

@@ -34,12 +34,20 @@ func drivePair(t *testing.T, net *dht.DHTNetwork) (string, []byte) {
 	return log.String(), dhttest.RecordsCSV(t, net)
 }
 
-// Tables on demand are the eager tables: every node's table entry for
-// entry, and the same lookups, provides and records for the same seed.
+// Tables on demand are the eager tables, under the random fill and the
+// closest fill: every node's table entry for entry, and the same lookups,
+// provides and records for the same seed.
 func TestTablesOnDemandEqualEager(t *testing.T) {
+	for _, fill := range []dht.Fill{dht.FillRandom, dht.FillClosest} {
+		t.Run(fill.String(), func(t *testing.T) { tablesOnDemandEqualEager(t, fill) })
+	}
+}
+
+func tablesOnDemandEqualEager(t *testing.T, fill dht.Fill) {
 	for k := 1; k <= 20; k++ {
 		cfg := noisy(3000, 41)
 		cfg.Client.K, cfg.Client.Beta = k, k
+		cfg.Fill = fill
 		cfg.Tables = dht.TablesEager
 		eager := dhttest.New(t, cfg)
 		cfg.Tables = dht.TablesOnDemand
@@ -165,6 +173,7 @@ func TestDerive(t *testing.T) {
 		"k":      func(c *dht.Config) { c.Client.K, c.Client.Beta = 10, 10 },
 		"seed":   func(c *dht.Config) { c.Network.Seed++ },
 		"tables": func(c *dht.Config) { c.Tables = dht.TablesOnDemand },
+		"fill":   func(c *dht.Config) { c.Fill = dht.FillClosest },
 	} {
 		c := cfg
 		edit(&c)
@@ -173,4 +182,51 @@ func TestDerive(t *testing.T) {
 		}
 	}
 	var _ routing.Peer
+}
+
+// A network derived from another shares its tables but grows on its own:
+// nodes that join it (maintenance joins) are offered to tables that
+// started as the base's, whose keys the base does not have. The review's
+// repro (1,000 nodes, 20 joins an hour over a day) panicked in Table.Add
+// with an index out of range before the derived tables resolved keys in
+// the derived network's key space.
+func TestDerivedNetworkGrows(t *testing.T) {
+	for _, mode := range []dht.Tables{dht.TablesEager, dht.TablesOnDemand} {
+		cfg := dhttest.Config(1000, 44)
+		cfg.Tables = mode
+		base := dhttest.New(t, cfg)
+		other := cfg
+		other.Maintenance.Joins, other.Maintenance.JoinPeers = 20, 3
+		d, err := base.Derive(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := d.NewRun()
+		if err := run.Maintain(24 * time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d.Len() <= 1000 || base.Len() != 1000 {
+			t.Fatalf("%v: derived network has %d nodes, base %d", mode, d.Len(), base.Len())
+		}
+		// The newcomers are in the tables of the nodes they met; the
+		// base's tables did not change.
+		fresh := dhttest.New(t, cfg)
+		known := 0
+		for id := range uint32(1000) {
+			for _, p := range dhttest.Client(t, d, id).RoutingPeers() {
+				if p.ID >= 1000 {
+					known++
+				}
+			}
+			if !slices.Equal(dhttest.Client(t, base, id).RoutingPeers(), dhttest.Client(t, fresh, id).RoutingPeers()) {
+				t.Fatalf("%v: the base's table of node %d changed", mode, id)
+			}
+		}
+		if known == 0 {
+			t.Fatalf("%v: no table of the derived network knows a newcomer", mode)
+		}
+	}
 }

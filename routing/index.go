@@ -420,9 +420,11 @@ func (ix *Index) optimalShape(self uint32, local hashes.Key, k int) (peers, buck
 	return peers, buckets
 }
 
-// fillOptimal writes the optimal table of (self, local) into ids and ends,
-// which have exactly the sizes optimalShape returned.
-func (ix *Index) fillOptimal(self uint32, local hashes.Key, k int, ids []uint32, ends []uint16) {
+// fillTable writes the table of (self, local) under fill f into ids and
+// ends, which have exactly the sizes optimalShape returned (the sizes do
+// not depend on the fill). scratch is a buffer for the random fill's draws;
+// fillTable returns it, grown as needed.
+func (ix *Index) fillTable(self uint32, local hashes.Key, k int, f Fill, ids []uint32, ends []uint16, scratch []Peer) []Peer {
 	var buf [hashes.Bits + 1]span
 	n := 0
 	next := 0 // first bucket whose end is not written yet
@@ -430,11 +432,19 @@ func (ix *Index) fillOptimal(self uint32, local hashes.Key, k int, ids []uint32,
 		for ; next < d; next++ {
 			ends[next] = uint16(n)
 		}
-		// The candidates differ from local in bit d only among the bits
-		// that matter, so the nearest to local are the nearest to local
-		// with bit d flipped, which lies inside their run.
-		for _, s := range ix.closestSpans(buf[:0], local.FlipBit(d), d+1, lo, hi, k) {
-			n += copy(ids[n:], ix.ids[s.a:s.b])
+		if f.Random && hi-lo > k {
+			scratch = ix.appendDrawn(scratch[:0], f, self, d, lo, hi, k)
+			for _, p := range scratch {
+				ids[n] = p.ID
+				n++
+			}
+		} else {
+			// The candidates differ from local in bit d only among the
+			// bits that matter, so the nearest to local are the nearest
+			// to local with bit d flipped, which lies inside their run.
+			for _, s := range ix.closestSpans(buf[:0], local.FlipBit(d), d+1, lo, hi, k) {
+				n += copy(ids[n:], ix.ids[s.a:s.b])
+			}
 		}
 		ends[d] = uint16(n)
 		next = d + 1
@@ -448,31 +458,45 @@ func (ix *Index) fillOptimal(self uint32, local hashes.Key, k int, ids []uint32,
 	for ; next < len(ends); next++ {
 		ends[next] = uint16(n)
 	}
+	return scratch
 }
 
 // OptimalTable returns the optimal table of node self with key local: the
-// table fed with every key of the index. Like NewTable's, it has the
-// Closest policy and a replacement cache size of k; whatever policy the
-// caller then sets governs how the table changes from there.
+// table fed with every key of the index under Closest, which is its table
+// under ClosestFill (see FilledTable).
 func (ix *Index) OptimalTable(self uint32, local hashes.Key, k int, space *KeySpace) (*Table, error) {
+	return ix.FilledTable(self, local, k, ClosestFill(), space)
+}
+
+// FilledTable returns the table of node self with key local and bucket
+// size k under fill f, built from the keys of the index. Like NewTable's,
+// it has the Closest policy and a replacement cache size of k; whatever
+// policy the caller then sets governs how the table changes from there.
+func (ix *Index) FilledTable(self uint32, local hashes.Key, k int, f Fill, space *KeySpace) (*Table, error) {
 	if err := ValidateK(k); err != nil {
 		return nil, err
 	}
 	peers, buckets := ix.optimalShape(self, local, k)
 	t := &Table{local: local, self: self, k: uint16(k), cacheMax: uint16(k), space: space,
 		grouped: grouped{ids: make([]uint32, peers), ends: make([]uint16, buckets)}}
-	ix.fillOptimal(self, local, k, t.ids, t.ends)
+	ix.fillTable(self, local, k, f, t.ids, t.ends, nil)
 	return t, nil
 }
 
 // BuildTables returns the optimal table of every node of the index, indexed
-// by id. The work is sharded over workers goroutines; the result does not
+// by id: BuildFilledTables under ClosestFill.
+func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers int) ([]Table, error) {
+	return ix.BuildFilledTables(ctx, space, k, ClosestFill(), workers)
+}
+
+// BuildFilledTables returns the table under fill f of every node of the
+// index, indexed by id. The work is sharded over workers goroutines; the result does not
 // depend on their number. All tables share two arenas, sized exactly in a
 // first pass so that the peak heap is the size of the result. The tables
 // have the Closest policy and a replacement cache size of k, as
-// OptimalTable's. Changing one in place never writes into another (see
+// FilledTable's. Changing one in place never writes into another (see
 // Table), but a caller that shares them changes a Clone.
-func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers int) ([]Table, error) {
+func (ix *Index) BuildFilledTables(ctx context.Context, space *KeySpace, k int, f Fill, workers int) ([]Table, error) {
 	if err := ValidateK(k); err != nil {
 		return nil, err
 	}
@@ -515,6 +539,7 @@ func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers in
 		return nil, err
 	}
 	err = parallel(ctx, workers, shards, func(lo, hi int) {
+		var scratch []Peer
 		for pos := lo; pos < hi; pos++ {
 			id, local := ix.ids[pos], ix.keys[pos]
 			p0, p1 := peerOff[pos], peerOff[pos+1]
@@ -522,7 +547,7 @@ func (ix *Index) BuildTables(ctx context.Context, space *KeySpace, k, workers in
 			t := &tables[id]
 			*t = Table{local: local, self: id, k: uint16(k), cacheMax: uint16(k), space: space,
 				grouped: grouped{ids: peerArena[p0:p1:p1], ends: endArena[b0:b1:b1]}}
-			ix.fillOptimal(id, local, k, t.ids, t.ends)
+			scratch = ix.fillTable(id, local, k, f, t.ids, t.ends, scratch)
 		}
 	})
 	if err != nil {
@@ -582,12 +607,18 @@ func parallelShards(ctx context.Context, workers int, bounds []int, work func(sh
 	return g.Wait()
 }
 
-// AppendOptimalClosest appends to dst the n peers of the optimal table of
-// node self with key local and bucket size k that are nearest to target,
+// AppendOptimalClosest is AppendFilledClosest under ClosestFill: the n
+// peers of node self's optimal table nearest to target.
+func (ix *Index) AppendOptimalClosest(dst []Peer, self uint32, local hashes.Key, k int, target hashes.Key, n int) []Peer {
+	return ix.AppendFilledClosest(dst, self, local, k, ClosestFill(), target, n)
+}
+
+// AppendFilledClosest appends to dst the n peers of the table of node self
+// with key local, bucket size k and fill f that are nearest to target,
 // nearest first, ties by id, and returns the extended slice. The answer is
 // exactly that of
 //
-//	t, _ := ix.OptimalTable(self, local, k, space)
+//	t, _ := ix.FilledTable(self, local, k, f, space)
 //	t.AppendClosest(dst, target, n)
 //
 // when space holds the keys of the index; in particular an invalid k reads
@@ -598,11 +629,13 @@ func parallelShards(ctx context.Context, workers int, bounds []int, work func(sh
 //
 // It reads the table's buckets one at a time in increasing distance from
 // target (see bucketWalk), each found in the sorted keys as the table
-// builder finds it (closestSpans over the run of keys sharing exactly b
-// bits with local), and stops once it holds n peers: O(log N) to find the
-// runs plus O(n log k) to sort what it returns. It appends at most n peers
-// and allocates nothing else, so with room in dst it does not allocate.
-func (ix *Index) AppendOptimalClosest(dst []Peer, self uint32, local hashes.Key, k int, target hashes.Key, n int) []Peer {
+// builder finds it (the run of keys sharing exactly b bits with local, then
+// its k closest to local, or k drawn from it), and stops once it holds n
+// peers: O(log N) to find the runs plus O(k log k) per bucket read. Under
+// the closest fill it appends at most n peers and allocates nothing else,
+// so with room in dst it does not allocate; the random fill appends a
+// bucket's k members before it keeps the nearest.
+func (ix *Index) AppendFilledClosest(dst []Peer, self uint32, local hashes.Key, k int, f Fill, target hashes.Key, n int) []Peer {
 	if n <= 0 || k < 1 || k > MaxK || len(ix.keys) == 0 {
 		return dst
 	}
@@ -635,6 +668,13 @@ func (ix *Index) AppendOptimalClosest(dst []Peer, self uint32, local hashes.Key,
 		vt := local.FlipBit(b)
 		lo, hi := ix.rangeOf(vt, b+1)
 		if lo == hi {
+			continue
+		}
+		if f.Random && hi-lo > k {
+			start := len(dst)
+			dst = ix.appendDrawn(dst, f, self, b, lo, hi, k)
+			SortByDistance(dst[start:], target)
+			dst = dst[:min(len(dst), want)]
 			continue
 		}
 		spans := ix.closestSpans(buf[:0], vt, b+1, lo, hi, k)

@@ -16,22 +16,33 @@ func wantOptimalClosest(ix *Index, space *KeySpace, dst []Peer, self uint32, loc
 	return t.AppendClosest(dst, target, n)
 }
 
-// checkOptimalClosest fails the test unless AppendOptimalClosest gives the
+// testFills are the fills every on-demand test runs under.
+var testFills = []Fill{ClosestFill(), RandomFill(99)}
+
+// checkOptimalClosest fails the test unless AppendFilledClosest gives the
 // answer of the materialized table for every target and count, after a
-// prefix already in dst (which it must keep).
+// prefix already in dst (which it must keep), under every fill.
 func checkOptimalClosest(t testing.TB, ix *Index, space *KeySpace, self uint32, local hashes.Key, k int, targets []hashes.Key) {
 	t.Helper()
-	tab, _ := ix.OptimalTable(self, local, k, space)
+	for _, f := range testFills {
+		checkFilledClosest(t, ix, space, self, local, k, f, targets)
+	}
+}
+
+// checkFilledClosest is checkOptimalClosest under one fill.
+func checkFilledClosest(t testing.TB, ix *Index, space *KeySpace, self uint32, local hashes.Key, k int, f Fill, targets []hashes.Key) {
+	t.Helper()
+	tab, _ := ix.FilledTable(self, local, k, f, space)
 	size := tab.Len()
 	prefix := Peer{ID: 1 << 31, Key: 42}
 	var want, got []Peer // reused: the test allocates little, even under -race
 	for _, target := range targets {
 		for _, n := range []int{-1, 0, 1, k - 1, k, k + 1, 3*k + 1, size - 1, size, size + 5} {
 			want = tab.AppendClosest(append(want[:0], prefix), target, n)
-			got = ix.AppendOptimalClosest(append(got[:0], prefix), self, local, k, target, n)
+			got = ix.AppendFilledClosest(append(got[:0], prefix), self, local, k, f, target, n)
 			if !slices.Equal(got, want) {
-				t.Fatalf("self %d local %s k %d target %s n %d (table %s):\ngot  %v\nwant %v",
-					self, local, k, target, n, tab.Summary(), got, want)
+				t.Fatalf("%v: self %d local %s k %d target %s n %d (table %s):\ngot  %v\nwant %v",
+					f, self, local, k, target, n, tab.Summary(), got, want)
 			}
 		}
 	}

@@ -262,34 +262,33 @@ func (t *Table) Closest(target hashes.Key, n int) []Peer {
 // AppendClosest appends the n peers nearest to target to dst, nearest first,
 // ties broken by id, and returns the extended slice.
 //
-// It reads only the buckets it needs. With j the common prefix length of
-// target and the local key, every peer of bucket j is nearer to target than
-// any peer of a bucket above j, which is nearer than any peer of bucket j-1,
-// then j-2, and so on down to 0; each group is sorted on its own.
+// It reads only the buckets it needs, one at a time in increasing distance
+// from target (see bucketWalk: no two buckets share a distance, so each is
+// sorted on its own), and stops once it holds n peers; of the last bucket
+// it keeps only the nearest it needs.
 func (t *Table) AppendClosest(dst []Peer, target hashes.Key, n int) []Peer {
 	if n <= 0 || t.Len() == 0 {
 		return dst
 	}
 	keys := t.space.Keys()
 	want := len(dst) + n
-	j := hashes.CommonPrefixLen(t.local, target)
-	if j < len(t.ends) {
-		lo, hi := t.bounds(j)
-		if dst = appendSorted(dst, keys, t.ids[lo:hi], target); len(dst) >= want {
-			return dst[:want]
-		}
-		if dst = appendSorted(dst, keys, t.ids[hi:], target); len(dst) >= want {
-			return dst[:want]
-		}
-	} else {
-		// Bucket j and every bucket above it are empty.
-		j = len(t.ends)
-	}
-	for b := j - 1; b >= 0; b-- {
+	top := min(len(t.ends), hashes.Bits) - 1
+	equal := len(t.ends) == NumBuckets && t.ends[hashes.Bits] > t.ends[hashes.Bits-1]
+	w := newBucketWalk(t.local, target, top, equal)
+	for b := w.next(); b >= 0 && len(dst) < want; b = w.next() {
 		lo, hi := t.bounds(b)
-		if dst = appendSorted(dst, keys, t.ids[lo:hi], target); len(dst) >= want {
-			return dst[:want]
+		if lo == hi {
+			continue
 		}
+		if need := want - len(dst); hi-lo > need {
+			start := len(dst)
+			for _, id := range t.ids[lo:hi] {
+				dst = keepNearest(dst, start, need, target, Peer{ID: id, Key: keys[id]})
+			}
+			SortByDistance(dst[start:], target)
+			return dst
+		}
+		dst = appendSorted(dst, keys, t.ids[lo:hi], target)
 	}
 	return dst
 }
@@ -381,6 +380,17 @@ func (t *Table) Clone() *Table {
 		c.repl = &r
 	}
 	return &c
+}
+
+// CloneIn returns a Clone that resolves peer keys through space instead of
+// t's key space. A network derived from another shares the other's tables
+// but grows a key space of its own as nodes join: a table it changes must
+// find the keys of its newcomers there. space must give every peer of t
+// its key.
+func (t *Table) CloneIn(space *KeySpace) *Table {
+	c := t.Clone()
+	c.space = space
+	return c
 }
 
 // bounds returns the range of bucket b in g.ids.

@@ -25,7 +25,7 @@ slow_error_rate: 50
 	}
 
 	// Output:
-	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, nodes, k, alpha, beta, steps, termination, profile, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, policy, refresh, republish, fail_limit, leave_rate, joins, tables, workload (did you mean alpha?)
+	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, nodes, k, alpha, beta, steps, termination, profile, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, policy, refresh, republish, fail_limit, leave_rate, joins, tables, fill, grow_peers, grow_interval, workload (did you mean alpha?)
 	// sweep.yaml:5:7: beta = 15: out of range; allowed 1..K (10), or 0 for k (in combination c0002_k=10_fast_error_rate=0_seed=1)
 	// sweep.yaml:6:22: fast_error_rate/slow_error_rate = 60 + 50 = 110: out of range; allowed at most 100 (one draw decides the outcome; the py-dht profile draws them apart)
 	// 3 errors; unknown keys: true
@@ -52,14 +52,14 @@ workload:
 
 	// Output:
 	// alpha-sweep 8 combinations
-	// c0000_alpha=1_conn_delay=10ms-50ms_seed=7 1 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=closest
-	// c0001_alpha=1_conn_delay=10ms-50ms_seed=8 1 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=closest
-	// c0002_alpha=1_conn_delay=50ms-150ms_seed=7 1 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=closest
-	// c0003_alpha=1_conn_delay=50ms-150ms_seed=8 1 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=closest
-	// c0004_alpha=3_conn_delay=10ms-50ms_seed=7 3 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=closest
-	// c0005_alpha=3_conn_delay=10ms-50ms_seed=8 3 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=closest
-	// c0006_alpha=3_conn_delay=50ms-150ms_seed=7 3 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=closest
-	// c0007_alpha=3_conn_delay=50ms-150ms_seed=8 3 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=closest
+	// c0000_alpha=1_conn_delay=10ms-50ms_seed=7 1 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
+	// c0001_alpha=1_conn_delay=10ms-50ms_seed=8 1 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
+	// c0002_alpha=1_conn_delay=50ms-150ms_seed=7 1 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
+	// c0003_alpha=1_conn_delay=50ms-150ms_seed=8 1 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
+	// c0004_alpha=3_conn_delay=10ms-50ms_seed=7 3 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
+	// c0005_alpha=3_conn_delay=10ms-50ms_seed=8 3 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
+	// c0006_alpha=3_conn_delay=50ms-150ms_seed=7 3 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
+	// c0007_alpha=3_conn_delay=50ms-150ms_seed=8 3 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
 }
 
 func ExampleCombination_ParamsYAML() {
@@ -85,13 +85,16 @@ func ExampleCombination_ParamsYAML() {
 	// repeats: 1
 	// latency: uniform
 	// churn: none
-	// policy: closest
+	// policy: oldest
 	// refresh: 0s
 	// republish: 0s
 	// fail_limit: 0
 	// leave_rate: 0
 	// joins: 0
 	// tables: auto
+	// fill: closest
+	// grow_peers: 4
+	// grow_interval: 1s
 	// workload:
 	//   type: slot
 	//   rows: 64

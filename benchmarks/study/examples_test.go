@@ -10,6 +10,7 @@ import (
 	"github.com/go-dht/go-dht/benchmarks/study"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/routing"
 )
 
 // The team's study files parse, start with comments saying what they are
@@ -53,10 +54,12 @@ func TestExampleFiles(t *testing.T) {
 			SlowDelay: network.Fixed(time.Second),
 			Gamma:     125 * time.Microsecond,
 		},
-		Client:  dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: c.Params.Termination},
+		Client:  dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: c.Params.Termination, Policy: routing.Oldest},
 		Profile: dht.ProfilePyDHT,
 		Nodes:   12000,
 		Workers: cfg.Workers,
+		Growth:  dht.DefaultGrowth(),
+		Fill:    dht.FillClosest,
 	}
 	if err != nil || cfg != want || cfg.Effective() != want.Effective() || das.Len() != 1 {
 		t.Errorf("das-research: %d combinations, Config() = %+v, %v\nwant %+v", das.Len(), cfg, err, want)

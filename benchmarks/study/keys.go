@@ -155,13 +155,17 @@ var keyDefs = func() []keyDef {
 		field("latency", true, aLatency, str, func(v *values) *string { return &v.p.Latency }, parseLatency, identity, always("uniform")),
 		field("churn", true, churnForms, str, func(v *values) *string { return &v.p.Churn }, parseChurn, identity, always("none")),
 		field("policy", true, strings.Join(policies, ", "), str, func(v *values) *string { return &v.p.Policy },
-			parsePolicy, identity, always(policies[0])),
+			parsePolicy, identity, always(d.Client.Policy.String())),
 		field("refresh", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Refresh }, parseNonNegDuration, dur, always(time.Duration(0))),
 		field("republish", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Republish }, parseNonNegDuration, dur, always(time.Duration(0))),
 		field("fail_limit", true, fmt.Sprintf("an integer in 0..%d (0: never)", MaxFailLimit), plain, func(v *values) *int { return &v.p.FailLimit }, parseInt, i, always(0)),
 		field("leave_rate", true, "a number in 0..1 (share of nodes per hour)", plain, func(v *values) *float64 { return &v.p.LeaveRate }, parseFloat, f, always(0.0)),
 		field("joins", true, "a number >= 0 (new nodes per hour)", plain, func(v *values) *float64 { return &v.p.Joins }, parseFloat, f, always(0.0)),
 		field("tables", true, "auto, eager, on-demand", str, func(v *values) *dht.Tables { return &v.p.Tables }, parseTables, dht.Tables.String, always(dht.TablesAuto)),
+		field("fill", true, "default, random, closest, grown", str, func(v *values) *dht.Fill { return &v.p.Fill }, parseFill, dht.Fill.String, always(dht.FillDefault)),
+		field("grow_peers", true, fmt.Sprintf("an integer in 1..%d", dht.MaxGrowthPeers), plain, func(v *values) *int { return &v.p.GrowPeers }, parseInt, i, always(d.Growth.Peers)),
+		field("grow_interval", true, fmt.Sprintf("a duration in %v..%v", dht.MinGrowthInterval, dht.MaxGrowthInterval), str, func(v *values) *time.Duration { return &v.p.GrowInterval },
+			parseDuration, dur, always(d.Growth.Interval)),
 
 		workloadField("workload.type", all, "retrieval, slot, availability", str, func(v *values) *WorkloadType { return &v.w.Type },
 			parseWorkloadType, WorkloadType.String, always(Retrieval)),
@@ -349,6 +353,14 @@ func parseWorkloadType(n *yaml.Node) (WorkloadType, *FileError) {
 		return t, bad(ErrInvalidValue, n, "retrieval, slot, availability", err)
 	}
 	return t, nil
+}
+
+func parseFill(n *yaml.Node) (dht.Fill, *FileError) {
+	f, err := dht.ParseFill(n.Value)
+	if err != nil {
+		return 0, bad(ErrInvalidValue, n, "default, random, closest, grown", err)
+	}
+	return f, nil
 }
 
 func parseTables(n *yaml.Node) (dht.Tables, *FileError) {

@@ -54,6 +54,11 @@ type Params struct {
 	LeaveRate float64       // leave_rate: share of nodes leaving for good per simulated hour
 	Joins     float64       // joins: new nodes per simulated hour, each bootstrapping by a lookup
 	Tables    dht.Tables    // tables: auto, eager or on-demand routing tables
+	// Fill is how routing tables start (fill): default (random; closest
+	// under the py-dht profile), random, closest or grown.
+	Fill         dht.Fill
+	GrowPeers    int           // grow_peers: bootstrap peers of a joining node (fill grown)
+	GrowInterval time.Duration // grow_interval: simulated time between two joins (fill grown)
 }
 
 // Config returns the dht configuration of the combination and the result
@@ -94,31 +99,42 @@ func (p Params) config() dht.Config {
 	cfg.Network.LeaveRate = p.LeaveRate
 	cfg.Client.Policy, _ = routing.ParsePolicy(p.Policy) // checked when parsed
 	cfg.Tables = p.Tables
+	cfg.Fill = p.Fill
+	cfg.Growth = dht.Growth{Peers: p.GrowPeers, Interval: p.GrowInterval}
 	return cfg
 }
 
 // resolve fills in what the file leaves to the model: beta 0 is k, and the
-// termination rule is the one the profile applies (dht.Config.Effective,
-// so that the rule is not restated here).
+// termination rule and the fill are the ones the profile applies
+// (dht.Config.Effective, so that the rules are not restated here).
 func (p *Params) resolve() {
 	if p.Beta == 0 {
 		p.Beta = p.K
 	}
-	p.Termination = p.config().Effective().Client.Termination
+	e := p.config().Effective()
+	p.Termination, p.Fill = e.Client.Termination, e.Fill
 }
 
 // NetworkKey identifies the built network (node keys and routing tables) a
 // combination needs: two combinations with one NetworkKey can share one
 // built network and differ only in link, lookup or workload parameters.
-// Tables depend on nodes, k and the seed, and on the bucket replacement
-// policy once the realism package honours it (it is in the key already, so
-// that no runner ever shares a network it should not). Link parameters
-// (error rates, delays, gamma), the lookup's alpha, beta, steps and
-// termination, and the profile are not in the key: a runner sharing a
-// network applies them per combination.
+// Tables depend on nodes, k, the seed and the fill (read as the profile
+// reads it), and on the bucket replacement policy once the realism package
+// honours it (it is in the key already, so that no runner ever shares a
+// network it should not). Link parameters (error rates, delays, gamma),
+// the lookup's alpha, beta, steps and termination, and the profile are not
+// in the key: a runner sharing a network applies them per combination.
+// Grown tables depend on every model parameter (the joins ran under
+// them): a grown network is shared only by combinations that differ in
+// their workload alone.
 func (p Params) NetworkKey() string {
-	return "nodes=" + strconv.Itoa(p.Nodes) + ",k=" + strconv.Itoa(p.K) +
-		",seed=" + strconv.FormatUint(p.Seed, 10) + ",policy=" + p.Policy
+	fill := p.config().Effective().Fill
+	key := "nodes=" + strconv.Itoa(p.Nodes) + ",k=" + strconv.Itoa(p.K) +
+		",seed=" + strconv.FormatUint(p.Seed, 10) + ",policy=" + p.Policy + ",fill=" + fill.String()
+	if fill == dht.FillGrown {
+		key += fmt.Sprintf(",model=%+v", p)
+	}
+	return key
 }
 
 // WorkloadType is the kind of workload a study runs on each combination.

@@ -27,15 +27,17 @@ func mustParse(t *testing.T, name, src string) *study.Study {
 }
 
 // A key left out takes dht.DefaultConfig's value (beta k, as the model
-// reads 0; termination stale, as go-dht's profile reads default), and the workload's defaults depend on its type. The study's
+// reads 0; termination beta, as go-dht's profile reads default), and the
+// workload's defaults depend on its type. The study's
 // name defaults to the file name without its extension.
 func TestDefaults(t *testing.T) {
 	d := dht.DefaultConfig()
 	wantParams := study.Params{
 		Nodes: d.Nodes, K: d.Client.K, Alpha: d.Client.Alpha, Beta: d.Client.K, Steps: d.Client.StepsToStop,
-		Termination: lookup.Stale, Profile: dht.ProfileGoDHT,
+		Termination: lookup.Beta, Profile: dht.ProfileGoDHT,
 		ConnDelay: d.Network.ConnDelay, FastDelay: d.Network.FastDelay, SlowDelay: d.Network.SlowDelay,
-		Seed: 1, Latency: "uniform", Churn: "none", Policy: "closest",
+		Seed: 1, Latency: "uniform", Churn: "none", Policy: "oldest", Fill: dht.FillRandom,
+		GrowPeers: d.Growth.Peers, GrowInterval: d.Growth.Interval,
 	}
 	for _, tc := range []struct {
 		file, src string

@@ -51,6 +51,9 @@ var modelFields = map[string]modelField{
 	"Network.LeaveRate": {[]string{"leave_rate"}, func(c *dht.Config) { c.Network.LeaveRate = 0 }},
 	"Client.Policy":     {[]string{"policy"}, func(c *dht.Config) { c.Client.Policy = routing.Closest }},
 	"Tables":            {[]string{"tables"}, func(c *dht.Config) { c.Tables = dht.TablesAuto }},
+	"Fill":              {[]string{"fill"}, func(c *dht.Config) { c.Fill = dht.FillDefault }},
+	"Growth.Peers":      {[]string{"grow_peers"}, func(c *dht.Config) { c.Growth.Peers = dht.DefaultGrowth().Peers }},
+	"Growth.Interval":   {[]string{"grow_interval"}, func(c *dht.Config) { c.Growth.Interval = dht.MinGrowthInterval }},
 
 	"Maintenance.FailLimit": {[]string{"fail_limit"}, func(c *dht.Config) { c.Maintenance.FailLimit = 0 }},
 	"Maintenance.Refresh":   {[]string{"refresh"}, func(c *dht.Config) { c.Maintenance.Refresh = 0 }},

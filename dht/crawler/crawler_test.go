@@ -276,7 +276,7 @@ func TestErrorsLowerCompletenessRetriesRaiseIt(t *testing.T) {
 	retried := crawl(t, net, crawler.Options{Bootstrap: boot, Retries: 4})
 	c0, c1, c2 := clean.sum.CompletenessStart(), bare.sum.CompletenessStart(), retried.sum.CompletenessStart()
 	r0, r1, r2 := clean.sum.ReachedStart(), bare.sum.ReachedStart(), retried.sum.ReachedStart()
-	if !(c0 == 1 && c1 < 0.95 && c2 > c1 && r0 == 1 && r1 < 0.2 && r2 > 2*r1) {
+	if !(c0 == 1 && c1 < 0.99 && c2 > c1 && r0 == 1 && r1 < 0.2 && r2 > 2*r1) {
 		t.Fatalf("completeness (found): %v without errors, %v with 85%% refused, %v with 4 retries; reached %v, %v, %v", c0, c1, c2, r0, r1, r2)
 	}
 	if bare.sum.Attempts != bare.sum.Visited || retried.sum.Attempts <= retried.sum.Visited {
@@ -307,6 +307,10 @@ func TestChurnCompletenessAtStartAndEnd(t *testing.T) {
 	}
 	cfg := dhttest.Config(600, 11)
 	cfg.Client.K, cfg.Client.Beta = 2, 2
+	// The closest fill names each node in the tables of its few
+	// neighbours only: a crawl misses some of the nodes online at one end
+	// and not at the other, which this test needs.
+	cfg.Fill = dht.FillClosest
 	cfg.Network.Churn = m
 	cfg.Network.ConnDelay = network.Fixed(500 * ms)
 	cfg.Network.SlowDelay = network.Fixed(5 * time.Second)

@@ -42,7 +42,7 @@ func ExampleCrawl() {
 	// Output:
 	// found 1000 of 1000 nodes (completeness 1.00), 986 reached (0.986 of those online)
 	// 1000 visits, 1106 attempts: 14 refused twice
-	// 129173 edges, at most 10 visits in flight, 10.12s of simulated time
+	// 129173 edges, at most 10 visits in flight, 10.11s of simulated time
 	// peer,via,start_s,end_s,outcome,attempts,slot,returned,learned,op,seed
 	// 0,4294967295,0,0.1,ok,1,0,137,137,1,1
 }

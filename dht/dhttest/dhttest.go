@@ -135,3 +135,44 @@ func ByOp(recs []network.Record) map[uint64][]network.Record {
 	}
 	return out
 }
+
+// RetrievalStats is what Retrievals measured.
+type RetrievalStats struct {
+	// Found is the share of retrievals that found their value, in [0, 1].
+	Found float64
+	// Hops and Attempts are means over the retrievals.
+	Hops, Attempts float64
+}
+
+// Retrievals provides segments segments, each from a random node, then
+// retrieves each of them from retrievals random nodes in turn (stopping at
+// the first value), every operation isolated, all drawn from seed: the
+// retrieval workload of the tests of faithful defaults.
+func Retrievals(t testing.TB, net *dht.DHTNetwork, segments, retrievals int, seed uint64) RetrievalStats {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 0x7265747269657665))
+	keys := make([]hashes.Key, segments)
+	for i := range keys {
+		seg := []byte("segment " + string(rune('a'+i%26)) + " " + time.Duration(i).String())
+		keys[i] = hashes.SegmentKey(seg)
+		if _, err := net.Provide(uint32(rng.IntN(net.Len())), seg, dht.ProvideOptions{Op: uint64(i + 1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var s RetrievalStats
+	for i := range retrievals {
+		res, err := net.Lookup(uint32(rng.IntN(net.Len())), keys[i%segments],
+			dht.LookupOptions{StopOnFirstValue: true, Op: uint64(segments + i + 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Summary.ValueFound {
+			s.Found++
+		}
+		s.Hops += float64(res.Summary.Hops)
+		s.Attempts += float64(res.Summary.Attempts)
+	}
+	n := float64(retrievals)
+	s.Found, s.Hops, s.Attempts = s.Found/n, s.Hops/n, s.Attempts/n
+	return s
+}

@@ -12,9 +12,9 @@ import (
 type Rule uint8
 
 // The termination rules. Default, the zero value, is the rule of the
-// configuration's profile: Stale under go-dht's own model (dht.Config
-// reads it as PyDHT under the py-dht profile). A Lookup started with
-// Default runs Stale.
+// configuration's profile: Beta under go-dht's own model, the Kademlia
+// paper's (dht.Config reads it as PyDHT under the py-dht profile). A Lookup
+// started with Default runs Beta.
 const (
 	Default Rule = iota
 	Stale
@@ -153,7 +153,7 @@ type Lookup struct {
 // then over before it asks anyone.
 func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []routing.Peer, localValue bool) {
 	if cfg.Rule == Default {
-		cfg.Rule = Stale
+		cfg.Rule = Beta
 	}
 	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], inserts: l.inserts[:0], newPeers: l.newPeers[:0]}
 	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})
@@ -287,6 +287,9 @@ func (l *Lookup) waiting(p routing.Peer) int {
 }
 
 // checkRule ends the lookup when a state-based rule (Beta, KClosest) holds.
+// When every candidate has answered or failed before the rule's set is
+// full (a network smaller than Beta or K), nothing is left to ask: the
+// lookup is starved, and says so.
 func (l *Lookup) checkRule() {
 	switch l.cfg.Rule {
 	case Beta:
@@ -304,12 +307,20 @@ func (l *Lookup) checkRule() {
 				return
 			}
 		}
+		if live < l.cfg.Beta {
+			l.end(ReasonStarved)
+			return
+		}
 		l.end(ReasonBeta)
 	case KClosest:
 		for i := range l.cands[:min(l.cfg.K, len(l.cands))] {
 			if s := l.cands[i].State; s != Answered && s != Failed {
 				return
 			}
+		}
+		if len(l.cands) < l.cfg.K {
+			l.end(ReasonStarved)
+			return
 		}
 		l.end(ReasonKClosest)
 	}
@@ -382,6 +393,12 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 	l.heard = min(l.heard, ins[0])
 	return improved, closer
 }
+
+// Fresh returns the peers the last Answer (or Start) merged that the
+// lookup did not know before, nearest to the key first: what the origin
+// learned from that answer. The slice is the lookup's own: read it before
+// the next call.
+func (l *Lookup) Fresh() []routing.Peer { return l.newPeers[:len(l.inserts)] }
 
 // Done reports whether the lookup is over.
 func (l *Lookup) Done() bool { return l.reason != Running }

@@ -1,7 +1,7 @@
 // Package das holds the availability logic of a data-availability-sampling
 // (DAS) slot, apart from any network: the block and what a builder
 // withholds of it, whether it can be rebuilt, which cells validators
-// sample, and their verdict beside the truth. It
+// sample, their verdict beside the truth, and the classes of nodes. It
 // draws from a seed and computes; it knows no clock, no message and no DHT,
 // so that a workload (dht/workload's slot) or a study can run it around a
 // simulation, and tests can check it on grids drawn by hand.
@@ -47,9 +47,23 @@
 // recoverable) or a false reject (declared unavailable, recoverable); over
 // many blocks a Tally gives the rates of both (Judge, Tally).
 //
+// Node classes (Class, Classes): a class has a share of the nodes,
+// validators per node, a custody (the number of rows and of columns each
+// of its nodes keeps and serves, drawn per node), a behaviour (honest;
+// unresponsive: never answers, stores and samples time out; malicious:
+// accepts stores, never serves a sample) and upload and download
+// bandwidths, each a distribution written as a spec (ParseBandwidth:
+// unlimited, fixed:100Mbit, uniform:10Mbit-100Mbit, lognormal:50Mbit,0.5;
+// rates in bits per second, held in bytes per second). A node's class
+// comes from a hash of (seed, node id), so class sizes are within sampling
+// error of the shares; its rates and custody come from a stream of its
+// own (Classes.Node). Classes, Withholding and Geometry carry yaml tags
+// and their names and specs are text (encoding.TextUnmarshaler), so that a
+// study file can list them.
+//
 // Every draw flows from the caller's seed through named streams (the hash
-// of "das/withhold", "das/sample"), so that drawing one part never shifts
-// another. Invalid parameters are a
-// *network.ConfigError naming the field and the allowed range, and texts
-// that do not parse a *SpecError.
+// of "das/withhold", "das/sample", "das/class", "das/node"), so that
+// drawing one part never shifts another. Invalid parameters are a
+// *network.ConfigError naming the field (for classes, the class and the
+// field) and the allowed range, and texts that do not parse a *SpecError.
 package das

@@ -13,11 +13,12 @@ var ErrGeometry = errors.New("das: blocks of different geometries")
 // ErrInvalidSpec is wrapped by every *SpecError.
 var ErrInvalidSpec = errors.New("das: invalid spec")
 
-// SpecError is a text that a parser of this package (ParsePattern) cannot
-// read: the whole text, the part of it
+// SpecError is a text that a parser of this package (ParseBandwidth,
+// ParsePattern, ParseBehaviour) cannot read: the whole text, the part of it
 // that is wrong, what is wrong and what is allowed.
 type SpecError struct {
-	// What names the kind of text, such as "withholding pattern".
+	// What names the kind of text: "bandwidth", "withholding pattern",
+	// "behaviour".
 	What    string
 	Spec    string // the whole text, as given
 	Part    string // the bad part; the whole text if it has no known form

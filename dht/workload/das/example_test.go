@@ -2,6 +2,9 @@ package das_test
 
 import (
 	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/go-dht/go-dht/dht/workload/das"
 )
@@ -131,4 +134,64 @@ func ExampleTally() {
 	// Output:
 	// {Blocks:4 Recoverable:2 Available:2 FalseAccepts:1 FalseRejects:1}
 	// false accept rate 0.50, false reject rate 0.50
+}
+
+// ExampleParseBandwidth reads the specs a study names: rates in bits per
+// second, held in bytes per second.
+func ExampleParseBandwidth() {
+	for _, spec := range []string{"fixed:100Mbit", "uniform:10Mbit-1Gbit", "lognormal:50Mbit,0.5", "unlimited", "fixed:100MB"} {
+		b, err := das.ParseBandwidth(spec)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%-22v mean %.4g B/s\n", b, b.Mean())
+	}
+	// Output:
+	// fixed:100Mbit          mean 1.25e+07 B/s
+	// uniform:10Mbit-1Gbit   mean 6.312e+07 B/s
+	// lognormal:50Mbit,0.5   mean 7.082e+06 B/s
+	// unlimited              mean +Inf B/s
+	// bandwidth "fixed:100MB": "100MB" is not a rate; allowed: a number and a unit of bit, kbit, Mbit, Gbit or Tbit (per second; /s may follow), from 1bit to 1Tbit, such as 100Mbit or 2.5Gbit/s
+}
+
+// ExampleClasses reads the classes of a study file and draws five nodes.
+func ExampleClasses() {
+	const study = `
+- name: validator
+  share: 0.8
+  validators_per_node: 2
+  custody_rows: 2
+  custody_cols: 2
+  upload: fixed:50Mbit
+  download: fixed:100Mbit
+- name: attacker
+  share: 0.2
+  behaviour: malicious
+`
+	var cs das.Classes
+	if err := yaml.NewDecoder(strings.NewReader(study)).Decode(&cs); err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := das.Geometry{Rows: 512, Cols: 512}
+	if err := cs.Validate(g); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for id := range uint32(5) {
+		n := cs.Node(g, 1, id)
+		c := cs[n.Class]
+		fmt.Printf("node %d: %s (%v), %d validators, upload %.3g B/s, custody rows %v cols %v\n",
+			id, c.Name, c.Behaviour, c.ValidatorsPerNode, n.Upload, n.Custody.Rows, n.Custody.Cols)
+	}
+	cs[1].Share = 0.3
+	fmt.Println(cs.Validate(g))
+	// Output:
+	// node 0: validator (honest), 2 validators, upload 6.25e+06 B/s, custody rows [81 388] cols [310 353]
+	// node 1: validator (honest), 2 validators, upload 6.25e+06 B/s, custody rows [194 263] cols [108 167]
+	// node 2: validator (honest), 2 validators, upload 6.25e+06 B/s, custody rows [69 455] cols [52 114]
+	// node 3: validator (honest), 2 validators, upload 6.25e+06 B/s, custody rows [296 312] cols [14 182]
+	// node 4: attacker (malicious), 0 validators, upload +Inf B/s, custody rows [] cols []
+	// invalid configuration: Classes.Share = sum 1.1, allowed shares that sum to 1 (within 1e-9)
 }

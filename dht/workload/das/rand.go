@@ -1,6 +1,10 @@
 package das
 
-import "github.com/go-dht/go-dht/hashes"
+import (
+	"math/rand/v2"
+
+	"github.com/go-dht/go-dht/hashes"
+)
 
 // streamKey names a stream of draws, in the style of dht/workload's rng:
 // the hash of "das/"+name, so that the draws of one part (withholding,
@@ -11,6 +15,8 @@ func streamKey(name string) uint64 { return uint64(hashes.SegmentKeyString("das/
 var (
 	withholdStream = streamKey("withhold")
 	sampleStream   = streamKey("sample")
+	classStream    = streamKey("class")
+	nodeStream     = streamKey("node")
 )
 
 // mix is splitmix64's finalizer: it spreads consecutive indices (validator
@@ -26,3 +32,14 @@ func mix(x uint64) uint64 {
 // indexSeed returns the second PCG seed of item i (a validator, a node) of
 // a stream.
 func indexSeed(stream, i uint64) uint64 { return mix(stream ^ mix(i)) }
+
+// newRand returns a generator for (seed, stream, i).
+func newRand(seed, stream, i uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, indexSeed(stream, i)))
+}
+
+// unit returns a number of [0, 1) that depends only on (seed, stream, i):
+// a hash, not a draw from a stream, so that it costs no generator.
+func unit(seed, stream, i uint64) float64 {
+	return float64(mix(seed^mix(indexSeed(stream, i)))>>11) / (1 << 53)
+}

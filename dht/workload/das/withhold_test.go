@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/go-dht/go-dht/dht/workload/das"
 )
 
@@ -274,5 +276,24 @@ func TestBlockCounts(t *testing.T) {
 	}
 	if got := wide.RowPresent(3); got != 66 {
 		t.Errorf("RowPresent of a full row across words = %d, want 66", got)
+	}
+}
+
+// TestWithholdingYAML checks that a study's withholding and geometry
+// decode with yaml.v3, the pattern by its name, and that an unknown
+// pattern is refused while decoding.
+func TestWithholdingYAML(t *testing.T) {
+	var s struct {
+		Block    das.Geometry    `yaml:"block"`
+		Withhold das.Withholding `yaml:"withhold"`
+	}
+	if err := yaml.Unmarshal([]byte("block: {rows: 512, cols: 256}\nwithhold: {pattern: rows, share: 0.51}\n"), &s); err != nil {
+		t.Fatal(err)
+	}
+	if s.Block != (das.Geometry{Rows: 512, Cols: 256}) || s.Withhold != (das.Withholding{Pattern: das.PatternRows, Share: 0.51}) {
+		t.Errorf("decoded %+v", s)
+	}
+	if err := yaml.Unmarshal([]byte("withhold: {pattern: sequential}\n"), &s); !errors.Is(err, das.ErrInvalidSpec) {
+		t.Errorf("pattern sequential decoded: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ func BenchmarkReconstruct(b *testing.B) {
 			blk := mustBlock(b, g)
 			var rec das.Reconstructor
 			var res das.Reconstruction
-			rec.Reconstruct(mustBlock(b, g)) // sizes its scratch space
+			rec.Reconstruct(src.Clone()) // sizes its scratch space and queues
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := blk.CopyFrom(src); err != nil {

@@ -130,7 +130,9 @@ func (r *Reconstructor) Reconstruct(b *Block) Reconstruction {
 			r.colCount[c] = int32(rows)
 		}
 		r.colQueue = r.colQueue[:0]
-		r.rowQueue, r.next = r.next, r.rowQueue
+		// Copied rather than swapped, so that each queue keeps the array
+		// it grew: swapping would make every other call grow one again.
+		r.rowQueue = append(r.rowQueue[:0], r.next...)
 		if rebuilt {
 			res.Passes++
 		}

@@ -546,3 +546,75 @@ func ChurnCharts(w io.Writer, results []*Result) error {
 	replicas.Y.Min = 0
 	return report.RenderPNG(w, 56*vg.Centimeter, 14*vg.Centimeter, found, replicas, online, closest)
 }
+
+// HopsChart draws the retrieval hops of BenchmarkHopsScaling (alpha 1, no
+// errors) against the network size on a log axis: one panel per k, one
+// line per fill, and log2(N) / log2(k), the hops of an ideal Kademlia
+// lookup, dashed for reference.
+func HopsChart(w io.Writer, results []*Result) error {
+	byK := map[int]map[string][]HopsPoint{}
+	var ks []int
+	var fills []string
+	for _, r := range results {
+		h := r.Hops
+		if h == nil {
+			continue
+		}
+		if byK[h.K] == nil {
+			byK[h.K] = map[string][]HopsPoint{}
+			ks = append(ks, h.K)
+		}
+		if !slices.Contains(fills, h.Fill) {
+			fills = append(fills, h.Fill)
+		}
+		byK[h.K][h.Fill] = append(byK[h.K][h.Fill], *h)
+	}
+	if len(ks) == 0 {
+		return fmt.Errorf("no hops scaling results")
+	}
+	slices.Sort(ks)
+	var panels []*plot.Plot
+	ymax := 0.0
+	for _, k := range ks {
+		p := report.NewPlot(fmt.Sprintf("Retrieval hops against N, k = %d\n(alpha 1, no errors; %d retrievals a point)", k, hopsRetrievals),
+			"network size N (nodes, log scale)", "retrieval hops (mean)")
+		nlo, nhi := math.Inf(1), 0.0
+		for i, fill := range fills {
+			pts := byK[k][fill]
+			if len(pts) == 0 {
+				continue
+			}
+			slices.SortFunc(pts, func(a, b HopsPoint) int { return a.N - b.N })
+			var xys plotter.XYs
+			for _, pt := range pts {
+				xys = append(xys, plotter.XY{X: float64(pt.N), Y: pt.RetrievalHops})
+				nlo, nhi = min(nlo, float64(pt.N)), max(nhi, float64(pt.N))
+				ymax = max(ymax, pt.RetrievalHops)
+			}
+			if err := report.AddSeries(p, fill+" fill", i, xys); err != nil {
+				return err
+			}
+		}
+		var ref plotter.XYs
+		for n := nlo; n <= nhi*1.01; n *= math.Sqrt(10) {
+			ref = append(ref, plotter.XY{X: n, Y: math.Log2(n) / math.Log2(float64(k))})
+			ymax = max(ymax, ref[len(ref)-1].Y)
+		}
+		if len(ref) > 1 {
+			l, err := plotter.NewLine(ref)
+			if err != nil {
+				return err
+			}
+			l.Color = color.Gray{Y: 120}
+			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			p.Add(l)
+			p.Legend.Add("log2(N) / log2(k)", l)
+		}
+		report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
+		panels = append(panels, p)
+	}
+	for _, p := range panels {
+		p.Y.Min, p.Y.Max = 0, math.Ceil(ymax+0.5)
+	}
+	return report.RenderPNG(w, vg.Length(len(panels))*11*vg.Centimeter, 13*vg.Centimeter, panels...)
+}

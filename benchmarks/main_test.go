@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 	}
 	env = benchEnv{p: *flagParams, s: NewSuite()}
 	if bench := flag.Lookup("test.bench"); bench != nil && bench.Value.String() != "" {
+		// A configuration with a known trap runs, but says so first.
+		for _, w := range flagParams.Config(flagParams.N).Warnings() {
+			fmt.Fprintf(os.Stderr, "benchmarks: warning: %s\n", w)
+		}
 		dir, err := claimReportDir(*flagParams)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "benchmarks: -out: %v\n", err)

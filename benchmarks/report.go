@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,63 @@ func WriteScaling(w io.Writer, results []*Result) error {
 			if err := emit([]string{
 				report.Itoa(r.Scale.N), cmp.Or(r.Scale.Tables, "eager"), report.Itoa(r.Scale.Workers), report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
 				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Itoa(r.Row.K), report.Utoa(r.Row.Seed),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// HopsHeader is the header of the hops scaling CSV: one row per point of
+// BenchmarkHopsScaling (alpha 1, no errors), the data of its chart.
+var HopsHeader = []string{
+	"n", "k", "fill", "tables", "retrieval_hops_mean", "retrieval_peers_mean", "found_share",
+	"lookup_hops_mean", "lookup_peers_mean", "accuracy_mean", "log2n_over_log2k", "alpha", "seed",
+}
+
+// WriteHops writes the hops scaling CSV.
+func WriteHops(w io.Writer, results []*Result) error {
+	return report.WriteCSV(w, HopsHeader, func(emit func([]string) error) error {
+		for _, r := range results {
+			h := r.Hops
+			if h == nil {
+				continue
+			}
+			if err := emit([]string{
+				report.Itoa(h.N), report.Itoa(h.K), h.Fill, h.Tables, report.Float(h.RetrievalHops), report.Float(h.RetrievalPeers),
+				report.Float(h.Found), report.Float(h.LookupHops), report.Float(h.LookupPeers), report.Float(h.Accuracy),
+				report.Float(math.Log2(float64(h.N)) / math.Log2(float64(h.K))), report.Itoa(r.Params.Alpha), report.Utoa(r.Row.Seed),
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// GrowHeader is the header of the grow CSV: one row per size of
+// BenchmarkGrow.
+var GrowHeader = []string{
+	"n", "wall_s", "joins_per_s", "peak_heap_mib", "joins", "lookups", "requests", "growth_simulated_s", "deferred_joins",
+	"health_nodes", "know_all_share", "know_fewer_share", "unreachable_full_share", "unreachable_other_share",
+	"k", "alpha", "grow_peers", "grow_interval_s", "policy", "seed",
+}
+
+// WriteGrow writes the grow CSV.
+func WriteGrow(w io.Writer, results []*Result) error {
+	return report.WriteCSV(w, GrowHeader, func(emit func([]string) error) error {
+		for _, r := range results {
+			g := r.Grow
+			if g == nil {
+				continue
+			}
+			st, h, p := g.Stats, g.Health, r.Params
+			if err := emit([]string{
+				report.Itoa(g.N), report.Float(g.Wall.Seconds()), report.Float(float64(st.Joins) / g.Wall.Seconds()), report.Float(g.PeakBytes / (1 << 20)),
+				report.Itoa(st.Joins), report.Itoa(st.Lookups), strconv.FormatInt(st.Attempts, 10), report.Float(st.End.Seconds()), report.Itoa(st.Deferred),
+				report.Itoa(h.Nodes), report.Float(h.KnowAll), report.Float(h.KnowFewer), report.Float(h.UnreachableFull), report.Float(h.UnreachableOther),
+				report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Growth.Peers), report.Float(p.Growth.Interval.Seconds()), p.Policy.String(), report.Utoa(p.Seed),
 			}); err != nil {
 				return err
 			}
@@ -205,7 +264,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		}
 		files = append(files, path)
 	}
-	var scale, sweep, alpha, timeline, models, churned bool
+	var scale, sweep, alpha, timeline, models, churned, hops, grow bool
 	var crawls []crawler.Summary
 	for _, res := range results {
 		scale = scale || res.Scale != nil
@@ -214,6 +273,8 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		timeline = timeline || len(res.Timeline) > 0
 		models = models || res.Model != "" && len(res.Lookups) > 0
 		churned = churned || len(res.Series) > 0
+		hops = hops || res.Hops != nil
+		grow = grow || res.Grow != nil
 		if res.Crawl != nil && res.Crawl.Sweep {
 			crawls = append(crawls, res.Crawl.Summary)
 		}
@@ -225,10 +286,19 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 	if len(crawls) > 0 {
 		write(r.Tag+"_crawl_sweep.csv", func(w io.Writer) error { return crawler.WriteSummaryCSV(w, crawls...) })
 	}
+	if hops {
+		write(r.Tag+"_scale_hops_scaling.csv", func(w io.Writer) error { return WriteHops(w, results) })
+	}
+	if grow {
+		write(r.Tag+"_scale_grow.csv", func(w io.Writer) error { return WriteGrow(w, results) })
+	}
 	if !r.SkipCharts {
 		if scale {
 			write(r.Tag+"_scale_build_time.png", func(w io.Writer) error { return BuildTimeChart(w, results) })
 			write(r.Tag+"_scale_memory.png", func(w io.Writer) error { return MemoryChart(w, results) })
+		}
+		if hops {
+			write(r.Tag+"_scale_hops.png", func(w io.Writer) error { return HopsChart(w, results) })
 		}
 		if sweep {
 			write(r.Tag+"_workload_lookup_error_sweep.png", func(w io.Writer) error { return ErrorSweepChart(w, results) })

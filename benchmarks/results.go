@@ -99,6 +99,33 @@ type ScalePoint struct {
 	PeakBytes float64
 }
 
+// HopsPoint is what one point of BenchmarkHopsScaling measured: the hops
+// of retrievals and of lookups for random keys, at alpha 1, on one network.
+type HopsPoint struct {
+	N, K int
+	// Fill names the tables' fill: random, closest or grown.
+	Fill string
+	// Tables is eager or on-demand.
+	Tables string
+	// Retrieval hops and attempts, means over the retrievals, and the
+	// share that found the value.
+	RetrievalHops, RetrievalPeers, Found float64
+	// Lookup hops, peers contacted and accuracy, means over the lookups
+	// for random keys.
+	LookupHops, LookupPeers, Accuracy float64
+}
+
+// GrowPoint is what one size of BenchmarkGrow measured.
+type GrowPoint struct {
+	N     int
+	Stats dht.GrowthStats
+	// Wall is the mean wall time of a growth; PeakBytes the largest heap
+	// seen during one, above the heap live before it.
+	Wall      time.Duration
+	PeakBytes float64
+	Health    dht.NetworkHealth
+}
+
 // ThroughputPoint is what one size of BenchmarkLookupThroughput measured.
 type ThroughputPoint struct {
 	N, Workers int
@@ -143,6 +170,8 @@ type Result struct {
 
 	Scale      *ScalePoint
 	Throughput *ThroughputPoint
+	Hops       *HopsPoint
+	Grow       *GrowPoint
 	// ErrorRate is the fast error rate of an error-sweep sub-benchmark.
 	ErrorRate *float64
 	// Sweep is the point of an alpha-sweep sub-benchmark.

@@ -214,7 +214,7 @@ func BenchmarkRetrieve(b *testing.B) {
 	})
 	// Retrievals are numbered after the setup's provides.
 	runLookups(b, r, setup.net, p, "retrieve", setup.keys, uint64(p.Segments)+1,
-		dht.LookupOptions{TrackAccuracy: true, StopOnFirstValue: true})
+		dht.LookupOptions{StopOnFirstValue: true})
 }
 
 // errorSweepRates are the fast error rates of BenchmarkLookupErrorSweep, %.

@@ -441,3 +441,23 @@ func TestAccuracyFractionalAddedNode(t *testing.T) {
 		}
 	}
 }
+
+// A lookup that stops at the first value is after the value, not the
+// closest peers: it reports no accuracy even when asked to track it (its
+// found flag and hops say how it went); the same lookup run to its end
+// does.
+func TestRetrievalHasNoAccuracy(t *testing.T) {
+	net := dhttest.New(t, dhttest.Config(500, 3))
+	if _, err := net.Provide(1, []byte("v"), dht.ProvideOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	key := hashes.SegmentKeyString("v")
+	res, err := net.Lookup(200, key, dht.LookupOptions{TrackAccuracy: true, StopOnFirstValue: true})
+	if err != nil || !res.Summary.ValueFound || res.Summary.HasAccuracy() {
+		t.Fatalf("retrieval: %+v, %v; want the value found and no accuracy", res.Summary, err)
+	}
+	res, err = net.Lookup(200, key, dht.LookupOptions{TrackAccuracy: true})
+	if err != nil || !res.Summary.HasAccuracy() {
+		t.Fatalf("lookup: %+v, %v; want an accuracy", res.Summary, err)
+	}
+}

@@ -15,7 +15,9 @@ import (
 // LookupOptions tune one lookup.
 type LookupOptions struct {
 	// TrackAccuracy computes the lookup's accuracy against the network-wide
-	// ground truth; otherwise Accuracy is NaN.
+	// ground truth; otherwise Accuracy is NaN. A lookup that stops at the
+	// first value is after the value, not the closest peers: it has no
+	// accuracy (NaN) whatever TrackAccuracy says.
 	TrackAccuracy bool
 	// StopOnFirstValue ends the lookup as soon as a peer returns the value
 	// (a retrieval).
@@ -57,7 +59,9 @@ type LookupSummary struct {
 	// Reason says why the lookup ended.
 	Reason lookup.Reason
 	// Accuracy is the share of the network's true Beta closest nodes found
-	// in the result, in [0, 1]; NaN when not tracked.
+	// in the result, in [0, 1]; NaN when not tracked, and for a lookup that
+	// stops at the first value (a retrieval: found and hops say how it
+	// went).
 	Accuracy float64
 }
 
@@ -242,7 +246,7 @@ func (op *operation) lookupResult(net *DHTNetwork, end time.Duration) LookupResu
 	if op.value != nil {
 		res.Value = slices.Clone(op.value)
 	}
-	if op.trackAccuracy {
+	if op.trackAccuracy && !op.stopOnValue {
 		res.Summary.Accuracy = accuracy(res.Closest, net.ClosestNodes(op.key, beta))
 	}
 	return res

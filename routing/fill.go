@@ -54,7 +54,7 @@ func (f Fill) String() string {
 
 // smallDraw is the largest k whose draws are checked for repeats by a scan
 // of the members drawn so far; above it a sorted copy is searched.
-const smallDraw = 32
+const smallDraw = 64
 
 // appendDrawn appends to dst k peers drawn uniformly without replacement
 // from the run [lo, hi) of the sorted keys, which holds more than k: the

@@ -28,7 +28,7 @@ func MetricColumns(t WorkloadType) []string {
 	case Retrieval:
 		cols = []string{"provides", "stored_share_mean", "provide_delay_mean_s",
 			"retrievals", "found_share", "attempts_mean", "finished_mean", "abandoned_mean", "hops_mean",
-			"delay_mean_s", "delay_p50_s", "delay_p90_s", "delay_p99_s", "accuracy_mean"}
+			"delay_mean_s", "delay_p50_s", "delay_p90_s", "delay_p99_s"}
 	default:
 		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sample_start_s",
 			"samples", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
@@ -110,7 +110,7 @@ func retrievalFiles(dir string, params []string, res *workload.RetrievalResult) 
 	if err != nil {
 		return nil, err
 	}
-	var found, attempts, finished, abandoned, hops, delays, acc []float64
+	var found, attempts, finished, abandoned, hops, delays []float64
 	err = report.WriteCSVFile(filepath.Join(dir, "retrievals.csv"), slices.Concat([]string{"retriever", "segment"}, report.LookupColumns, SummaryColumns()),
 		func(emit func([]string) error) error {
 			row := make([]string, 0, 2+len(report.LookupColumns)+len(params))
@@ -122,9 +122,6 @@ func retrievalFiles(dir string, params []string, res *workload.RetrievalResult) 
 				abandoned = append(abandoned, float64(s.Abandoned))
 				hops = append(hops, float64(s.Hops))
 				delays = append(delays, s.Delay.Seconds())
-				if s.HasAccuracy() {
-					acc = append(acc, s.Accuracy)
-				}
 				row = append(row[:0], report.Utoa(uint64(r.Retriever)), strconv.Itoa(r.Segment))
 				if err := emit(append(report.LookupFields(row, s), params...)); err != nil {
 					return err
@@ -143,7 +140,6 @@ func retrievalFiles(dir string, params []string, res *workload.RetrievalResult) 
 		{"attempts_mean", f(report.Mean(attempts))}, {"finished_mean", f(report.Mean(finished))},
 		{"abandoned_mean", f(report.Mean(abandoned))}, {"hops_mean", f(report.Mean(hops))},
 		{"delay_mean_s", f(d.Mean)}, {"delay_p50_s", f(d.P50)}, {"delay_p90_s", f(d.P90)}, {"delay_p99_s", f(d.P99)},
-		{"accuracy_mean", f(report.Mean(acc))},
 	}, nil
 }
 

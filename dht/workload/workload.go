@@ -167,7 +167,7 @@ func (w Retrieval) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, af
 	next = func(p, s int, at time.Duration) error {
 		pl := plans[p]
 		id := op + uint64(p*w.Samples+s)
-		return run.Lookup(at, pl.retriever, keys[pl.segments[s]], dht.LookupOptions{Op: id, StopOnFirstValue: true, TrackAccuracy: true}, func(r dht.LookupResult) {
+		return run.Lookup(at, pl.retriever, keys[pl.segments[s]], dht.LookupOptions{Op: id, StopOnFirstValue: true}, func(r dht.LookupResult) {
 			res.Retrievals = append(res.Retrievals, Retrieved{Retriever: pl.retriever, Segment: pl.segments[s], Summary: r.Summary})
 			if werr != nil {
 				return

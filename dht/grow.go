@@ -105,6 +105,7 @@ func (n *DHTNetwork) grow(ctx context.Context, ix *routing.Index) ([]routing.Tab
 	cfg.Network.NetworkID ^= 0x67726f77 // "grow"
 	cfg.Network.DiscardRecords = true
 	g := &DHTNetwork{cfg: cfg, space: n.space}
+	g.nodes.makeDense(n.Len()) // every node will hold a table
 	links, err := network.New(cfg.Network, g)
 	if err != nil {
 		return nil, GrowthStats{}, err

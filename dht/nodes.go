@@ -47,12 +47,29 @@ type nodeStates struct {
 	// lock (a throughput run of lookups never creates one, and two
 	// goroutines taking one read lock contend on its counter).
 	any atomic.Bool
+	// dense holds a state for every id below its length, made up front
+	// (makeDense) for a network whose every node will have one (a
+	// growth): read without a lock or a map, it is never written again.
+	dense []*nodeState
+}
+
+// makeDense gives the nodes 0..n-1 a state each, before any is read.
+func (s *nodeStates) makeDense(n int) {
+	states := make([]nodeState, n)
+	s.dense = make([]*nodeState, n)
+	for i := range states {
+		s.dense[i] = &states[i]
+	}
+	s.any.Store(true)
 }
 
 // get returns the state of id, or nil.
 func (s *nodeStates) get(id uint32) *nodeState {
 	if !s.any.Load() {
 		return nil
+	}
+	if int(id) < len(s.dense) {
+		return s.dense[id]
 	}
 	sh := &s.shards[id%nodeShards]
 	sh.mu.RLock()
@@ -81,8 +98,12 @@ func (s *nodeStates) getOrCreate(id uint32) *nodeState {
 	return st
 }
 
-// each calls f on every state, shard by shard, with the shard locked.
+// each calls f on every state, the dense ones first, then shard by shard
+// with the shard locked.
 func (s *nodeStates) each(f func(id uint32, st *nodeState)) {
+	for id, st := range s.dense {
+		f(uint32(id), st)
+	}
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.RLock()
@@ -95,7 +116,7 @@ func (s *nodeStates) each(f func(id uint32, st *nodeState)) {
 
 // len returns the number of states.
 func (s *nodeStates) len() int {
-	n := 0
+	n := len(s.dense)
 	for i := range s.shards {
 		sh := &s.shards[i]
 		sh.mu.RLock()

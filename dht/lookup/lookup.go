@@ -126,7 +126,34 @@ type Config struct {
 	// StopOnValue ends the lookup at the first answer that carries a
 	// value.
 	StopOnValue bool
+	// FollowUp, when above 0, follows the lookup up once its rule ends it
+	// (or it starves), as go-libp2p-kad-dht does: every candidate among
+	// the FollowUp closest not known to have failed that was never asked
+	// is asked, all at once, and the lookup is over when every request in
+	// flight has come back. Their answers mark their peers answered but
+	// bring no new candidate. A lookup that ends at a value is not
+	// followed up.
+	FollowUp int
+	// Result says which candidates make the result (AppendResult).
+	Result ResultRule
 }
+
+// ResultRule says which candidates make a lookup's result.
+type ResultRule uint8
+
+// The result rules.
+const (
+	// ResultAnswered is the Beta closest candidates that answered (go-dht,
+	// the Kademlia paper): the peers the lookup can vouch for.
+	ResultAnswered ResultRule = iota
+	// ResultNotFailed is the K closest candidates not known to have
+	// failed, asked or not (go-libp2p-kad-dht's result: peers heard of,
+	// waiting or queried; its follow-up then asks the unasked ones).
+	ResultNotFailed
+	// ResultSeen is the K closest candidates whatever their state
+	// (go-ethereum's: nodes that failed stay in the result).
+	ResultSeen
+)
 
 // Lookup is the state of one lookup. The zero Lookup is unusable: call
 // Start. A Lookup may be reused: Start resets it and keeps its buffers.
@@ -141,6 +168,9 @@ type Lookup struct {
 
 	inFlight, attempts, answered, failed int
 	hops                                 int
+	// following says the lookup is over by its rule but its follow-up
+	// (Config.FollowUp) still runs.
+	following bool
 	stale                                int    // stale answers in a row
 	farthest                             uint64 // PyDHT: largest distance seen, origin excluded
 	valueFound                           bool
@@ -176,8 +206,13 @@ func (l *Lookup) Origin() routing.Peer { return l.origin }
 // it waiting. ok is false when there is nothing to ask now: the lookup is
 // over, Alpha requests are in flight, or no candidate is heard (then the
 // lookup is starved once nothing is in flight either; under the PyDHT rule
-// at once).
+// at once). During a follow-up it hands out every unasked candidate of the
+// follow-up set, whatever is in flight, and ends the follow-up once none
+// is left and nothing is in flight.
 func (l *Lookup) Next() (c Candidate, ok bool) {
+	if l.following {
+		return l.nextFollowUp()
+	}
 	if l.reason != Running || l.inFlight >= l.cfg.Alpha {
 		return Candidate{}, false
 	}
@@ -187,6 +222,9 @@ func (l *Lookup) Next() (c Candidate, ok bool) {
 	if l.heard == len(l.cands) {
 		if l.inFlight == 0 || l.cfg.Rule == PyDHT {
 			l.end(ReasonStarved)
+			if l.following {
+				return l.nextFollowUp()
+			}
 		}
 		return Candidate{}, false
 	}
@@ -195,6 +233,31 @@ func (l *Lookup) Next() (c Candidate, ok bool) {
 	l.inFlight++
 	l.attempts++
 	return *cand, true
+}
+
+// nextFollowUp hands out the next unasked candidate of the follow-up set:
+// the FollowUp closest candidates not known to have failed.
+func (l *Lookup) nextFollowUp() (Candidate, bool) {
+	n := 0
+	for i := range l.cands {
+		if n == l.cfg.FollowUp {
+			break
+		}
+		switch l.cands[i].State {
+		case Failed:
+			continue
+		case Heard:
+			l.cands[i].State = Waiting
+			l.inFlight++
+			l.attempts++
+			return l.cands[i], true
+		}
+		n++
+	}
+	if l.inFlight == 0 {
+		l.following = false
+	}
+	return Candidate{}, false
 }
 
 // Answer feeds the answer of peer p, which must be waiting: its closest
@@ -209,7 +272,10 @@ func (l *Lookup) Answer(p routing.Peer, peers []routing.Peer, value bool) {
 	l.answered++
 	l.hops = max(l.hops, int(hop))
 	if l.reason != Running {
-		return // an answer that arrives after the end changes nothing
+		// An answer that arrives after the end (during a follow-up)
+		// changes nothing but its peer's state.
+		l.inserts = l.inserts[:0]
+		return
 	}
 	improved, closer := l.merge(peers, hop+1, p.ID)
 	if value {
@@ -326,7 +392,12 @@ func (l *Lookup) checkRule() {
 	}
 }
 
-func (l *Lookup) end(r Reason) { l.reason = r }
+// end ends the lookup with reason r; a lookup with a follow-up that its
+// rule or starvation ends goes on with the follow-up.
+func (l *Lookup) end(r Reason) {
+	l.reason = r
+	l.following = l.cfg.FollowUp > 0 && r != ReasonValue
+}
 
 // merge adds peers (nearest to key first) to the candidates at the given
 // hop, introduced by via, skipping peers already known. It reports whether
@@ -400,8 +471,12 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 // the next call.
 func (l *Lookup) Fresh() []routing.Peer { return l.newPeers[:len(l.inserts)] }
 
-// Done reports whether the lookup is over.
-func (l *Lookup) Done() bool { return l.reason != Running }
+// Done reports whether the lookup is over, its follow-up included.
+func (l *Lookup) Done() bool { return l.reason != Running && !l.following }
+
+// FollowingUp reports whether the lookup's rule has ended it and its
+// follow-up runs.
+func (l *Lookup) FollowingUp() bool { return l.following }
 
 // Reason returns why the lookup ended, or Running.
 func (l *Lookup) Reason() Reason { return l.reason }
@@ -432,15 +507,25 @@ func (l *Lookup) Seen() int { return len(l.cands) - 1 }
 // lookup's own: read it before the next call.
 func (l *Lookup) Candidates() []Candidate { return l.cands }
 
-// AppendResult appends the result to dst: the Beta closest candidates that
-// answered, nearest first.
+// AppendResult appends the result to dst, nearest first, as Config.Result
+// says: the Beta closest candidates that answered (ResultAnswered), or the
+// K closest not known to have failed (ResultNotFailed), or the K closest
+// whatever their state (ResultSeen); the origin among them when it is that
+// close.
 func (l *Lookup) AppendResult(dst []routing.Peer) []routing.Peer {
+	size := l.cfg.Beta
+	if l.cfg.Result != ResultAnswered {
+		size = l.cfg.K
+	}
 	n := 0
 	for i := range l.cands {
-		if n == l.cfg.Beta {
+		if n == size {
 			break
 		}
-		if l.cands[i].State == Answered {
+		switch st := l.cands[i].State; {
+		case st == Answered,
+			l.cfg.Result == ResultNotFailed && st != Failed,
+			l.cfg.Result == ResultSeen:
 			dst = append(dst, l.cands[i].Peer)
 			n++
 		}

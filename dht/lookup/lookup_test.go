@@ -343,3 +343,101 @@ func TestParseRule(t *testing.T) {
 		t.Error("ParseRule accepted an unknown rule")
 	}
 }
+
+// go-libp2p-kad-dht's lookup: the beta rule (beta 3) ends it, requests in
+// flight are kept, and the follow-up asks every never-asked candidate of
+// the K closest not known to have failed, all at once, past alpha; their
+// answers bring no new candidate; the lookup is done once nothing is in
+// flight. Its result is the K closest not failed, asked or not.
+func TestFollowUpAsksTheUnaskedOfTheClosest(t *testing.T) {
+	c := lookup.Config{Alpha: 2, Beta: 1, K: 4, Rule: lookup.Beta, FollowUp: 4, Result: lookup.ResultNotFailed}
+	l := start(t, c, 3, 5, 7, 9, 11)
+	next(t, l, 3)
+	next(t, l, 5)
+	l.Answer(p(3), peers(2, 6), false) // 2 is new and nearest: heard
+	next(t, l, 2)
+	l.Answer(p(2), nil, false) // the beta = 1 closest answered: the rule ends it
+	if l.Reason() != lookup.ReasonBeta || !l.FollowingUp() || l.Done() {
+		t.Fatalf("reason %v, following %v, done %v; want beta, following up", l.Reason(), l.FollowingUp(), l.Done())
+	}
+	// The K = 4 closest not failed are 2, 3, 5, 6: 6 was never asked; 5 is
+	// still in flight and is waited for, not asked again.
+	next(t, l, 6)
+	none(t, l)
+	l.Answer(p(6), peers(1), false) // a follow-up answer brings nothing
+	if len(l.Fresh()) != 0 || l.Seen() != 7 {
+		t.Fatalf("a follow-up answer merged peers: fresh %v, %d seen", l.Fresh(), l.Seen())
+	}
+	none(t, l)
+	if l.Done() {
+		t.Fatal("done with peer 5 in flight")
+	}
+	l.Fail(p(5))
+	// 5 failed: the set is now 2, 3, 6, 7, and 7 was never asked.
+	next(t, l, 7)
+	l.Answer(p(7), nil, false)
+	none(t, l)
+	if !l.Done() {
+		t.Fatal("not done with the follow-up over")
+	}
+	if got := l.AppendResult(nil); !samePeers(got, 2, 3, 6, 7) {
+		t.Fatalf("result %v, want the 4 closest not failed: 2 3 6 7", got)
+	}
+	if a, ans, f := l.Counts(); a != 5 || ans != 4 || f != 1 {
+		t.Fatalf("counts %d %d %d, want 5 attempts, 4 answered, 1 failed", a, ans, f)
+	}
+}
+
+// A lookup that ends at the value is not followed up (kad-dht's
+// FindProviders with a count of 1 skips it).
+func TestNoFollowUpAfterAValue(t *testing.T) {
+	c := lookup.Config{Alpha: 1, Beta: 1, K: 4, Rule: lookup.Beta, FollowUp: 4, StopOnValue: true}
+	l := start(t, c, 3, 5, 7)
+	next(t, l, 3)
+	l.Answer(p(3), nil, true)
+	if !l.Done() || l.Reason() != lookup.ReasonValue {
+		t.Fatalf("done %v, reason %v; want over at the value", l.Done(), l.Reason())
+	}
+	none(t, l)
+}
+
+// The result rules: the Beta closest that answered (go-dht), the K closest
+// not failed (kad-dht), the K closest whatever their state (go-ethereum).
+func TestResultRules(t *testing.T) {
+	run := func(r lookup.ResultRule) []routing.Peer {
+		c := lookup.Config{Alpha: 3, Beta: 2, K: 3, Rule: lookup.KClosest, Result: r}
+		l := start(t, c, 3, 5, 7, 9)
+		next(t, l, 3)
+		next(t, l, 5)
+		next(t, l, 7)
+		l.Fail(p(3))
+		l.Answer(p(5), nil, false)
+		next(t, l, 9)
+		l.Answer(p(9), nil, false)
+		return l.AppendResult(nil)
+	}
+	for _, tc := range []struct {
+		rule lookup.ResultRule
+		want []uint32
+	}{
+		{lookup.ResultAnswered, []uint32{5, 9}},     // 7 in flight, 3 failed
+		{lookup.ResultNotFailed, []uint32{5, 7, 9}}, // 7 waiting counts
+		{lookup.ResultSeen, []uint32{3, 5, 7}},      // 3 failed counts
+	} {
+		if got := run(tc.rule); !samePeers(got, tc.want...) {
+			t.Errorf("rule %d: result %v, want %v", tc.rule, got, tc.want)
+		}
+	}
+}
+
+func samePeers(got []routing.Peer, ids ...uint32) bool {
+	if len(got) != len(ids) {
+		return false
+	}
+	for i, id := range ids {
+		if got[i].ID != id {
+			return false
+		}
+	}
+	return true
+}

@@ -351,6 +351,9 @@ func (p *fileParser) rtt(n *yaml.Node, key string) (rtt, error) {
 	if err := firstErr(err1, err2); err != nil {
 		return rtt{}, err
 	}
+	if share := d.shareAbove(maxRTTms); share > maxShareAbove {
+		return rtt{}, p.errorf(n, key, boundAllowed, "%s puts %s of its draws above %v", d.describe(), percent(share), MaxRTT)
+	}
 	if d.family != constant && d.family != uniform {
 		if v, ok := params["min"]; ok {
 			if d.lo, err = p.duration(v, key+".min"); err != nil {
@@ -389,9 +392,40 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// duration reads a duration >= 0 such as "80ms" and returns it in ms.
+// maxShareAbove is the largest share of a distribution's draws that may
+// lie above MaxRTT: more is a mistake (of units, or of a parameter), not a
+// model, and would pile draws up at the clip.
+const maxShareAbove = 0.01
+
+// boundAllowed says what the bound on a distribution allows.
+var boundAllowed = fmt.Sprintf("parameters that put at most %v%% of the draws above %v, the bound on an RTT "+
+	"(twice the %v bound on a connection's one-way delay); those rare draws are clipped to %v",
+	100*maxShareAbove, MaxRTT, MaxRTT/2, MaxRTT)
+
+// percent formats a share as a percentage with 3 significant digits.
+func percent(share float64) string {
+	return strconv.FormatFloat(100*share, 'g', 3, 64) + "%"
+}
+
+// describe names a distribution and its parameters as a file gives them,
+// for errors.
+func (d *rtt) describe() string {
+	ms := func(x float64) string { return msToDuration(x).String() }
+	switch d.family {
+	case normal:
+		return "normal with mean " + ms(d.a) + " and std " + ms(d.b)
+	case lognormal:
+		return fmt.Sprintf("lognormal with mu %.4g and sigma %.4g", d.a, d.b)
+	case gamma:
+		return fmt.Sprintf("gamma with shape %.4g and scale %s", d.a, ms(d.b))
+	}
+	return d.String()
+}
+
+// duration reads a duration from 0 to MaxRTT such as "80ms" and returns it
+// in ms.
 func (p *fileParser) duration(n *yaml.Node, key string) (float64, error) {
-	const allowed = "a duration >= 0, such as 80ms or 1.5s"
+	allowed := fmt.Sprintf("a duration >= 0 and at most %v (the bound on an RTT), such as 80ms or 1.5s", MaxRTT)
 	v := deref(n)
 	if v.Kind != yaml.ScalarNode {
 		return 0, p.errorf(n, key, allowed, "is %s", kindName(v))
@@ -402,6 +436,9 @@ func (p *fileParser) duration(n *yaml.Node, key string) (float64, error) {
 	}
 	if d < 0 {
 		return 0, p.errorf(n, key, allowed, "%v is negative", d)
+	}
+	if d > MaxRTT {
+		return 0, p.errorf(n, key, allowed, "%v is above %v", d, MaxRTT)
 	}
 	return float64(d) / 1e6, nil
 }

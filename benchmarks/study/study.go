@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -83,8 +84,13 @@ type val struct {
 	set       setter
 }
 
-// Load reads and parses a study file; see Parse.
+// Load reads and parses a study file; see Parse. The file must be a
+// regular file: a named pipe or a device, whose reading may never end, is
+// refused before it is opened.
 func Load(path string) (*Study, error) {
+	if err := regularFile(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -95,6 +101,29 @@ func Load(path string) (*Study, error) {
 		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// regularFile reports a path that is not a regular file, with an error
+// that wraps ErrInvalidStudy.
+func regularFile(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	var what string
+	switch m := info.Mode(); {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	default:
+		what = "not a regular file (mode " + m.String() + ")"
+	}
+	return fmt.Errorf("%w: %s is %s, not a regular file", ErrInvalidStudy, path, what)
 }
 
 // Parse parses and validates a study file. file names it in errors and

@@ -113,6 +113,10 @@
 //
 // # Bounds
 //
+// A latency file is a regular file of at most MaxFileSize (16 MiB, room
+// for the largest file of 1000 regions): a named pipe, a device or a
+// folder is refused before it is opened, and reading stops past the limit.
+//
 // Every RTT is at most MaxRTT (2 h), twice the bound on a connection's
 // one-way delay (network.MaxDelay), so that no delay a model draws is
 // longer than one a delay range may give. In a file, every duration is at

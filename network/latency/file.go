@@ -1,7 +1,13 @@
 package latency
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,28 +23,174 @@ import (
 // regions^2 pair distributions.
 const maxFileRegions = 1000
 
+// MaxFileSize bounds the bytes of a latency file: 16 MiB holds the largest
+// file (1000 regions, every pair given one way, about 8 MB; both ways,
+// about 16 MB), and parsing it takes seconds and a few hundred MB.
+const MaxFileSize = 16 << 20
+
+// fileSizeName is MaxFileSize for messages.
+const fileSizeName = "16 MiB"
+
+// File is a latency file as read: its path, the digest of its bytes, and
+// its model, which File.Model places on a seed. A runner that keeps the
+// File uses exactly the content whose digest it recorded, whatever happens
+// to the file later.
+type File struct {
+	// Path is the path given to LoadFile.
+	Path string
+	// SHA256 is the hex SHA-256 of the file's bytes.
+	SHA256 string
+	t      *table
+}
+
+// Model returns the file's model, placing nodes by seed.
+func (f *File) Model(seed uint64) Model { return f.t.withSeed(seed) }
+
 // Load reads a latency file (YAML; its format is in the package
 // documentation) and returns its model, placing nodes by seed. A mistake in
-// the file is a *FileError naming the key, its line and what is allowed.
+// the file is a *FileError naming the key, its line and what is allowed;
+// so is a path that is not a regular file, or a file larger than
+// MaxFileSize. A file that cannot be read is an error that names it and
+// wraps the cause (errors.Is(err, fs.ErrNotExist) for a missing file).
 func Load(path string, seed uint64) (Model, error) {
-	data, err := os.ReadFile(path)
+	f, err := LoadFile(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	return f.Model(seed), nil
+}
+
+// LoadFile is Load, returning the file rather than a model: its digest
+// identifies the content the model was built from. Reading and parsing
+// stop with ctx's error when ctx is done.
+func LoadFile(ctx context.Context, path string) (*File, error) {
+	data, err := readFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	return parse(path, name, data, seed)
+	t, err := parse(ctx, path, name, data)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	return &File{Path: path, SHA256: hex.EncodeToString(sum[:]), t: t}, nil
+}
+
+// readError is a latency file that could not be read: its path and the
+// cause, which errors.Is and errors.As see.
+type readError struct {
+	path string
+	err  error
+}
+
+func (e *readError) Error() string {
+	msg := e.err.Error()
+	var pe *fs.PathError
+	switch {
+	case errors.Is(e.err, fs.ErrNotExist):
+		msg = "does not exist"
+	case errors.As(e.err, &pe):
+		msg = pe.Err.Error() // the path is said once
+	}
+	return "latency file " + e.path + ": " + msg
+}
+
+func (e *readError) Unwrap() error { return e.err }
+
+// readFile reads a latency file: a regular file of at most MaxFileSize
+// bytes. A named pipe, a device or a folder is refused before it is
+// opened, since reading one may never end.
+func readFile(ctx context.Context, path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &readError{path, err}
+	}
+	if err := checkRegular(path, info); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &readError{path, err}
+	}
+	defer f.Close()
+	// The path may have changed between Stat and Open: check what was
+	// opened.
+	if info, err = f.Stat(); err != nil {
+		return nil, &readError{path, err}
+	}
+	if err := checkRegular(path, info); err != nil {
+		return nil, err
+	}
+	data := make([]byte, 0, info.Size()+1)
+	r := io.LimitReader(f, MaxFileSize+1)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = slices.Grow(data, 1<<20)
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &readError{path, err}
+		}
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path, int64(len(data)))
+	}
+	return data, nil
+}
+
+// checkRegular refuses what is not a regular file of at most MaxFileSize
+// bytes.
+func checkRegular(path string, info fs.FileInfo) error {
+	allowed := "a regular file of at most " + fileSizeName
+	var what string
+	switch m := info.Mode(); {
+	case m.IsRegular():
+		if info.Size() > MaxFileSize {
+			return tooLarge(path, info.Size())
+		}
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "not a regular file (mode " + m.String() + ")"
+	}
+	return &FileError{File: path, Problem: "is " + what + ", not a regular file", Allowed: allowed}
+}
+
+func tooLarge(path string, size int64) error {
+	return &FileError{File: path, Problem: fmt.Sprintf("is larger than %s (%d bytes or more)", fileSizeName, size),
+		Allowed: "a regular file of at most " + fileSizeName}
 }
 
 // Parse is Load from the bytes of a file; the model is named "file" unless
 // the file names it.
 func Parse(data []byte, seed uint64) (Model, error) {
-	return parse("", "file", data, seed)
+	t, err := parse(context.Background(), "", "file", data)
+	if err != nil {
+		return nil, err
+	}
+	return t.withSeed(seed), nil
 }
 
 // fileParser turns the YAML tree of a latency file into a model; it keeps
 // the file name for its errors.
 type fileParser struct {
 	file string
+	ctx  context.Context
 }
 
 func (p *fileParser) errorf(n *yaml.Node, key, allowed, format string, args ...any) *FileError {
@@ -100,11 +252,19 @@ func join(key, sub string) string {
 	return key + "." + sub
 }
 
-func parse(file, name string, data []byte, seed uint64) (Model, error) {
-	p := &fileParser{file: file}
+// parse reads the bytes of a latency file into its table; it stops with
+// ctx's error when ctx is done.
+func parse(ctx context.Context, file, name string, data []byte) (*table, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(file, int64(len(data)))
+	}
+	p := &fileParser{file: file, ctx: ctx}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, p.errorf(nil, "", "", "%v", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, p.errorf(nil, "", "a mapping with keys regions and latencies", "the file is empty")
@@ -151,7 +311,7 @@ func parse(file, name string, data []byte, seed uint64) (Model, error) {
 		// the same rather than panic.
 		return nil, p.errorf(regionsNode, "regions", "", "%v", err)
 	}
-	return t.withSeed(seed), nil
+	return t, nil
 }
 
 // regions reads "regions: {name: share, ...}"; key is the node of
@@ -209,6 +369,9 @@ func (p *fileParser) latencies(key, n *yaml.Node, regions []string) ([]rtt, erro
 		}
 		tos, err := p.entries(f[1], "latencies."+f[0].Value, "a mapping of region to latency")
 		if err != nil {
+			return nil, err
+		}
+		if err := p.ctx.Err(); err != nil {
 			return nil, err
 		}
 		for _, t := range tos {

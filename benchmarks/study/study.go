@@ -2,6 +2,8 @@ package study
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +16,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/go-dht/go-dht/network/latency"
 )
 
 // Bounds of a study file.
@@ -56,6 +60,10 @@ type Study struct {
 	axes []int
 	// points is the number of grid points: the product of the axes' sizes.
 	points int
+	// latencyFiles are the latency files the study names, by path, as
+	// Parse read them: the combinations use this content, and Identity
+	// records its digest.
+	latencyFiles map[string]*latency.File
 }
 
 // Axis is a swept key.
@@ -135,7 +143,7 @@ func regularFile(path string) error {
 // keys, types, lists, values that do not parse); the bounds, which need
 // whole combinations, are checked once every value could be read.
 func Parse(file string, data []byte) (*Study, error) {
-	ps := &parser{file: file}
+	ps := &parser{file: file, ctx: context.Background()}
 	s := ps.parse(data)
 	if len(ps.errs) > 0 {
 		ps.sort()
@@ -147,6 +155,8 @@ func Parse(file string, data []byte) (*Study, error) {
 // parser holds the errors found so far.
 type parser struct {
 	file string
+	// ctx stops a parse that is no longer wanted (Ctrl-C during check).
+	ctx  context.Context
 	errs Errors
 	// unreadable is set when a value could not be read: the combinations
 	// are then not validated, since a default standing in for the value
@@ -282,8 +292,77 @@ func (ps *parser) parse(data []byte) *Study {
 	if !ps.grid(s) {
 		return nil
 	}
+	if ValidateRealism != nil {
+		ps.loadLatency(s)
+	}
 	ps.validate(s)
 	return s
+}
+
+// latencyKey is the key of the latency model.
+const latencyKey = "latency"
+
+// latencyFileSpec reports whether a latency spec names a file rather than
+// a model of package latency (uniform, or a built-in).
+func latencyFileSpec(spec string) bool {
+	return spec != "" && spec != "uniform" && !slices.Contains(latency.Names(), spec)
+}
+
+// resolveLatency returns the path of a latency file, as a study records
+// it: a relative path is resolved against the study file's folder (not the
+// working directory), and made absolute, so that study.yaml and
+// params.yaml name the file wherever they are read. Other specs are kept.
+func (ps *parser) resolveLatency(spec string) string {
+	if !latencyFileSpec(spec) || filepath.IsAbs(spec) {
+		return spec
+	}
+	path := filepath.Join(filepath.Dir(ps.file), spec)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return path
+}
+
+// loadLatency reads every latency file the study names, once each, and
+// makes the combinations use the content read (Study.latencyFiles): its
+// digest is part of the study's Identity. A file that cannot be used is an
+// ErrLatencyFile error at each value that names it, saying what is wrong
+// and where in the latency file.
+func (ps *parser) loadLatency(s *Study) {
+	e := &s.entries[keyIndex[latencyKey]]
+	for i := range e.vals {
+		x := &e.vals[i]
+		path := x.text
+		if !latencyFileSpec(path) {
+			continue
+		}
+		f, ok := s.latencyFiles[path]
+		if !ok {
+			if err := ps.ctx.Err(); err != nil {
+				return
+			}
+			var err error
+			if f, err = latency.LoadFile(ps.ctx, path); err != nil {
+				if ps.ctx.Err() != nil {
+					return
+				}
+				fe := &FileError{Key: latencyKey, Line: x.line, Column: x.col, Value: path, Kind: ErrLatencyFile, Err: err}
+				var lfe *latency.FileError
+				if !errors.As(err, &lfe) {
+					// A file that could not be read may be a typo of a
+					// model's name.
+					fe.Allowed = keyDefs[keyIndex[latencyKey]].want + " (a relative path is read from the study file's folder)"
+				}
+				ps.add(fe)
+				continue
+			}
+			if s.latencyFiles == nil {
+				s.latencyFiles = map[string]*latency.File{}
+			}
+			s.latencyFiles[path] = f
+		}
+		x.set = func(v *values) { v.p.Latency, v.p.latencyFile = path, f }
+	}
 }
 
 // mapping reads the pairs of a mapping: the top level (prefix "") or the
@@ -461,6 +540,11 @@ func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, boo
 	}
 	var v values
 	set(&v)
+	if d.key == latencyKey {
+		path := ps.resolveLatency(v.p.Latency)
+		set = func(v *values) { v.p.Latency = path }
+		set(&v)
+	}
 	return val{text: d.get(&v), line: pos.Line, col: pos.Column, set: set}, true
 }
 

@@ -14,7 +14,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -68,14 +70,27 @@ func LoadFile(ctx context.Context, path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(data)
+	key := fileKey{path, hex.EncodeToString(sum[:])}
+	if f, ok := files.Load(key); ok {
+		return f.(*File), nil
+	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	t, err := parse(ctx, path, name, data)
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	return &File{Path: path, SHA256: hex.EncodeToString(sum[:]), t: t}, nil
+	f, _ := files.LoadOrStore(key, &File{Path: path, SHA256: key.sha256, t: t})
+	return f.(*File), nil
 }
+
+// fileKey identifies the content of a latency file at a path.
+type fileKey struct{ path, sha256 string }
+
+// files holds every latency file LoadFile parsed, by path and content: a
+// file read again unchanged (a study parsed twice, the shards of a merge)
+// is parsed once and gives the same *File. A changed file is parsed anew.
+var files sync.Map // fileKey -> *File
 
 // readError is a latency file that could not be read: its path and the
 // cause, which errors.Is and errors.As see.
@@ -217,9 +232,23 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return quoteShort(n.Value)
 	}
 	return "empty"
+}
+
+// quoteShort quotes a value for an error, cut to 40 bytes: a value that
+// is a whole paragraph says no more in full.
+func quoteShort(v string) string {
+	const most = 40
+	if len(v) > most {
+		cut := most
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		return strconv.Quote(v[:cut]) + "..."
+	}
+	return strconv.Quote(v)
 }
 
 // entries returns the key and value nodes of a mapping in file order; a key
@@ -595,7 +624,7 @@ func (p *fileParser) duration(n *yaml.Node, key string) (float64, error) {
 	}
 	d, err := time.ParseDuration(v.Value)
 	if err != nil {
-		return 0, p.errorf(n, key, allowed, "%q is not a duration", v.Value)
+		return 0, p.errorf(n, key, allowed, "%s is not a duration", quoteShort(v.Value))
 	}
 	if d < 0 {
 		return 0, p.errorf(n, key, allowed, "%v is negative", d)
@@ -608,30 +637,32 @@ func (p *fileParser) duration(n *yaml.Node, key string) (float64, error) {
 
 // number reads a finite number.
 func (p *fileParser) number(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a finite number", func(float64) bool { return true })
+	return p.numberIn(n, key, "a finite number", "", func(float64) bool { return true })
 }
 
 // nonNegative reads a finite number >= 0.
 func (p *fileParser) nonNegative(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a number >= 0", func(x float64) bool { return x >= 0 })
+	return p.numberIn(n, key, "a number >= 0", "is negative", func(x float64) bool { return x >= 0 })
 }
 
 // positive reads a finite number > 0.
 func (p *fileParser) positive(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a number > 0", func(x float64) bool { return x > 0 })
+	return p.numberIn(n, key, "a number > 0", "is not above 0", func(x float64) bool { return x > 0 })
 }
 
-func (p *fileParser) numberIn(n *yaml.Node, key, allowed string, ok func(float64) bool) (float64, error) {
+// numberIn reads a finite number for which ok holds; bad says what is
+// wrong with one for which it does not.
+func (p *fileParser) numberIn(n *yaml.Node, key, allowed, bad string, ok func(float64) bool) (float64, error) {
 	v := deref(n)
 	if v.Kind != yaml.ScalarNode {
 		return 0, p.errorf(n, key, allowed, "is %s", kindName(v))
 	}
 	x, err := strconv.ParseFloat(v.Value, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, p.errorf(n, key, allowed, "%q is not a finite number", v.Value)
+		return 0, p.errorf(n, key, allowed, "%s is not a finite number", quoteShort(v.Value))
 	}
 	if !ok(x) {
-		return 0, p.errorf(n, key, allowed, "%v is out of range", x)
+		return 0, p.errorf(n, key, allowed, "%v %s", x, bad)
 	}
 	return x, nil
 }

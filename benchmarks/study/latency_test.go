@@ -1,6 +1,8 @@
 package study_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -96,5 +98,22 @@ func TestLatencyPathRelativeToStudy(t *testing.T) {
 	}
 	if runtime.GOOS != "windows" && !filepath.IsAbs(c.Params.Latency) {
 		t.Errorf("the recorded path %q is not absolute", c.Params.Latency)
+	}
+}
+
+// TestParseHonoursContext checks that parsing stops with the context's
+// error, not Errors, when the context is done: reading latency files and
+// validating a large grid take seconds that Ctrl-C should not wait for.
+func TestParseHonoursContext(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "lat.yaml", "regions: {a: 1}\nlatencies: {a: {a: 30ms}}\n")
+	path := writeFile(t, dir, "s.yaml", "nodes: 1000\nalpha: [1, 2, 3]\nlatency: lat.yaml\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if s, err := study.LoadContext(ctx, path); !errors.Is(err, context.Canceled) || s != nil {
+		t.Errorf("LoadContext with its context done = %v, %v; want context.Canceled", s, err)
+	}
+	if _, err := study.LoadContext(context.Background(), path); err != nil {
+		t.Error(err)
 	}
 }

@@ -96,6 +96,12 @@ type val struct {
 // regular file: a named pipe or a device, whose reading may never end, is
 // refused before it is opened.
 func Load(path string) (*Study, error) {
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load, stopping with ctx's error when ctx is done (see
+// ParseContext).
+func LoadContext(ctx context.Context, path string) (*Study, error) {
 	if err := regularFile(path); err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func Load(path string) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return ParseContext(ctx, path, data)
 }
 
 // regularFile reports a path that is not a regular file, with an error
@@ -143,8 +149,18 @@ func regularFile(path string) error {
 // keys, types, lists, values that do not parse); the bounds, which need
 // whole combinations, are checked once every value could be read.
 func Parse(file string, data []byte) (*Study, error) {
-	ps := &parser{file: file, ctx: context.Background()}
+	return ParseContext(context.Background(), file, data)
+}
+
+// ParseContext is Parse, stopping with ctx's error (not an Errors) when
+// ctx is done: reading latency files and validating a large grid take
+// seconds, which a Ctrl-C should not have to wait for.
+func ParseContext(ctx context.Context, file string, data []byte) (*Study, error) {
+	ps := &parser{file: file, ctx: ctx}
 	s := ps.parse(data)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if len(ps.errs) > 0 {
 		ps.sort()
 		return nil, ps.errs
@@ -654,6 +670,9 @@ func (ps *parser) validate(s *Study) {
 		same = map[values]int{}
 	}
 	for point := range s.points {
+		if point%64 == 0 && ps.ctx.Err() != nil {
+			return // ParseContext reports it
+		}
 		s.odometer(point, idx)
 		v := s.build(idx)
 		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"

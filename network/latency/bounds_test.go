@@ -1,8 +1,11 @@
 package latency_test
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +95,23 @@ func TestUniformModelBounded(t *testing.T) {
 	}
 	if err := (latency.Uniform{Max: latency.MaxRTT / 2}).Validate(); err != nil {
 		t.Errorf("Uniform{Max: 1h}.Validate() = %v", err)
+	}
+}
+
+// TestLatencyLoadHonoursContext checks that reading and parsing a latency
+// file stop when the context is done (dhtsim check on Ctrl-C).
+func TestLatencyLoadHonoursContext(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lab.yaml")
+	if err := os.WriteFile(path, []byte(exampleFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if f, err := latency.LoadFile(ctx, path); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadFile with its context done = %v, %v; want context.Canceled", f, err)
+	}
+	f, err := latency.LoadFile(context.Background(), path)
+	if err != nil || f.Path != path || len(f.SHA256) != 64 || f.Model(1).Name() != "three-regions" {
+		t.Errorf("LoadFile = %+v, %v", f, err)
 	}
 }

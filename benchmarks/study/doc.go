@@ -30,9 +30,11 @@
 //     folder, whatever the working directory, and the study records it
 //     made absolute, in its combinations' parameters, names, params.yaml
 //     and study.yaml), churn (none, ipfs, exp:ON,OFF,
-//     weibull:SHAPE,SCALE), leave_rate (share of nodes leaving for good
-//     per hour), policy (closest, oldest), refresh and republish
-//     (durations, 0 = off), fail_limit (failures in a row that remove a
+//     weibull:SHAPE,SCALE; means and scales 1s..8760h), leave_rate
+//     (share of nodes leaving for good per hour), policy (closest,
+//     oldest), refresh and republish
+//     (durations, 0 = off, else 1m..8760h: dht.MinRefresh,
+//     workload.MinRepublish), fail_limit (failures in a row that remove a
 //     peer, 0 = never), joins (new nodes per hour) and tables (auto,
 //     eager, on-demand). The study keys are name and repeats. The
 //     workload keys sit in the mapping workload: type (retrieval, slot or

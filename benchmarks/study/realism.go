@@ -1,6 +1,9 @@
 package study
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/go-dht/go-dht/network/churn"
 )
 
@@ -19,8 +22,18 @@ var ValidateRealism = checkRealism
 // latency specs are the models of package latency, which always load.
 func checkRealism(p Params) []*FileError {
 	var errs []*FileError
-	if _, err := churn.Parse(p.Churn); err != nil {
-		errs = append(errs, &FileError{Key: "churn", Allowed: churnForms, Err: err})
+	m, err := churn.Parse(p.Churn)
+	if err == nil {
+		err = m.Validate()
+	}
+	if err != nil {
+		// The churn package says which part is wrong and what it allows.
+		allowed := churnForms + " (" + err.Error() + ")"
+		var se *churn.SpecError
+		if errors.As(err, &se) && se.Part != p.Churn {
+			allowed = fmt.Sprintf("%s (%q %s)", se.Allowed, se.Part, se.Problem)
+		}
+		errs = append(errs, &FileError{Key: "churn", Allowed: allowed, Err: err})
 	}
 	return errs
 }

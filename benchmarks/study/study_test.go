@@ -284,8 +284,10 @@ func TestCombinationNames(t *testing.T) {
 			fmt.Fprintf(&src, "%s: ['exp:1h1m1s,2h2m2s', 'weibull:0.123456,1h1m1s']\n", key)
 		case "policy":
 			fmt.Fprintf(&src, "%s: [closest, oldest]\n", key)
-		case "gamma", "refresh", "republish":
+		case "gamma":
 			fmt.Fprintf(&src, "%s: [111ms, 333ms]\n", key)
+		case "refresh", "republish":
+			fmt.Fprintf(&src, "%s: [111m, 333m]\n", key)
 		default:
 			fmt.Fprintf(&src, "%s: [111ms-222ms, 333ms-444ms]\n", key)
 		}

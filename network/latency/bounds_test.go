@@ -115,3 +115,33 @@ func TestLatencyLoadHonoursContext(t *testing.T) {
 		t.Errorf("LoadFile = %+v, %v", f, err)
 	}
 }
+
+// TestAsymmetricRTTsByDirection documents the decision on asymmetric RTTs:
+// a file may give the two directions of a pair apart, and the RTT of the
+// ordered pair (from, to) is that of a request from a node of from to a
+// node of to (Delay(from, to) is half of it); a pair given one way only is
+// used both ways.
+func TestAsymmetricRTTsByDirection(t *testing.T) {
+	m := mustParse(t, "regions: {a: 1, b: 1, c: 1}\nlatencies:\n  a: {a: 1ms, b: 10ms, c: 30ms}\n  b: {a: 100ms, b: 1ms, c: 1ms}\n  c: {c: 1ms}\n", 1)
+	a, ra := nodeIn(t, m, "a")
+	b, rb := nodeIn(t, m, "b")
+	c, rc := nodeIn(t, m, "c")
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, tc := range []struct {
+		from, to             uint32
+		fromRegion, toRegion int
+		oneWay               time.Duration
+	}{
+		{a, b, ra, rb, 5 * time.Millisecond},
+		{b, a, rb, ra, 50 * time.Millisecond},
+		{a, c, ra, rc, 15 * time.Millisecond},
+		{c, a, rc, ra, 15 * time.Millisecond}, // given one way: used both ways
+	} {
+		if d := m.Delay(r, tc.from, tc.to); d != tc.oneWay {
+			t.Errorf("Delay(%d, %d) = %v, want %v", tc.from, tc.to, d, tc.oneWay)
+		}
+		if got := m.MeanRTT(tc.fromRegion, tc.toRegion); got != 2*tc.oneWay {
+			t.Errorf("MeanRTT(%d, %d) = %v, want %v", tc.fromRegion, tc.toRegion, got, 2*tc.oneWay)
+		}
+	}
+}

@@ -78,7 +78,8 @@
 //
 // aws: the 11 AWS regions of cloudping.co, equal shares; every ordered pair
 // draws from the lognormal fitted to its p50 and p90 (mu, sigma in the
-// data), unclipped, whose mean exp(mu + sigma^2/2) is its MeanRTT.
+// data), clipped only at MaxRTT (far above its data), whose mean
+// exp(mu + sigma^2/2) is its MeanRTT.
 //
 // # Latency files
 //

@@ -676,7 +676,7 @@ func (ps *parser) validate(s *Study) {
 		s.odometer(point, idx)
 		v := s.build(idx)
 		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"
-		probs := validateModel(v.p, betaFromK)
+		probs := append(validateModel(v.p, betaFromK), validateRepublish(v.p)...)
 		if first, dup := same[v]; dup {
 			s.odometer(first, other)
 			for _, a := range s.axes {

@@ -329,8 +329,11 @@ func latencyFileSpec(spec string) bool {
 // working directory), and made absolute, so that study.yaml and
 // params.yaml name the file wherever they are read. Other specs are kept.
 func (ps *parser) resolveLatency(spec string) string {
-	if !latencyFileSpec(spec) || filepath.IsAbs(spec) {
+	if !latencyFileSpec(spec) {
 		return spec
+	}
+	if filepath.IsAbs(spec) {
+		return filepath.Clean(spec)
 	}
 	path := filepath.Join(filepath.Dir(ps.file), spec)
 	if abs, err := filepath.Abs(path); err == nil {

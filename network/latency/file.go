@@ -71,26 +71,40 @@ func LoadFile(ctx context.Context, path string) (*File, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	key := fileKey{path, hex.EncodeToString(sum[:])}
-	if f, ok := files.Load(key); ok {
-		return f.(*File), nil
+	digest := hex.EncodeToString(sum[:])
+	files.Lock()
+	f := files.m[path]
+	files.Unlock()
+	if f != nil && f.SHA256 == digest {
+		return f, nil
 	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	t, err := parse(ctx, path, name, data)
 	if err != nil {
 		return nil, err
 	}
-	f, _ := files.LoadOrStore(key, &File{Path: path, SHA256: key.sha256, t: t})
-	return f.(*File), nil
+	f = &File{Path: path, SHA256: digest, t: t}
+	files.Lock()
+	if files.m == nil {
+		files.m = map[string]*File{}
+	}
+	if old := files.m[path]; old != nil && old.SHA256 == digest {
+		f = old // parsed meanwhile by another goroutine
+	} else {
+		files.m[path] = f
+	}
+	files.Unlock()
+	return f, nil
 }
 
-// fileKey identifies the content of a latency file at a path.
-type fileKey struct{ path, sha256 string }
-
-// files holds every latency file LoadFile parsed, by path and content: a
-// file read again unchanged (a study parsed twice, the shards of a merge)
-// is parsed once and gives the same *File. A changed file is parsed anew.
-var files sync.Map // fileKey -> *File
+// files holds the latest content LoadFile parsed of each path: a file read
+// again unchanged (a study parsed twice, the shards of a merge) is parsed
+// once and gives the same *File; a changed file is parsed anew and
+// replaces it.
+var files struct {
+	sync.Mutex
+	m map[string]*File
+}
 
 // readError is a latency file that could not be read: its path and the
 // cause, which errors.Is and errors.As see.

@@ -21,11 +21,6 @@ var (
 	grownMaxHops = 10_000
 )
 
-// Workload of a point of BenchmarkHopsScaling: hopsSegments segments
-// provided from random nodes, hopsRetrievals retrievals of them and
-// hopsLookups lookups for random keys from random nodes, all at alpha 1.
-const hopsSegments, hopsRetrievals, hopsLookups = 30, 300, 300
-
 // BenchmarkHopsScaling measures how far a lookup has to go: retrieval and
 // lookup hops, peers contacted and accuracy at alpha 1 (no errors), against
 // the network size N = 10^3..10^7 (tables on demand above 10^5, which give

@@ -11,6 +11,7 @@ import (
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/network/latency"
@@ -294,8 +295,8 @@ func (p Params) Validate() error {
 	if total := int64(p.Segments) * int64(p.SegmentSize); total > MaxSegmentBytes {
 		return bad("segments/-segment-size", fmt.Errorf("%d x %d bytes = %d, allowed at most %d bytes of segments", p.Segments, p.SegmentSize, total, int64(MaxSegmentBytes)))
 	}
-	if p.Republish <= 0 || p.Republish > 24*time.Hour {
-		return bad("republish", fmt.Errorf("= %v, allowed above 0 and at most 24h", p.Republish))
+	if p.Republish < workload.MinRepublish || p.Republish > 24*time.Hour {
+		return bad("republish", fmt.Errorf("= %v, allowed %v..24h (the churn benchmarks measure a day)", p.Republish, workload.MinRepublish))
 	}
 	// Zero W and timeout would take the crawler's defaults: a flag set to
 	// 0 is a mistake, not a request for them.

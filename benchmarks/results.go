@@ -99,6 +99,12 @@ type ScalePoint struct {
 	PeakBytes float64
 }
 
+// Workload of a point of BenchmarkHopsScaling: hopsSegments segments
+// provided from random nodes, hopsRetrievals retrievals of them and
+// hopsLookups lookups for random keys from random nodes, all at alpha 1.
+// HopsChart names hopsRetrievals, so they are not in a test file.
+const hopsSegments, hopsRetrievals, hopsLookups = 30, 300, 300
+
 // HopsPoint is what one point of BenchmarkHopsScaling measured: the hops
 // of retrievals and of lookups for random keys, at alpha 1, on one network.
 type HopsPoint struct {

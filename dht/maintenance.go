@@ -17,10 +17,10 @@ type Maintenance struct {
 	// policy, a newcomer from the bucket's replacement cache takes its
 	// place.
 	FailLimit int
-	// Refresh is the period of bucket refreshes: every Refresh, every node
-	// online then looks up a random key in each of its buckets (up to its
-	// deepest non-empty one), and offers every peer that answers to its
-	// table.
+	// Refresh is the period of bucket refreshes (0: none, or
+	// MinRefresh..MaxRefresh): every Refresh, every node online then looks
+	// up a random key in each of its buckets (up to its deepest non-empty
+	// one), and offers every peer that answers to its table.
 	Refresh time.Duration
 	// Joins is the number of new nodes per simulated hour. A new node
 	// knows JoinPeers random nodes online when it joins, looks up its own
@@ -32,13 +32,23 @@ type Maintenance struct {
 	JoinPeers int
 }
 
+// Bounds of Maintenance.Refresh. A refresh costs a lookup per bucket of
+// every node online: libp2p refreshes every 10 minutes, Kademlia every
+// hour; below a minute, refreshes would outnumber every other request of a
+// run (the review's 1ms ran out of memory). A year is the longest
+// simulated time a study measures.
+const (
+	MinRefresh = time.Minute
+	MaxRefresh = 365 * 24 * time.Hour
+)
+
 // Validate reports the first invalid field.
 func (m Maintenance) Validate() error {
 	if m.FailLimit < 0 || m.FailLimit > 255 {
 		return invalid("Maintenance.FailLimit", m.FailLimit, "0..255 (0: never remove)")
 	}
-	if m.Refresh < 0 {
-		return invalid("Maintenance.Refresh", m.Refresh, ">= 0 (0: no refresh)")
+	if m.Refresh != 0 && (m.Refresh < MinRefresh || m.Refresh > MaxRefresh) {
+		return invalid("Maintenance.Refresh", m.Refresh, "0 (no refresh) or %v..%v", MinRefresh, MaxRefresh)
 	}
 	if !(m.Joins >= 0 && m.Joins <= 1e6) {
 		return invalid("Maintenance.Joins", m.Joins, "0..1e6 new nodes per hour")
@@ -87,9 +97,16 @@ func (r *Run) Maintain(until time.Duration) error {
 	return nil
 }
 
-// refreshAll starts the bucket refreshes of every node online now.
+// refreshAll starts the bucket refreshes of every node online now. It
+// watches the run's context: a network of 10^8 nodes takes a while.
 func (r *Run) refreshAll(rng *rand.Rand) {
 	for id := range uint32(r.net.Len()) {
+		if id%4096 == 0 && r.ctx != nil {
+			if err := r.ctx.Err(); err != nil {
+				r.fail(err)
+				return
+			}
+		}
 		if r.net.links.Online(id, r.now) && r.net.bootstrapped(id) {
 			r.refresh(id, rng)
 		}

@@ -47,6 +47,9 @@ type Run struct {
 	freeP   []int32
 	events  uint64
 	err     error
+	// ctx is the context of the Run or RunUntil call in progress: an
+	// event that loops over every node (a refresh) watches it too.
+	ctx context.Context
 	// served counts the requests that reached each node (find and store),
 	// once CountServed asked for it: the hot spots of a workload.
 	served map[uint32]uint32
@@ -189,6 +192,42 @@ func (r *Run) At(at time.Duration, f func()) error {
 	if err := r.checkStart(at); err != nil {
 		return err
 	}
+	r.q.Push(at, event{kind: timerEvent, slot: r.timer(f)})
+	return nil
+}
+
+// Every runs f at simulated times first, first+period, ... up to until,
+// on the run's goroutine. Each run is scheduled when the previous one
+// fires, so a long series costs one pending event, and it keeps the place
+// that scheduling the whole series now would give it among the events of
+// its time: before every event scheduled after the call to Every, after
+// every event scheduled before.
+func (r *Run) Every(first, period, until time.Duration, f func()) error {
+	if period <= 0 {
+		return fmt.Errorf("dht: Every: period %v, allowed > 0", period)
+	}
+	if err := r.checkStart(first); err != nil {
+		return err
+	}
+	until = min(until, clock.MaxTime)
+	if first > until {
+		return nil
+	}
+	seq := r.q.Reserve()
+	var tick func()
+	tick = func() {
+		at := r.now
+		f()
+		if next, ok := clock.Add(at, period); ok && next <= until {
+			r.q.PushSeq(next, seq, event{kind: timerEvent, slot: r.timer(tick)})
+		}
+	}
+	r.q.PushSeq(first, seq, event{kind: timerEvent, slot: r.timer(tick)})
+	return nil
+}
+
+// timer stores f in a free timer slot and returns the slot.
+func (r *Run) timer(f func()) int32 {
 	var slot int32
 	if k := len(r.freeT); k > 0 {
 		slot, r.freeT = r.freeT[k-1], r.freeT[:k-1]
@@ -197,8 +236,7 @@ func (r *Run) At(at time.Duration, f func()) error {
 		slot = int32(len(r.timers))
 		r.timers = append(r.timers, f)
 	}
-	r.q.Push(at, event{kind: timerEvent, slot: slot})
-	return nil
+	return slot
 }
 
 func (r *Run) checkStart(at time.Duration) error {
@@ -242,6 +280,8 @@ func (r *Run) RunUntil(ctx context.Context, t time.Duration) error {
 }
 
 func (r *Run) run(ctx context.Context, until time.Duration) error {
+	r.ctx = ctx
+	defer func() { r.ctx = nil }()
 	for r.err == nil && r.q.Len() > 0 && r.q.Next() <= until {
 		if r.events&1023 == 0 {
 			if err := ctx.Err(); err != nil {

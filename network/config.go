@@ -121,7 +121,11 @@ type Config struct {
 	PyDHT bool
 	// Latency draws the one-way delay of a connection from the regions of
 	// its two nodes (package network/latency: measured geographies, or a
-	// file); nil draws every connection from ConnDelay alike.
+	// file); nil draws every connection from ConnDelay alike. Its delays
+	// obey MaxDelay as ConnDelay's do: the models of package latency keep
+	// every RTT within latency.MaxRTT (2 x MaxDelay), Validate calls a
+	// model's Validate method when it has one, and a delay a model of one's
+	// own draws is clipped to [0, MaxDelay].
 	Latency latency.Model
 	// Churn takes nodes offline and back over simulated time (package
 	// network/churn): an attempt to an offline node times out (SlowDelay)
@@ -169,6 +173,11 @@ func (c Config) Validate() error {
 	}
 	if c.PyDHT && c.Latency != nil {
 		return invalid("Latency", c.Latency.Name(), "uniform (ConnDelay) under the py-dht profile, which has no geography")
+	}
+	if v, ok := c.Latency.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return invalid("Latency", c.Latency.Name(), "%v", err)
+		}
 	}
 	if err := c.Churn.Validate(); err != nil {
 		return invalid("Churn", c.Churn, "%v", err)

@@ -25,6 +25,12 @@ type life struct {
 	online      bool
 	from, until time.Duration // until == 0: never changes
 	departs     time.Duration // the node leaves for good then; MaxInt64 never
+	// ahead is the furthest period replayed so far, kept when a look back
+	// (a new run from time 0) restarts the replay: the draws are the same,
+	// so once the replay reaches it, it jumps there instead of drawing the
+	// periods again. A node then costs one draw per period of the longest
+	// time looked at, however many runs look back.
+	ahead *life
 }
 
 type lives struct {
@@ -81,15 +87,27 @@ func (n *Network) Online(id uint32, at time.Duration) bool {
 	l := sh.m[id]
 	if l == nil || at < l.from {
 		// First look, or a look back before the known period (a new run
-		// from time 0): replay the node's draws from the start.
+		// from time 0): replay the node's draws from the start, keeping
+		// the furthest period known to jump to.
 		if sh.m == nil {
 			sh.m = map[uint32]*life{}
 		}
+		old := l
 		l = n.newLife(id)
+		if old != nil {
+			l.ahead = old
+			if old.ahead != nil && old.ahead.from > old.from {
+				l.ahead = old.ahead
+			}
+			old.ahead = nil
+		}
 		sh.m[id] = l
 	}
 	if at >= l.departs {
 		return false
+	}
+	if a := l.ahead; a != nil && at >= a.from {
+		*l = *a // the same draws, replayed already
 	}
 	r := rand.New(&l.rng)
 	for l.until != 0 && at >= l.until {

@@ -184,7 +184,9 @@ func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 	switch a.Error {
 	case NoError:
 		if cfg.Latency != nil {
-			a.Base = cfg.Latency.Delay(o.rand(), from, to)
+			// The models of package latency stay within MaxDelay; a model
+			// of one's own is held to it here.
+			a.Base = min(max(cfg.Latency.Delay(o.rand(), from, to), 0), MaxDelay)
 		} else {
 			a.Base = o.delay(cfg.ConnDelay)
 		}

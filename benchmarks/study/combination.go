@@ -138,7 +138,7 @@ func (s *Study) name(i int, idx []int, seed uint64) string {
 }
 
 // maxValueBytes bounds one value in a name (a latency file's path may be
-// long).
+// long); a longer value keeps its end.
 const maxValueBytes = 64
 
 // safe makes a value fit a file name on any system: ASCII letters, digits,
@@ -156,7 +156,9 @@ func safe(v string) string {
 		}
 	}
 	if len(b) > maxValueBytes {
-		b = b[:maxValueBytes]
+		// The end of a long path (a latency file's, made absolute) tells
+		// it from the others.
+		b = b[len(b)-maxValueBytes:]
 	}
 	return string(b)
 }

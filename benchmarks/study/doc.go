@@ -26,10 +26,15 @@
 //     (percent), conn_delay, fast_delay and slow_delay
 //     (network.ParseDelayRange), gamma (a duration) and seed. The realism
 //     keys are latency (uniform, discv5, ipfs, aws, or the path of a
-//     latency YAML file), churn (none, ipfs, exp:ON,OFF,
-//     weibull:SHAPE,SCALE), leave_rate (share of nodes leaving for good
-//     per hour), policy (closest, oldest), refresh and republish
-//     (durations, 0 = off), fail_limit (failures in a row that remove a
+//     latency YAML file: a relative path is read from the study file's
+//     folder, whatever the working directory, and the study records it
+//     made absolute, in its combinations' parameters, names, params.yaml
+//     and study.yaml), churn (none, ipfs, exp:ON,OFF,
+//     weibull:SHAPE,SCALE; means and scales 1s..8760h), leave_rate
+//     (share of nodes leaving for good per hour), policy (closest,
+//     oldest), refresh and republish
+//     (durations, 0 = off, else 1m..8760h: dht.MinRefresh,
+//     workload.MinRepublish), fail_limit (failures in a row that remove a
 //     peer, 0 = never), joins (new nodes per hour) and tables (auto,
 //     eager, on-demand). The study keys are name and repeats. The
 //     workload keys sit in the mapping workload: type (retrieval, slot or
@@ -98,7 +103,12 @@
 // Workload.Validate (its Max constants; samples at most the segments or
 // cells; retrievers at most nodes-1; validators at most nodes; bytes and
 // lookups per combination); the realism keys' through ValidateRealism, the
-// hook where the realism packages plug in. A bound on several keys names
+// hook where the realism packages plug in. Each latency file the study
+// names is read once (a regular file of at most latency.MaxFileSize) and
+// checked by package latency; a file that cannot be used is an
+// ErrLatencyFile error at the value that names it, which prints what is
+// wrong and where in the latency file. The combinations then use the
+// content read, whatever happens to the file later. A bound on several keys names
 // them all ("fast_error_rate/slow_error_rate"). Every error is a
 // *FileError, and Parse returns them all in one Errors.
 package study

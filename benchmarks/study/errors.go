@@ -48,6 +48,12 @@ var (
 	// ErrTooManyCombinations: the lists and repeats expand to more than
 	// MaxCombinations combinations.
 	ErrTooManyCombinations = errors.New("too many combinations")
+	// ErrLatencyFile: a latency file the study names cannot be used: it
+	// does not exist, cannot be read, is not a regular file of bounded
+	// size, or is not a valid latency file. Err is the error of package
+	// latency, which says what is wrong and where in the latency file
+	// (its line and key), and the message prints it.
+	ErrLatencyFile = errors.New("latency file refused")
 )
 
 // ErrShard is wrapped by the errors of ParseShard and ShardFromEnv.
@@ -96,20 +102,25 @@ func (e *FileError) Error() string {
 		}
 	}
 	b.WriteString(": ")
-	kind := "error"
+	kind, value := "error", e.Value
 	if e.Kind != nil {
 		kind = e.Kind.Error()
+	}
+	if e.Kind == ErrLatencyFile && e.Err != nil {
+		// The latency file's error names the file and says what is wrong
+		// and where; the class would say less.
+		kind, value = e.Err.Error(), ""
 	}
 	switch {
 	case e.Key == "":
 		b.WriteString(kind)
-		if e.Value != "" {
-			b.WriteString(": " + e.Value)
+		if value != "" {
+			b.WriteString(": " + value)
 		}
 	default:
 		b.WriteString(e.Key)
-		if e.Value != "" {
-			b.WriteString(" = " + quoteIfNeeded(e.Value))
+		if value != "" {
+			b.WriteString(" = " + quoteIfNeeded(value))
 		}
 		if e.Line == 0 && e.Kind == ErrOutOfRange {
 			b.WriteString(" (default)")

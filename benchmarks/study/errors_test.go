@@ -323,21 +323,22 @@ steps: 4
 func TestValidateRealismHook(t *testing.T) {
 	old := study.ValidateRealism
 	defer func() { study.ValidateRealism = old }()
+	lab := writeFile(t, t.TempDir(), "lab.yaml", "regions: {a: 1}\nlatencies: {a: {a: 3ms}}\n")
 	calls := 0
 	study.ValidateRealism = func(p study.Params) []*study.FileError {
 		calls++
 		var errs []*study.FileError
-		if p.Latency == "missing.yaml" {
-			errs = append(errs, &study.FileError{Key: "latency", Allowed: "a latency file that exists"})
+		if p.Latency == lab {
+			errs = append(errs, &study.FileError{Key: "latency", Allowed: "a latency file of another lab"})
 		}
 		if p.Policy == "oldest" && p.Refresh == 0 {
 			errs = append(errs, &study.FileError{Key: "policy/refresh", Value: "oldest, 0s", Allowed: "a refresh with the oldest policy", Kind: study.ErrOutOfRange})
 		}
 		return errs
 	}
-	errs := parseErrors(t, "alpha: [1, 2]\nlatency: [uniform, missing.yaml]\npolicy: oldest\n")
+	errs := parseErrors(t, "alpha: [1, 2]\nlatency: [uniform, "+lab+"]\npolicy: oldest\n")
 	checkErrors(t, errs, []want{
-		{study.ErrInvalidValue, "latency", 2, 20, []string{"latency = missing.yaml", "a latency file that exists"}},
+		{study.ErrInvalidValue, "latency", 2, 20, []string{"latency = " + lab, "a latency file of another lab"}},
 		{study.ErrOutOfRange, "policy/refresh", 3, 9, []string{"oldest, 0s"}},
 	})
 	for _, e := range errs {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -157,7 +158,7 @@ var keyDefs = func() []keyDef {
 		field("policy", true, strings.Join(policies, ", "), str, func(v *values) *string { return &v.p.Policy },
 			parsePolicy, identity, always(d.Client.Policy.String())),
 		field("refresh", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Refresh }, parseNonNegDuration, dur, always(time.Duration(0))),
-		field("republish", true, nonNeg, str, func(v *values) *time.Duration { return &v.p.Republish }, parseNonNegDuration, dur, always(time.Duration(0))),
+		field("republish", true, republishAllowed, str, func(v *values) *time.Duration { return &v.p.Republish }, parseNonNegDuration, dur, always(time.Duration(0))),
 		field("fail_limit", true, fmt.Sprintf("an integer in 0..%d (0: never)", MaxFailLimit), plain, func(v *values) *int { return &v.p.FailLimit }, parseInt, i, always(0)),
 		field("leave_rate", true, "a number in 0..1 (share of nodes per hour)", plain, func(v *values) *float64 { return &v.p.LeaveRate }, parseFloat, f, always(0.0)),
 		field("joins", true, "a number >= 0 (new nodes per hour)", plain, func(v *values) *float64 { return &v.p.Joins }, parseFloat, f, always(0.0)),
@@ -308,6 +309,10 @@ func formatSampleStart(d time.Duration) string {
 	}
 	return d.String()
 }
+
+// republishAllowed says what republish accepts: workload.Availability's
+// bounds.
+var republishAllowed = fmt.Sprintf("0s (never) or a duration in %v..%v", workload.MinRepublish, workload.MaxRepublish)
 
 func parseNonNegDuration(n *yaml.Node) (time.Duration, *FileError) {
 	d, fe := parseDuration(n)

@@ -22,14 +22,18 @@ func Merge(dir string, shards ...string) (*Outcome, error) {
 			if s, err = Parse(filepath.Join(sh, StudyFile), data); err != nil {
 				return nil, err
 			}
-			if err := Claim(s, dir); err != nil {
-				return nil, err
-			}
-			continue
 		}
-		if string(data) != string(s.Canonical()) {
+		// Every shard, the first too, must have run with the latency
+		// files as they are now.
+		if string(data) != string(s.Identity()) {
+			if err := s.latencyChange(data); err != nil {
+				return nil, fmt.Errorf("%s: %w", sh, err)
+			}
 			return nil, fmt.Errorf("%s holds another study than %s", sh, shards[0])
 		}
+	}
+	if err := Claim(s, dir); err != nil {
+		return nil, err
 	}
 	out := &Outcome{Total: s.Len()}
 	for i := range s.Len() {

@@ -45,7 +45,10 @@ type Params struct {
 
 	// The realism parameters are kept as the file gives them (in canonical
 	// form) and read into models by Config.
-	Latency   string        // latency: uniform, discv5, ipfs, aws, or the path of a latency YAML file
+	// Latency is uniform, discv5, ipfs, aws, or the path of a latency YAML
+	// file (latency); Parse resolves a relative path against the study
+	// file's folder and makes it absolute.
+	Latency   string
 	Churn     string        // churn: none, ipfs, exp:ON,OFF or weibull:SHAPE,SCALE
 	Policy    string        // policy: bucket replacement policy, closest or oldest
 	Refresh   time.Duration // refresh: bucket refresh period, 0 = off
@@ -59,6 +62,12 @@ type Params struct {
 	Fill         dht.Fill
 	GrowPeers    int           // grow_peers: bootstrap peers of a joining node (fill grown)
 	GrowInterval time.Duration // grow_interval: simulated time between two joins (fill grown)
+
+	// latencyFile is the latency file Latency names, as Parse read it
+	// (nil for a model of package latency, or Params built by hand):
+	// Config builds the model from this content, whose digest the study's
+	// Identity records, rather than from the file as it is now.
+	latencyFile *latency.File
 }
 
 // Config returns the dht configuration of the combination and the result
@@ -69,11 +78,16 @@ type Params struct {
 // error only reports Params built or edited by hand.
 func (p Params) Config() (dht.Config, error) {
 	cfg := p.config()
-	model, err := latency.FromSpec(p.Latency, p.Seed)
-	if err != nil {
-		return cfg, err
+	if f := p.latencyFile; f != nil && f.Path == p.Latency {
+		cfg.Network.Latency = f.Model(p.Seed)
+	} else {
+		model, err := latency.FromSpec(p.Latency, p.Seed)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Network.Latency = model
 	}
-	cfg.Network.Latency = model
+	var err error
 	if cfg.Network.Churn, err = churn.Parse(p.Churn); err != nil {
 		return cfg, err
 	}

@@ -23,7 +23,8 @@ import (
 
 // A study's output folder:
 //
-//	DIR/study.yaml            the study, in canonical form: it claims DIR
+//	DIR/study.yaml            the study's Identity (its canonical form and the
+//	                          digest of each latency file): it claims DIR
 //	DIR/<combination>/        one folder per finished combination:
 //	    params.yaml           every parameter of the combination
 //	    summary.csv           its row of the study's summary
@@ -144,20 +145,24 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	return out, errors.Join(err, serr)
 }
 
-// Claim makes dir the output folder of study s: it writes StudyFile, or
-// checks that the one there is s's. A folder that holds another study, or
-// files of anything else, is refused.
+// Claim makes dir the output folder of study s: it writes StudyFile (the
+// study's Identity), or checks that the one there is s's. A folder that
+// holds another study, results made with another content of a latency
+// file, or files of anything else, is refused.
 func Claim(s *Study, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	canon := s.Canonical()
+	canon := s.Identity()
 	path := filepath.Join(dir, StudyFile)
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, canon):
 		return removeTemporaries(dir) // resuming
 	case err == nil:
+		if err := s.latencyChange(old); err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
 		return fmt.Errorf("%s holds the results of another study (its %s differs from %s); choose another -out", dir, StudyFile, s.File)
 	case !errors.Is(err, os.ErrNotExist):
 		return err

@@ -2,8 +2,11 @@ package study
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -13,6 +16,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/go-dht/go-dht/network/latency"
 )
 
 // Bounds of a study file.
@@ -55,6 +60,10 @@ type Study struct {
 	axes []int
 	// points is the number of grid points: the product of the axes' sizes.
 	points int
+	// latencyFiles are the latency files the study names, by path, as
+	// Parse read them: the combinations use this content, and Identity
+	// records its digest.
+	latencyFiles map[string]*latency.File
 }
 
 // Axis is a swept key.
@@ -83,8 +92,19 @@ type val struct {
 	set       setter
 }
 
-// Load reads and parses a study file; see Parse.
+// Load reads and parses a study file; see Parse. The file must be a
+// regular file: a named pipe or a device, whose reading may never end, is
+// refused before it is opened.
 func Load(path string) (*Study, error) {
+	return LoadContext(context.Background(), path)
+}
+
+// LoadContext is Load, stopping with ctx's error when ctx is done (see
+// ParseContext).
+func LoadContext(ctx context.Context, path string) (*Study, error) {
+	if err := regularFile(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -94,7 +114,30 @@ func Load(path string) (*Study, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	return ParseContext(ctx, path, data)
+}
+
+// regularFile reports a path that is not a regular file, with an error
+// that wraps ErrInvalidStudy.
+func regularFile(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	var what string
+	switch m := info.Mode(); {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	default:
+		what = "not a regular file (mode " + m.String() + ")"
+	}
+	return fmt.Errorf("%w: %s is %s, not a regular file", ErrInvalidStudy, path, what)
 }
 
 // Parse parses and validates a study file. file names it in errors and
@@ -106,8 +149,18 @@ func Load(path string) (*Study, error) {
 // keys, types, lists, values that do not parse); the bounds, which need
 // whole combinations, are checked once every value could be read.
 func Parse(file string, data []byte) (*Study, error) {
-	ps := &parser{file: file}
+	return ParseContext(context.Background(), file, data)
+}
+
+// ParseContext is Parse, stopping with ctx's error (not an Errors) when
+// ctx is done: reading latency files and validating a large grid take
+// seconds, which a Ctrl-C should not have to wait for.
+func ParseContext(ctx context.Context, file string, data []byte) (*Study, error) {
+	ps := &parser{file: file, ctx: ctx}
 	s := ps.parse(data)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if len(ps.errs) > 0 {
 		ps.sort()
 		return nil, ps.errs
@@ -118,6 +171,8 @@ func Parse(file string, data []byte) (*Study, error) {
 // parser holds the errors found so far.
 type parser struct {
 	file string
+	// ctx stops a parse that is no longer wanted (Ctrl-C during check).
+	ctx  context.Context
 	errs Errors
 	// unreadable is set when a value could not be read: the combinations
 	// are then not validated, since a default standing in for the value
@@ -253,8 +308,80 @@ func (ps *parser) parse(data []byte) *Study {
 	if !ps.grid(s) {
 		return nil
 	}
+	if ValidateRealism != nil {
+		ps.loadLatency(s)
+	}
 	ps.validate(s)
 	return s
+}
+
+// latencyKey is the key of the latency model.
+const latencyKey = "latency"
+
+// latencyFileSpec reports whether a latency spec names a file rather than
+// a model of package latency (uniform, or a built-in).
+func latencyFileSpec(spec string) bool {
+	return spec != "" && spec != "uniform" && !slices.Contains(latency.Names(), spec)
+}
+
+// resolveLatency returns the path of a latency file, as a study records
+// it: a relative path is resolved against the study file's folder (not the
+// working directory), and made absolute, so that study.yaml and
+// params.yaml name the file wherever they are read. Other specs are kept.
+func (ps *parser) resolveLatency(spec string) string {
+	if !latencyFileSpec(spec) {
+		return spec
+	}
+	if filepath.IsAbs(spec) {
+		return filepath.Clean(spec)
+	}
+	path := filepath.Join(filepath.Dir(ps.file), spec)
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return path
+}
+
+// loadLatency reads every latency file the study names, once each, and
+// makes the combinations use the content read (Study.latencyFiles): its
+// digest is part of the study's Identity. A file that cannot be used is an
+// ErrLatencyFile error at each value that names it, saying what is wrong
+// and where in the latency file.
+func (ps *parser) loadLatency(s *Study) {
+	e := &s.entries[keyIndex[latencyKey]]
+	for i := range e.vals {
+		x := &e.vals[i]
+		path := x.text
+		if !latencyFileSpec(path) {
+			continue
+		}
+		f, ok := s.latencyFiles[path]
+		if !ok {
+			if err := ps.ctx.Err(); err != nil {
+				return
+			}
+			var err error
+			if f, err = latency.LoadFile(ps.ctx, path); err != nil {
+				if ps.ctx.Err() != nil {
+					return
+				}
+				fe := &FileError{Key: latencyKey, Line: x.line, Column: x.col, Value: path, Kind: ErrLatencyFile, Err: err}
+				var lfe *latency.FileError
+				if !errors.As(err, &lfe) {
+					// A file that could not be read may be a typo of a
+					// model's name.
+					fe.Allowed = keyDefs[keyIndex[latencyKey]].want + " (a relative path is read from the study file's folder)"
+				}
+				ps.add(fe)
+				continue
+			}
+			if s.latencyFiles == nil {
+				s.latencyFiles = map[string]*latency.File{}
+			}
+			s.latencyFiles[path] = f
+		}
+		x.set = func(v *values) { v.p.Latency, v.p.latencyFile = path, f }
+	}
 }
 
 // mapping reads the pairs of a mapping: the top level (prefix "") or the
@@ -432,6 +559,11 @@ func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, boo
 	}
 	var v values
 	set(&v)
+	if d.key == latencyKey {
+		path := ps.resolveLatency(v.p.Latency)
+		set = func(v *values) { v.p.Latency = path }
+		set(&v)
+	}
 	return val{text: d.get(&v), line: pos.Line, col: pos.Column, set: set}, true
 }
 
@@ -541,10 +673,13 @@ func (ps *parser) validate(s *Study) {
 		same = map[values]int{}
 	}
 	for point := range s.points {
+		if point%64 == 0 && ps.ctx.Err() != nil {
+			return // ParseContext reports it
+		}
 		s.odometer(point, idx)
 		v := s.build(idx)
 		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"
-		probs := validateModel(v.p, betaFromK)
+		probs := append(validateModel(v.p, betaFromK), validateRepublish(v.p)...)
 		if first, dup := same[v]; dup {
 			s.odometer(first, other)
 			for _, a := range s.axes {

@@ -92,7 +92,7 @@ func TestScalarAndList(t *testing.T) {
 			network.DelayRange{}, network.DelayRange{Min: 10 * ms, Max: 20 * ms}},
 		{"slow_delay", "2s", "500ms", "2s", "500ms", func(c study.Combination) any { return c.Params.SlowDelay }, network.Fixed(2 * time.Second), network.Fixed(500 * ms)},
 		{"gamma", "125us", "1ms", "125µs", "1ms", func(c study.Combination) any { return c.Params.Gamma }, 125 * time.Microsecond, ms},
-		{"latency", "ipfs", "data/lat eu.yaml", "ipfs", "data/lat eu.yaml", func(c study.Combination) any { return c.Params.Latency }, "ipfs", "data/lat eu.yaml"},
+		{"latency", "ipfs", "/data/lat eu.yaml", "ipfs", "/data/lat eu.yaml", func(c study.Combination) any { return c.Params.Latency }, "ipfs", "/data/lat eu.yaml"},
 		{"churn", "none", `"exp:60m, 30m"`, "none", "exp:1h0m0s,30m0s", func(c study.Combination) any { return c.Params.Churn }, "none", "exp:1h0m0s,30m0s"},
 		{"churn", "ipfs", `"weibull:0.50,1h"`, "ipfs", "weibull:0.5,1h0m0s", func(c study.Combination) any { return c.Params.Churn }, "ipfs", "weibull:0.5,1h0m0s"},
 		{"policy", "closest", "oldest", "closest", "oldest", func(c study.Combination) any { return c.Params.Policy }, "closest", "oldest"},
@@ -262,11 +262,11 @@ func TestCombinationNames(t *testing.T) {
 	}{
 		{"alpha: [1, 3]\nfast_error_rate: [0, 10]\nrepeats: 2\n", 7, "c0007_alpha=3_fast_error_rate=10_seed=2"},
 		{"gamma: [125us, 1ms]\nconn_delay: [50ms-75ms, 1s]\n", 1, "c0001_gamma=125us_conn_delay=1s_seed=1"},
-		{"churn: [none, 'exp:1h,30m']\nlatency: [uniform, 'my data/lat:eu.yaml']\n", 3, "c0003_churn=exp_1h0m0s_30m0s_latency=my_data_lat_eu.yaml_seed=1"},
+		{"churn: [none, 'exp:1h,30m']\nlatency: [uniform, '/my data/lat:eu.yaml']\n", 3, "c0003_churn=exp_1h0m0s_30m0s_latency=_my_data_lat_eu.yaml_seed=1"},
 		{"workload:\n  samples: [1, 2]\n", 0, "c0000_samples=1_seed=1"},
 		{"alpha: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nk: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nsteps: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nseed: 5\nrepeats: 11\n",
 			10999, "c10999_alpha=10_k=10_steps=10_seed=15"},
-		{"latency: ['" + strings.Repeat("a", 300) + "', b]\n", 0, "c0000_latency=" + strings.Repeat("a", 64) + "_seed=1"},
+		{"latency: ['/data/" + strings.Repeat("a", 300) + "', b]\n", 0, "c0000_latency=" + strings.Repeat("a", 64) + "_seed=1"},
 	} {
 		s := mustParse(t, "names.yaml", tc.src)
 		if got := s.Combination(tc.index).Name; got != tc.want {
@@ -284,8 +284,10 @@ func TestCombinationNames(t *testing.T) {
 			fmt.Fprintf(&src, "%s: ['exp:1h1m1s,2h2m2s', 'weibull:0.123456,1h1m1s']\n", key)
 		case "policy":
 			fmt.Fprintf(&src, "%s: [closest, oldest]\n", key)
-		case "gamma", "refresh", "republish":
+		case "gamma":
 			fmt.Fprintf(&src, "%s: [111ms, 333ms]\n", key)
+		case "refresh", "republish":
+			fmt.Fprintf(&src, "%s: [111m, 333m]\n", key)
 		default:
 			fmt.Fprintf(&src, "%s: [111ms-222ms, 333ms-444ms]\n", key)
 		}

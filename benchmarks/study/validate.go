@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/routing"
@@ -104,4 +105,15 @@ func validateModel(p Params, betaFromK bool) []problem {
 		}
 	}
 	return ps
+}
+
+// validateRepublish checks republish against the availability workload's
+// bounds (workload.MinRepublish..MaxRepublish, or 0): a shorter period
+// would schedule more provides than a run can hold. It is a bound, checked
+// with the others once every value could be read.
+func validateRepublish(p Params) []problem {
+	if r := p.Republish; r != 0 && (r < workload.MinRepublish || r > workload.MaxRepublish) {
+		return []problem{{keys: []string{"republish"}, value: r.String(), allowed: republishAllowed, kind: ErrOutOfRange}}
+	}
+	return nil
 }

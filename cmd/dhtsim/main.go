@@ -9,7 +9,9 @@
 // run writes one folder per combination of the study into DIR, then
 // DIR/summary.csv and DIR/charts; a killed run keeps every finished
 // combination and resumes when run again. check validates a study file and
-// prints its combinations. merge joins the folders of shards run apart
+// prints its combinations. Ctrl-C or SIGTERM stops run, check and crawl
+// (status 1, "interrupted"): reading latency files and validating a large
+// grid stop too. merge joins the folders of shards run apart
 // (-shard, or a Slurm job array) into one report. crawl builds a network
 // from flags (every network option of the benchmarks: -n, -k, -latency,
 // -churn, ...), crawls it as Nebula does, with W visits in flight, and
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "run":
 		err = runCmd(ctx, args[1:], stdout, stderr)
 	case "check":
-		err = checkCmd(args[1:], stdout, stderr)
+		err = checkCmd(ctx, args[1:], stdout, stderr)
 	case "merge":
 		err = mergeCmd(args[1:], stdout, stderr)
 	case "crawl":

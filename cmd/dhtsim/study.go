@@ -38,8 +38,9 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // loadStudy reads a study file; its errors are usage errors (status 2).
-func loadStudy(path string) (*study.Study, error) {
-	s, err := study.Load(path)
+// It stops when ctx is done.
+func loadStudy(ctx context.Context, path string) (*study.Study, error) {
+	s, err := study.LoadContext(ctx, path)
 	if err != nil {
 		var errs study.Errors
 		if errors.As(err, &errs) || errors.Is(err, study.ErrInvalidStudy) {
@@ -74,7 +75,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	s, err := loadStudy(pos[0])
+	s, err := loadStudy(ctx, pos[0])
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w before the study started: nothing was run", errInterrupted)
+	}
 	if err != nil {
 		return err
 	}
@@ -112,7 +116,10 @@ func shardOf(flagValue string) (int, int, error) {
 	return i, n, nil
 }
 
-func checkCmd(args []string, stdout, stderr io.Writer) error {
+// errInterrupted is the error of a command stopped by Ctrl-C or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
+func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", stderr)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -121,21 +128,30 @@ func checkCmd(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("%w: want one study file, got %d arguments", errUsage, len(pos))
 	}
-	s, err := loadStudy(pos[0])
+	s, err := loadStudy(ctx, pos[0])
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w before the study was checked", errInterrupted)
+	}
 	if err != nil {
 		return err
 	}
 	networks := map[string]bool{}
+	names := make([]string, s.Len())
 	for i := range s.Len() {
-		networks[s.Combination(i).NetworkKey()] = true
+		if i%1024 == 0 && ctx.Err() != nil {
+			return fmt.Errorf("%w before the study was checked", errInterrupted)
+		}
+		c := s.Combination(i)
+		networks[c.NetworkKey()] = true
+		names[i] = c.Name
 	}
 	fmt.Fprintf(stdout, "%s: %s workload, %d combinations (%d grid points x %d repeats) on %d networks\n",
 		s.Name, s.Workload, s.Len(), s.Points(), s.Repeats, len(networks))
 	for _, a := range s.Axes {
 		fmt.Fprintf(stdout, "  %s: %s\n", a.Key, strings.Join(a.Values, ", "))
 	}
-	for i := range s.Len() {
-		fmt.Fprintln(stdout, s.Combination(i).Name)
+	for _, name := range names {
+		fmt.Fprintln(stdout, name)
 	}
 	return nil
 }

@@ -20,12 +20,22 @@ import (
 // that moment each look up Samples random segments (stopping at the first
 // value), and the tables of HealthNodes random online nodes are measured
 // (dht.TableHealth). With Republish > 0, the builder provides every
-// segment again every Republish, when it is online.
+// segment again every Republish (0: never, or MinRepublish..MaxRepublish),
+// when it is online.
 type Availability struct {
 	Segments, Retrievers, Samples, SegmentSize int
 	Duration, Every, Republish                 time.Duration
 	HealthNodes                                int
 }
+
+// Bounds of Availability.Republish. A republish provides every segment
+// again: IPFS republishes every 22 hours, Kademlia every hour; below a
+// minute the builder would do little else. A year is the longest duration
+// a study measures.
+const (
+	MinRepublish = time.Minute
+	MaxRepublish = 365 * 24 * time.Hour
+)
 
 // Validate checks the workload against a network of n nodes.
 func (w Availability) Validate(n int) error {
@@ -42,8 +52,8 @@ func (w Availability) Validate(n int) error {
 		return fmt.Errorf("every = %v, duration = %v: allowed 0 < every <= duration", w.Every, w.Duration)
 	case w.Duration/w.Every > 10000:
 		return fmt.Errorf("duration / every = %d measurements, allowed at most 10000", w.Duration/w.Every)
-	case w.Republish < 0:
-		return fmt.Errorf("republish = %v, allowed >= 0 (0: never)", w.Republish)
+	case w.Republish != 0 && (w.Republish < MinRepublish || w.Republish > MaxRepublish):
+		return fmt.Errorf("republish = %v, allowed 0 (never) or %v..%v", w.Republish, MinRepublish, MaxRepublish)
 	case w.HealthNodes < 0 || w.HealthNodes > n:
 		return fmt.Errorf("health_nodes = %d, allowed 0..nodes (%d)", w.HealthNodes, n)
 	}
@@ -124,11 +134,13 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 	if err := run.At(0, provideAll); err != nil {
 		return nil, err
 	}
+	// Republishes and measurements are scheduled one at a time, each when
+	// the previous one fires, in the order scheduling them all now would
+	// give (Run.Every): a year of republishes every minute is one pending
+	// event, not half a million.
 	if w.Republish > 0 {
-		for at := w.Republish; at <= w.Duration; at += w.Republish {
-			if err := run.At(at, provideAll); err != nil {
-				return nil, err
-			}
+		if err := run.Every(w.Republish, w.Republish, w.Duration, provideAll); err != nil {
+			return nil, err
 		}
 	}
 	// Each point's retrievals finish after the point is taken: their
@@ -138,32 +150,37 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 		delays          []float64
 	}
 	var acc []tally
-	for at := w.Every; at <= w.Duration; at += w.Every {
-		err := run.At(at, func() {
-			pi := len(res.Points)
-			res.Points = append(res.Points, w.measure(run, net, g, holders))
-			acc = append(acc, tally{})
-			for _, id := range w.retrievers(run, net, g) {
-				for range w.Samples {
-					key := keys[g.IntN(len(keys))]
-					err := run.Lookup(run.Now(), id, key, dht.LookupOptions{Op: op, StopOnFirstValue: true}, func(r dht.LookupResult) {
-						t := &acc[pi]
-						if r.Summary.ValueFound {
-							t.found++
-						}
-						t.attempts += r.Summary.Attempts
-						t.delays = append(t.delays, r.Summary.Delay.Seconds())
-					})
-					op++
-					if err != nil && werr == nil {
-						werr = err
+	err := run.Every(w.Every, w.Every, w.Duration, func() {
+		pi := len(res.Points)
+		p, err := w.measure(ctx, run, net, g, holders)
+		if err != nil {
+			if werr == nil {
+				werr = err
+			}
+			return
+		}
+		res.Points = append(res.Points, p)
+		acc = append(acc, tally{})
+		for _, id := range w.retrievers(run, net, g) {
+			for range w.Samples {
+				key := keys[g.IntN(len(keys))]
+				err := run.Lookup(run.Now(), id, key, dht.LookupOptions{Op: op, StopOnFirstValue: true}, func(r dht.LookupResult) {
+					t := &acc[pi]
+					if r.Summary.ValueFound {
+						t.found++
 					}
+					t.attempts += r.Summary.Attempts
+					t.delays = append(t.delays, r.Summary.Delay.Seconds())
+				})
+				op++
+				if err != nil && werr == nil {
+					werr = err
 				}
 			}
-		})
-		if err != nil {
-			return nil, err
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := run.Run(ctx); err != nil {
 		return nil, err
@@ -207,14 +224,20 @@ func pickOnline(run *dht.Run, net *dht.DHTNetwork, g *rand.Rand) (uint32, bool) 
 }
 
 // measure takes what a point needs no lookup for: the online share, the
-// replicas online, and table health.
-func (w Availability) measure(run *dht.Run, net *dht.DHTNetwork, g *rand.Rand, holders [][]uint32) Point {
+// replicas online, and table health. It watches ctx: counting the nodes
+// online loops over the whole network.
+func (w Availability) measure(ctx context.Context, run *dht.Run, net *dht.DHTNetwork, g *rand.Rand, holders [][]uint32) (Point, error) {
 	at := run.Now()
 	links := net.Links()
 	n := net.Len()
 	p := Point{At: at, TableOnline: math.NaN(), TableClosest: math.NaN()}
 	on := 0
 	for id := range uint32(n) {
+		if id%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return p, err
+			}
+		}
 		if links.Online(id, at) {
 			on++
 		}
@@ -245,7 +268,7 @@ func (w Availability) measure(run *dht.Run, net *dht.DHTNetwork, g *rand.Rand, h
 	if measured > 0 {
 		p.TableOnline, p.TableClosest = tOn/float64(measured), tClose/float64(measured)
 	}
-	return p
+	return p, nil
 }
 
 // quantile returns the q-quantile of xs (pandas' linear interpolation),

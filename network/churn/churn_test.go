@@ -303,16 +303,16 @@ func TestParseErrors(t *testing.T) {
 		{"exp", "exp", "exp:ON,OFF"},
 		{"exp:30m", "exp:30m", "exp:ON,OFF"},
 		{"exp:30m,10m,5m", "exp:30m,10m,5m", "exp:ON,OFF"},
-		{"exp:30,10m", "30", "above 0 and at most 8760h"},
-		{"exp:30m,-10m", "-10m", "above 0 and at most 8760h"},
-		{"exp:0s,10m", "0s", "above 0"},
-		{"exp:30m,9000h", "9000h", "at most 8760h"},
+		{"exp:30,10m", "30", "from 1s to 8760h"},
+		{"exp:30m,-10m", "-10m", "from 1s to 8760h"},
+		{"exp:0s,10m", "0s", "from 1s"},
+		{"exp:30m,9000h", "9000h", "to 8760h"},
 		{"weibull:0.5", "weibull:0.5", "weibull:SHAPE,SCALE"},
 		{"weibull:0.1,30m", "0.1", "0.2 to 10"},
 		{"weibull:11,30m", "11", "0.2 to 10"},
 		{"weibull:NaN,30m", "NaN", "0.2 to 10"},
 		{"weibull:half,30m", "half", "0.2 to 10"},
-		{"weibull:0.5,30", "30", "a duration above 0"},
+		{"weibull:0.5,30", "30", "a duration from 1s"},
 	} {
 		_, err := churn.Parse(tc.spec)
 		var se *churn.SpecError
@@ -416,7 +416,7 @@ func ExampleParse() {
 	// Output:
 	// exp:30m0s,10m0s 0.75 <nil>
 	// ipfs-uptime-2025-10 0.5
-	// churn spec "weibull:0.5,30": "30" is not a valid Weibull scale; allowed: a duration above 0 and at most 8760h (a year), such as 30m
+	// churn spec "weibull:0.5,30": "30" is not a valid Weibull scale; allowed: a duration from 1s to 8760h (a year), such as 30m
 }
 
 // ExampleModel_Start drives one node through its sessions and downtimes,

@@ -100,8 +100,8 @@ func (w Weibull) validate() error {
 	if !(w.Shape >= minShape && w.Shape <= maxShape) {
 		return fmt.Errorf("%w: Weibull shape %v, allowed %v..%v", ErrInvalidDist, w.Shape, minShape, maxShape)
 	}
-	if w.Scale <= 0 || w.Scale > maxMean {
-		return fmt.Errorf("%w: Weibull scale %v, allowed above 0 and at most %v", ErrInvalidDist, w.Scale, maxMean)
+	if w.Scale < MinMean || w.Scale > maxMean {
+		return fmt.Errorf("%w: Weibull scale %v, allowed %v..%v", ErrInvalidDist, w.Scale, MinMean, maxMean)
 	}
 	return nil
 }
@@ -112,6 +112,14 @@ const minShape, maxShape = 0.2, 10
 
 // maxMean bounds a mean or a scale: a year.
 const maxMean = 365 * 24 * time.Hour
+
+// MinMean bounds a mean or a scale from below: a session or a downtime of
+// one second on average is as short as a node's churn can sensibly be (a
+// lookup takes about a second), and a simulation finds a node's state at a
+// time by replaying its periods one by one, so its cost grows as the
+// simulated time over the mean period (exp:1ns,1ns would take 10^9 draws
+// per node per simulated second).
+const MinMean = time.Second
 
 // tail returns the mean of the Weibull conditioned on exceeding t (ns):
 // Scale * integral over z >= 0 of (y_t + z)^(1/Shape) e^(-z), where

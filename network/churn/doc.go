@@ -50,5 +50,8 @@
 // literal, such as Model{On: ipfs, Off: Exponential(time.Hour)}.
 //
 // Draws are at least 1 ns, so that simulated time always moves, and at most
-// MaxPeriod (100 years).
+// MaxPeriod (100 years). Means and scales are at least MinMean (1 s) and at
+// most a year: a simulator replays a node's periods one by one to find its
+// state at a time, so the cost of churn grows as the simulated time over
+// the mean period, and a sub-second mean is a mistake, not a network.
 package churn

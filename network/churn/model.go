@@ -20,7 +20,8 @@ type Model struct {
 func (m Model) Enabled() bool { return m.On != nil || m.Off != nil }
 
 // Validate checks that a model with churn has both distributions and that
-// Parse's ranges hold for the ones of this package.
+// Parse's ranges hold for the ones of this package: means and scales from
+// MinMean (1s) to a year; any other Dist, a mean of at least MinMean.
 func (m Model) Validate() error {
 	if !m.Enabled() {
 		return nil
@@ -33,16 +34,16 @@ func (m Model) Validate() error {
 		case nil:
 			return fmt.Errorf("%w: %s is nil; allowed: both On and Off, or neither (no churn)", ErrInvalidDist, d.name)
 		case Exponential:
-			if v <= 0 || time.Duration(v) > maxMean {
-				return fmt.Errorf("%w: %s exponential mean %v, allowed above 0 and at most %v", ErrInvalidDist, d.name, time.Duration(v), maxMean)
+			if time.Duration(v) < MinMean || time.Duration(v) > maxMean {
+				return fmt.Errorf("%w: %s exponential mean %v, allowed %v..%v", ErrInvalidDist, d.name, time.Duration(v), MinMean, maxMean)
 			}
 		case Weibull:
 			if err := v.validate(); err != nil {
 				return fmt.Errorf("%s: %w", d.name, err)
 			}
 		default:
-			if v.Mean() <= 0 {
-				return fmt.Errorf("%w: %s %v has mean %v, allowed above 0", ErrInvalidDist, d.name, v, v.Mean())
+			if v.Mean() < MinMean {
+				return fmt.Errorf("%w: %s %v has mean %v, allowed at least %v", ErrInvalidDist, d.name, v, v.Mean(), MinMean)
 			}
 		}
 	}
@@ -143,7 +144,7 @@ func (m Model) String() string {
 // The forms of a spec, for errors.
 const (
 	specForms     = "none, ipfs, exp:ON,OFF (mean durations, such as exp:30m,10m), weibull:SHAPE,SCALE (such as weibull:0.5,30m)"
-	durationRange = "a duration above 0 and at most 8760h (a year), such as 30m"
+	durationRange = "a duration from 1s to 8760h (a year), such as 30m"
 )
 
 // Parse reads a churn spec:
@@ -157,7 +158,7 @@ const (
 //   - weibull:SHAPE,SCALE: Weibull sessions and downtimes, both of shape
 //     SHAPE (0.2..10) and scale SCALE (a duration), such as weibull:0.5,30m.
 //
-// Durations are Go durations above 0 and at most a year. An error is a
+// Durations are Go durations from MinMean (1s) to a year. An error is a
 // *SpecError naming the bad part and what is allowed.
 func Parse(spec string) (Model, error) {
 	bad := func(part, problem, allowed string) (Model, error) {
@@ -190,7 +191,7 @@ func Parse(spec string) (Model, error) {
 	}
 	duration := func(s string) (time.Duration, bool) {
 		d, err := time.ParseDuration(strings.TrimSpace(s))
-		return d, err == nil && d > 0 && d <= maxMean
+		return d, err == nil && d >= MinMean && d <= maxMean
 	}
 	if kind == "exp" {
 		on, ok := duration(first)

@@ -47,6 +47,25 @@ func (q *Queue[E]) Push(at time.Duration, ev E) {
 	q.up(len(q.heap) - 1)
 }
 
+// Reserve returns a sequence number for an event pushed later with
+// PushSeq: among the events of its time, that event leaves the queue where
+// an event pushed now would, before every event pushed after Reserve. A
+// series of periodic events can so be scheduled one at a time, each when
+// the previous one leaves, in the order that pushing them all at once
+// would give. Events pushed with one sequence number must have distinct
+// times.
+func (q *Queue[E]) Reserve() uint64 {
+	s := q.seq
+	q.seq++
+	return s
+}
+
+// PushSeq schedules ev at time at with a sequence number from Reserve.
+func (q *Queue[E]) PushSeq(at time.Duration, seq uint64, ev E) {
+	q.heap = append(q.heap, entry[E]{at: at, seq: seq, ev: ev})
+	q.up(len(q.heap) - 1)
+}
+
 // Pop removes the next event and returns it with its time; the queue must
 // not be empty.
 func (q *Queue[E]) Pop() (time.Duration, E) {

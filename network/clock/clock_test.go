@@ -132,3 +132,24 @@ func TestAddSaturates(t *testing.T) {
 		}
 	}
 }
+
+// An event pushed with a reserved sequence number leaves the queue, among
+// the events of its time, where an event pushed at the reservation would:
+// after those pushed before, before those pushed after, however late it is
+// pushed.
+func TestReserveKeepsPlace(t *testing.T) {
+	var q clock.Queue[string]
+	q.Push(5, "before")
+	seq := q.Reserve()
+	q.Push(5, "after")
+	q.Push(3, "earlier")
+	q.PushSeq(5, seq, "reserved")
+	var got []string
+	for q.Len() > 0 {
+		_, ev := q.Pop()
+		got = append(got, ev)
+	}
+	if want := []string{"earlier", "before", "reserved", "after"}; !slices.Equal(got, want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}

@@ -78,7 +78,8 @@
 //
 // aws: the 11 AWS regions of cloudping.co, equal shares; every ordered pair
 // draws from the lognormal fitted to its p50 and p90 (mu, sigma in the
-// data), unclipped, whose mean exp(mu + sigma^2/2) is its MeanRTT.
+// data), clipped only at MaxRTT (far above its data), whose mean
+// exp(mu + sigma^2/2) is its MeanRTT.
 //
 // # Latency files
 //
@@ -110,4 +111,30 @@
 // which clip every draw; every draw is clipped at 0 in any case. Durations
 // are Go durations (80ms, 1.5s). A mistake is a *FileError that names the
 // key (such as latencies.eu.us.std), its line and what is allowed.
+//
+// # Bounds
+//
+// A latency file is a regular file of at most MaxFileSize (16 MiB, room
+// for the largest file of 1000 regions): a named pipe, a device or a
+// folder is refused before it is opened, and reading stops past the limit.
+//
+// Every RTT is at most MaxRTT (2 h), twice the bound on a connection's
+// one-way delay (network.MaxDelay), so that no delay a model draws is
+// longer than one a delay range may give. In a file, every duration is at
+// most MaxRTT, and a distribution that would put more than 1% of its draws
+// above MaxRTT (judged before its min and max clip it) is refused, naming
+// the pair and the share: such parameters are a mistake of units (a
+// lognormal's mu is the log of milliseconds: mu 1000 is not 1000 ms), not a
+// model. The rarer draws above MaxRTT, of a file or of the measured data,
+// are clipped to it.
+//
+// # Direction
+//
+// The RTT of the ordered pair (from, to) is that of a request node from
+// sends to node to: Delay(from, to) is half of it, and the network charges
+// a request twice its Delay, out and back. So the two directions of a pair
+// may differ: the aws data are measured from each region to each other
+// (p50s of the two directions differ by up to 6%), and a file may give
+// both directions apart (from measurements taken at each end); a pair given
+// one way only is used both ways. Asymmetric RTTs are accepted as given.
 package latency

@@ -45,5 +45,5 @@ latencies:
 	// Output:
 	// [eu us] [0.75 0.25]
 	// 80ms 80ms 20ms
-	// latency file line 3: latencies.eu.eu: "10" is not a duration; allowed: a duration >= 0, such as 80ms or 1.5s
+	// latency file line 3: latencies.eu.eu: "10" is not a duration; allowed: a duration >= 0 and at most 2h0m0s (the bound on an RTT), such as 80ms or 1.5s
 }

@@ -1,14 +1,22 @@
 package latency
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -17,28 +25,201 @@ import (
 // regions^2 pair distributions.
 const maxFileRegions = 1000
 
+// MaxFileSize bounds the bytes of a latency file: 16 MiB holds the largest
+// file (1000 regions, every pair given one way, about 8 MB; both ways,
+// about 16 MB), and parsing it takes seconds and a few hundred MB.
+const MaxFileSize = 16 << 20
+
+// fileSizeName is MaxFileSize for messages.
+const fileSizeName = "16 MiB"
+
+// File is a latency file as read: its path, the digest of its bytes, and
+// its model, which File.Model places on a seed. A runner that keeps the
+// File uses exactly the content whose digest it recorded, whatever happens
+// to the file later.
+type File struct {
+	// Path is the path given to LoadFile.
+	Path string
+	// SHA256 is the hex SHA-256 of the file's bytes.
+	SHA256 string
+	t      *table
+}
+
+// Model returns the file's model, placing nodes by seed.
+func (f *File) Model(seed uint64) Model { return f.t.withSeed(seed) }
+
 // Load reads a latency file (YAML; its format is in the package
 // documentation) and returns its model, placing nodes by seed. A mistake in
-// the file is a *FileError naming the key, its line and what is allowed.
+// the file is a *FileError naming the key, its line and what is allowed;
+// so is a path that is not a regular file, or a file larger than
+// MaxFileSize. A file that cannot be read is an error that names it and
+// wraps the cause (errors.Is(err, fs.ErrNotExist) for a missing file).
 func Load(path string, seed uint64) (Model, error) {
-	data, err := os.ReadFile(path)
+	f, err := LoadFile(context.Background(), path)
 	if err != nil {
 		return nil, err
 	}
+	return f.Model(seed), nil
+}
+
+// LoadFile is Load, returning the file rather than a model: its digest
+// identifies the content the model was built from. Reading and parsing
+// stop with ctx's error when ctx is done.
+func LoadFile(ctx context.Context, path string) (*File, error) {
+	data, err := readFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	files.Lock()
+	f := files.m[path]
+	files.Unlock()
+	if f != nil && f.SHA256 == digest {
+		return f, nil
+	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	return parse(path, name, data, seed)
+	t, err := parse(ctx, path, name, data)
+	if err != nil {
+		return nil, err
+	}
+	f = &File{Path: path, SHA256: digest, t: t}
+	files.Lock()
+	if files.m == nil {
+		files.m = map[string]*File{}
+	}
+	if old := files.m[path]; old != nil && old.SHA256 == digest {
+		f = old // parsed meanwhile by another goroutine
+	} else {
+		files.m[path] = f
+	}
+	files.Unlock()
+	return f, nil
+}
+
+// files holds the latest content LoadFile parsed of each path: a file read
+// again unchanged (a study parsed twice, the shards of a merge) is parsed
+// once and gives the same *File; a changed file is parsed anew and
+// replaces it.
+var files struct {
+	sync.Mutex
+	m map[string]*File
+}
+
+// readError is a latency file that could not be read: its path and the
+// cause, which errors.Is and errors.As see.
+type readError struct {
+	path string
+	err  error
+}
+
+func (e *readError) Error() string {
+	msg := e.err.Error()
+	var pe *fs.PathError
+	switch {
+	case errors.Is(e.err, fs.ErrNotExist):
+		msg = "does not exist"
+	case errors.As(e.err, &pe):
+		msg = pe.Err.Error() // the path is said once
+	}
+	return "latency file " + e.path + ": " + msg
+}
+
+func (e *readError) Unwrap() error { return e.err }
+
+// readFile reads a latency file: a regular file of at most MaxFileSize
+// bytes. A named pipe, a device or a folder is refused before it is
+// opened, since reading one may never end.
+func readFile(ctx context.Context, path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, &readError{path, err}
+	}
+	if err := checkRegular(path, info); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &readError{path, err}
+	}
+	defer f.Close()
+	// The path may have changed between Stat and Open: check what was
+	// opened.
+	if info, err = f.Stat(); err != nil {
+		return nil, &readError{path, err}
+	}
+	if err := checkRegular(path, info); err != nil {
+		return nil, err
+	}
+	data := make([]byte, 0, info.Size()+1)
+	r := io.LimitReader(f, MaxFileSize+1)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = slices.Grow(data, 1<<20)
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, &readError{path, err}
+		}
+	}
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(path, int64(len(data)))
+	}
+	return data, nil
+}
+
+// checkRegular refuses what is not a regular file of at most MaxFileSize
+// bytes.
+func checkRegular(path string, info fs.FileInfo) error {
+	allowed := "a regular file of at most " + fileSizeName
+	var what string
+	switch m := info.Mode(); {
+	case m.IsRegular():
+		if info.Size() > MaxFileSize {
+			return tooLarge(path, info.Size())
+		}
+		return nil
+	case m.IsDir():
+		what = "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeDevice != 0, m&fs.ModeCharDevice != 0:
+		what = "a device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	default:
+		what = "not a regular file (mode " + m.String() + ")"
+	}
+	return &FileError{File: path, Problem: "is " + what + ", not a regular file", Allowed: allowed}
+}
+
+func tooLarge(path string, size int64) error {
+	return &FileError{File: path, Problem: fmt.Sprintf("is larger than %s (%d bytes or more)", fileSizeName, size),
+		Allowed: "a regular file of at most " + fileSizeName}
 }
 
 // Parse is Load from the bytes of a file; the model is named "file" unless
 // the file names it.
 func Parse(data []byte, seed uint64) (Model, error) {
-	return parse("", "file", data, seed)
+	t, err := parse(context.Background(), "", "file", data)
+	if err != nil {
+		return nil, err
+	}
+	return t.withSeed(seed), nil
 }
 
 // fileParser turns the YAML tree of a latency file into a model; it keeps
 // the file name for its errors.
 type fileParser struct {
 	file string
+	ctx  context.Context
 }
 
 func (p *fileParser) errorf(n *yaml.Node, key, allowed, format string, args ...any) *FileError {
@@ -65,9 +246,23 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return quoteShort(n.Value)
 	}
 	return "empty"
+}
+
+// quoteShort quotes a value for an error, cut to 40 bytes: a value that
+// is a whole paragraph says no more in full.
+func quoteShort(v string) string {
+	const most = 40
+	if len(v) > most {
+		cut := most
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		return strconv.Quote(v[:cut]) + "..."
+	}
+	return strconv.Quote(v)
 }
 
 // entries returns the key and value nodes of a mapping in file order; a key
@@ -100,11 +295,19 @@ func join(key, sub string) string {
 	return key + "." + sub
 }
 
-func parse(file, name string, data []byte, seed uint64) (Model, error) {
-	p := &fileParser{file: file}
+// parse reads the bytes of a latency file into its table; it stops with
+// ctx's error when ctx is done.
+func parse(ctx context.Context, file, name string, data []byte) (*table, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(file, int64(len(data)))
+	}
+	p := &fileParser{file: file, ctx: ctx}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, p.errorf(nil, "", "", "%v", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, p.errorf(nil, "", "a mapping with keys regions and latencies", "the file is empty")
@@ -151,7 +354,7 @@ func parse(file, name string, data []byte, seed uint64) (Model, error) {
 		// the same rather than panic.
 		return nil, p.errorf(regionsNode, "regions", "", "%v", err)
 	}
-	return t.withSeed(seed), nil
+	return t, nil
 }
 
 // regions reads "regions: {name: share, ...}"; key is the node of
@@ -209,6 +412,9 @@ func (p *fileParser) latencies(key, n *yaml.Node, regions []string) ([]rtt, erro
 		}
 		tos, err := p.entries(f[1], "latencies."+f[0].Value, "a mapping of region to latency")
 		if err != nil {
+			return nil, err
+		}
+		if err := p.ctx.Err(); err != nil {
 			return nil, err
 		}
 		for _, t := range tos {
@@ -351,6 +557,9 @@ func (p *fileParser) rtt(n *yaml.Node, key string) (rtt, error) {
 	if err := firstErr(err1, err2); err != nil {
 		return rtt{}, err
 	}
+	if share := d.shareAbove(maxRTTms); share > maxShareAbove {
+		return rtt{}, p.errorf(n, key, boundAllowed, "%s puts %s of its draws above %v", d.describe(), percent(share), MaxRTT)
+	}
 	if d.family != constant && d.family != uniform {
 		if v, ok := params["min"]; ok {
 			if d.lo, err = p.duration(v, key+".min"); err != nil {
@@ -389,49 +598,85 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// duration reads a duration >= 0 such as "80ms" and returns it in ms.
+// maxShareAbove is the largest share of a distribution's draws that may
+// lie above MaxRTT: more is a mistake (of units, or of a parameter), not a
+// model, and would pile draws up at the clip.
+const maxShareAbove = 0.01
+
+// boundAllowed says what the bound on a distribution allows.
+var boundAllowed = fmt.Sprintf("parameters that put at most %v%% of the draws above %v, the bound on an RTT "+
+	"(twice the %v bound on a connection's one-way delay); those rare draws are clipped to %v",
+	100*maxShareAbove, MaxRTT, MaxRTT/2, MaxRTT)
+
+// percent formats a share as a percentage with 3 significant digits.
+func percent(share float64) string {
+	return strconv.FormatFloat(100*share, 'g', 3, 64) + "%"
+}
+
+// describe names a distribution and its parameters as a file gives them,
+// for errors.
+func (d *rtt) describe() string {
+	ms := func(x float64) string { return msToDuration(x).String() }
+	switch d.family {
+	case normal:
+		return "normal with mean " + ms(d.a) + " and std " + ms(d.b)
+	case lognormal:
+		return fmt.Sprintf("lognormal with mu %.4g and sigma %.4g", d.a, d.b)
+	case gamma:
+		return fmt.Sprintf("gamma with shape %.4g and scale %s", d.a, ms(d.b))
+	}
+	return d.String()
+}
+
+// duration reads a duration from 0 to MaxRTT such as "80ms" and returns it
+// in ms.
 func (p *fileParser) duration(n *yaml.Node, key string) (float64, error) {
-	const allowed = "a duration >= 0, such as 80ms or 1.5s"
+	allowed := fmt.Sprintf("a duration >= 0 and at most %v (the bound on an RTT), such as 80ms or 1.5s", MaxRTT)
 	v := deref(n)
 	if v.Kind != yaml.ScalarNode {
 		return 0, p.errorf(n, key, allowed, "is %s", kindName(v))
 	}
 	d, err := time.ParseDuration(v.Value)
 	if err != nil {
-		return 0, p.errorf(n, key, allowed, "%q is not a duration", v.Value)
+		return 0, p.errorf(n, key, allowed, "%s is not a duration", quoteShort(v.Value))
 	}
 	if d < 0 {
 		return 0, p.errorf(n, key, allowed, "%v is negative", d)
+	}
+	if d > MaxRTT {
+		return 0, p.errorf(n, key, allowed, "%v is above %v", d, MaxRTT)
 	}
 	return float64(d) / 1e6, nil
 }
 
 // number reads a finite number.
 func (p *fileParser) number(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a finite number", func(float64) bool { return true })
+	return p.numberIn(n, key, "a finite number", "", func(float64) bool { return true })
 }
 
 // nonNegative reads a finite number >= 0.
 func (p *fileParser) nonNegative(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a number >= 0", func(x float64) bool { return x >= 0 })
+	return p.numberIn(n, key, "a number >= 0", "is negative", func(x float64) bool { return x >= 0 })
 }
 
 // positive reads a finite number > 0.
 func (p *fileParser) positive(n *yaml.Node, key string) (float64, error) {
-	return p.numberIn(n, key, "a number > 0", func(x float64) bool { return x > 0 })
+	return p.numberIn(n, key, "a number > 0", "is not above 0", func(x float64) bool { return x > 0 })
 }
 
-func (p *fileParser) numberIn(n *yaml.Node, key, allowed string, ok func(float64) bool) (float64, error) {
+// numberIn reads a finite number for which ok holds; bad says what is
+// wrong with one for which it does not.
+func (p *fileParser) numberIn(n *yaml.Node, key, allowed, bad string, ok func(float64) bool) (float64, error) {
 	v := deref(n)
 	if v.Kind != yaml.ScalarNode {
 		return 0, p.errorf(n, key, allowed, "is %s", kindName(v))
 	}
 	x, err := strconv.ParseFloat(v.Value, 64)
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0, p.errorf(n, key, allowed, "%q is not a finite number", v.Value)
+		return 0, p.errorf(n, key, allowed, "%s is not a finite number", quoteShort(v.Value))
 	}
 	if !ok(x) {
-		return 0, p.errorf(n, key, allowed, "%v is out of range", x)
+		return 0, p.errorf(n, key, allowed, "%v %s", x, bad)
 	}
 	return x, nil
 }

@@ -8,6 +8,17 @@ import (
 	"time"
 )
 
+// MaxRTT bounds every RTT a model draws: twice network.MaxDelay, the bound
+// on the one-way delay of a connection, so that half an RTT (Delay) is
+// never longer than a connection delay may be. A latency file whose
+// durations exceed it, or whose distribution would put more than 1% of its
+// draws above it, is refused (see Load); the rarer draws above it, of a
+// file's distribution or of the measured data, are clipped to it.
+const MaxRTT = 2 * time.Hour
+
+// maxRTTms is MaxRTT in milliseconds, the unit of the distributions.
+const maxRTTms = float64(MaxRTT / time.Millisecond)
+
 // Model places nodes in regions and draws the delay of a message between
 // two nodes. A Model is immutable and safe for concurrent use; the caller's
 // *rand.Rand carries all randomness of a draw, so a simulation that owns its
@@ -30,8 +41,8 @@ type Model interface {
 	Delay(r *rand.Rand, from, to uint32) time.Duration
 	// MeanRTT returns the mean round-trip time between two regions as the
 	// data or file gives it. It is twice the mean of Delay between nodes of
-	// those regions, up to the clipping of draws (to a measured maximum, or
-	// to a file's min and max), which moves the mean little.
+	// those regions, up to the clipping of draws (to a measured maximum, to
+	// a file's min and max, and to MaxRTT), which moves the mean little.
 	MeanRTT(fromRegion, toRegion int) time.Duration
 }
 
@@ -82,6 +93,11 @@ func newTable(name string, regions []string, shares []float64, rtts []rtt) (*tab
 	}
 	if !(total > 0) {
 		return nil, fmt.Errorf("latency model %s: shares sum to %v", name, total)
+	}
+	for i := range rtts {
+		// Clipping at MaxRTT keeps every draw, so every delay, within the
+		// bound; it changes a draw only in the rare tail that Load allows.
+		rtts[i].hi = min(rtts[i].hi, maxRTTms)
 	}
 	t := &table{name: name, regions: regions, shares: make([]float64, n), cut: make([]uint64, n), rtts: rtts}
 	var cum float64
@@ -173,13 +189,17 @@ type Uniform struct {
 	Min, Max time.Duration
 }
 
-// Validate reports a negative Min or a Min above Max.
+// Validate reports a negative Min, a Min above Max, or a Max above
+// MaxRTT/2 (a one-way delay, bounded as a connection delay is).
 func (u Uniform) Validate() error {
 	if u.Min < 0 {
 		return fmt.Errorf("%w: uniform Min = %v, allowed >= 0", ErrInvalidModel, u.Min)
 	}
 	if u.Min > u.Max {
 		return fmt.Errorf("%w: uniform Min %v is above Max %v", ErrInvalidModel, u.Min, u.Max)
+	}
+	if u.Max > MaxRTT/2 {
+		return fmt.Errorf("%w: uniform Max = %v, allowed at most %v (a one-way delay: half of MaxRTT)", ErrInvalidModel, u.Max, MaxRTT/2)
 	}
 	return nil
 }

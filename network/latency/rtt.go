@@ -122,3 +122,110 @@ func fromStats(s stats) rtt {
 	mu, sigma := lognormalParams(s.mean-s.min, s.std)
 	return rtt{family: lognormal, a: mu, b: sigma, shift: s.min, lo: s.min, hi: s.max, mean: s.mean}
 }
+
+// shareAbove returns the share of d's draws above x ms before any clipping
+// (min, max, MaxRTT): what Load bounds to refuse a distribution whose
+// draws would routinely exceed MaxRTT.
+func (d *rtt) shareAbove(x float64) float64 {
+	step := func(v float64) float64 {
+		if v > x {
+			return 1
+		}
+		return 0
+	}
+	switch d.family {
+	case constant:
+		return step(d.a)
+	case uniform:
+		if d.b <= x {
+			return 0
+		}
+		if d.a >= x || d.b == d.a {
+			return 1
+		}
+		return (d.b - x) / (d.b - d.a)
+	case normal:
+		if d.b == 0 {
+			return step(d.a)
+		}
+		return math.Erfc((x-d.a)/(d.b*math.Sqrt2)) / 2
+	case lognormal:
+		x -= d.shift
+		if x <= 0 {
+			return 1
+		}
+		if d.b == 0 {
+			return step(math.Exp(d.a))
+		}
+		return math.Erfc((math.Log(x)-d.a)/(d.b*math.Sqrt2)) / 2
+	case gamma:
+		return 1 - gammaCDF(d.a, x/d.b)
+	}
+	return 0
+}
+
+// gammaCDF returns P(X <= x) for X gamma-distributed with the given shape
+// and scale 1: the regularized lower incomplete gamma function P(shape, x).
+// It uses the series below shape + 1 and Lentz's continued fraction above
+// (Numerical Recipes, 6.2), and the Wilson-Hilferty normal approximation
+// for shapes above 100, where the series would need many terms; Load
+// needs it only to tell whether about 1% of draws lie above a bound.
+func gammaCDF(shape, x float64) float64 {
+	switch {
+	case !(x > 0):
+		return 0
+	case math.IsInf(x, 1):
+		return 1
+	case shape > 100:
+		return gammaCDFApprox(shape, x)
+	}
+	return gammaCDFExact(shape, x)
+}
+
+// gammaCDFApprox is the Wilson-Hilferty approximation of gammaCDF:
+// (X/shape)^(1/3) is nearly normal, of mean 1 - 1/(9 shape) and variance
+// 1/(9 shape). Above shape 100 it is within 1e-4 of the exact value.
+func gammaCDFApprox(shape, x float64) float64 {
+	v := 1 / (9 * shape)
+	z := (math.Cbrt(x/shape) - (1 - v)) / math.Sqrt(v)
+	return math.Erfc(-z/math.Sqrt2) / 2
+}
+
+// gammaCDFExact is gammaCDF by the series or the continued fraction, for
+// x > 0.
+func gammaCDFExact(shape, x float64) float64 {
+	lg, _ := math.Lgamma(shape)
+	front := math.Exp(-x + shape*math.Log(x) - lg)
+	const eps, tiny, maxTerms = 1e-15, 1e-300, 10_000
+	if x < shape+1 {
+		term := 1 / shape
+		sum := term
+		for n := 1; n < maxTerms && term > sum*eps; n++ {
+			term *= x / (shape + float64(n))
+			sum += term
+		}
+		return min(1, sum*front)
+	}
+	b := x + 1 - shape
+	c, d := 1/tiny, 1/b
+	h := d
+	for i := 1; i < maxTerms; i++ {
+		an := -float64(i) * (float64(i) - shape)
+		b += 2
+		d = an*d + b
+		if math.Abs(d) < tiny {
+			d = tiny
+		}
+		c = b + an/c
+		if math.Abs(c) < tiny {
+			c = tiny
+		}
+		d = 1 / d
+		delta := d * c
+		h *= delta
+		if math.Abs(delta-1) < eps {
+			break
+		}
+	}
+	return max(0, 1-front*h)
+}

@@ -255,6 +255,24 @@ func DefaultConfig() Config {
 	}
 }
 
+// ProfileDefaults returns the defaults of profile p: the configuration
+// every parameter a user leaves unset takes under that profile (a study
+// key or flag set explicitly overrides the profile's value). Under
+// go-dht's own model it is DefaultConfig; under the py-dht profile,
+// py-dht's rules: its termination rule, the closest fill (py-dht's optimal
+// tables) and the closest policy.
+func ProfileDefaults(p Profile) Config {
+	c := DefaultConfig()
+	c.Profile = p
+	switch p {
+	case ProfilePyDHT:
+		c.Client.Termination = lookup.PyDHT
+		c.Client.Policy = routing.Closest
+		c.Fill = FillClosest
+	}
+	return c
+}
+
 // Effective returns the configuration as a network applies it: with the
 // rules its profile implies filled in (under the py-dht profile, py-dht's
 // link rules, termination rule and fill) and the tables mode decided.

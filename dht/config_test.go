@@ -151,3 +151,23 @@ func TestWarningsNameTheStaleTrap(t *testing.T) {
 		t.Fatalf("kclosest: warnings %q, want none", w)
 	}
 }
+
+// Each profile's defaults are a valid configuration of that profile, and
+// go-dht's are DefaultConfig's.
+func TestProfileDefaults(t *testing.T) {
+	for _, p := range []dht.Profile{dht.ProfileGoDHT, dht.ProfilePyDHT} {
+		c := dht.ProfileDefaults(p)
+		if c.Profile != p {
+			t.Fatalf("%v: profile %v", p, c.Profile)
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%v: %v", p, err)
+		}
+	}
+	if dht.ProfileDefaults(dht.ProfileGoDHT) != dht.DefaultConfig() {
+		t.Fatal("go-dht's profile defaults are not DefaultConfig")
+	}
+	if c := dht.ProfileDefaults(dht.ProfilePyDHT); c.Fill != dht.FillClosest || c.Client.Termination != lookup.PyDHT {
+		t.Fatalf("py-dht profile defaults: fill %v, termination %v", c.Fill, c.Client.Termination)
+	}
+}

@@ -435,3 +435,53 @@ func ExampleModel_Start() {
 	fmt.Println(changes > 0)
 	// Output: true
 }
+
+// A mixture puts its core share of the nodes online for good and lets the
+// others churn: at 100,000 nodes the share that never changes is the
+// core's within 1 point, and the share online at the start is the model's
+// online share (core + the fringe's share of time online) within 1 point.
+// ipfs-mix's fringe draws sessions of at most 24 h.
+func TestMixtureShares(t *testing.T) {
+	for _, spec := range []string{"ipfs-mix", "mix:0.3,exp:30m,10m", "mix:0,weibull:0.5,30m"} {
+		m := mustParse(t, spec)
+		if back, err := churn.Parse(m.String()); err != nil || back.String() != m.String() || back.Core != m.Core {
+			t.Errorf("%s: String %q does not read back (%v)", spec, m.String(), err)
+		}
+		const n = 100_000
+		forever, online := 0, 0
+		for id := range uint64(n) {
+			r := rand.New(rand.NewPCG(7, id))
+			on, remaining := m.Start(r)
+			if on {
+				online++
+			}
+			if on && remaining == 0 {
+				forever++
+			}
+		}
+		if d := float64(forever)/n - m.Core; math.Abs(d) > 0.01 {
+			t.Errorf("%s: %.3f of nodes online for good, core %v", spec, float64(forever)/n, m.Core)
+		}
+		if d := float64(online)/n - m.OnlineShare(); math.Abs(d) > 0.01 {
+			t.Errorf("%s: %.3f online, model says %.3f", spec, float64(online)/n, m.OnlineShare())
+		}
+	}
+	f, err := churn.IPFSFringe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10_000 {
+		if d := f.Sample(r); d > 24*time.Hour {
+			t.Fatalf("fringe session of %v, want at most 24h", d)
+		}
+	}
+	if m := mustParse(t, "ipfs-mix"); math.Abs(m.OnlineShare()-(churn.IPFSCore+(1-churn.IPFSCore)*0.5)) > 1e-9 {
+		t.Errorf("ipfs-mix online share %v", m.OnlineShare())
+	}
+	for _, bad := range []string{"mix:1,exp:1m,1m", "mix:-0.1,ipfs", "mix:0.5", "mix:0.5,none", "mix:0.5,mix:0.2,ipfs", "ipfs-mix:3"} {
+		if _, err := churn.Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+}

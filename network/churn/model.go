@@ -14,6 +14,12 @@ import (
 // online.
 type Model struct {
 	On, Off Dist
+	// Core is the share of nodes that form a stable core, online all the
+	// time (0..1): real networks are a mixture of a core of long-lived
+	// servers and a fringe of short sessions (ProbeLab's IPFS data). The
+	// other nodes, the fringe, alternate sessions and downtimes. Which
+	// nodes are in the core is a draw of each node's own stream.
+	Core float64
 }
 
 // Enabled reports whether the model has churn, i.e. is not the zero Model.
@@ -24,7 +30,13 @@ func (m Model) Enabled() bool { return m.On != nil || m.Off != nil }
 // MinMean (1s) to a year; any other Dist, a mean of at least MinMean.
 func (m Model) Validate() error {
 	if !m.Enabled() {
+		if m.Core != 0 {
+			return fmt.Errorf("%w: core %v without sessions; allowed: a core share with On and Off", ErrInvalidDist, m.Core)
+		}
 		return nil
+	}
+	if !(m.Core >= 0 && m.Core < 1) {
+		return fmt.Errorf("%w: core share %v, allowed 0 <= core < 1 (a core of every node is no churn)", ErrInvalidDist, m.Core)
 	}
 	for _, d := range []struct {
 		name string
@@ -50,27 +62,37 @@ func (m Model) Validate() error {
 	return nil
 }
 
-// OnlineShare returns the long-run share of time a node is online,
-// E[on] / (E[on] + E[off]); 1 without churn.
+// OnlineShare returns the long-run share of nodes online: the core, plus
+// the fringe's share of time online, E[on] / (E[on] + E[off]); 1 without
+// churn.
 func (m Model) OnlineShare() float64 {
 	if !m.Enabled() {
 		return 1
 	}
+	return m.Core + (1-m.Core)*m.fringeShare()
+}
+
+// fringeShare is the share of time a fringe node is online.
+func (m Model) fringeShare() float64 {
 	on, off := float64(m.On.Mean()), float64(m.Off.Mean())
 	return on / (on + off)
 }
 
 // Start returns the state of a node observed at a random instant of a long
 // run, so that a simulation starts in steady state rather than with every
-// node at the start of a session: online with probability OnlineShare, and
-// the time until its state next changes drawn from the equilibrium
-// residual of the current period (see ResidualSampler). Without churn it
-// returns (true, 0), and 0 means never.
+// node at the start of a session: a core node (probability Core) is online
+// for good; a fringe node is online with its share of time online, and the
+// time until its state next changes is drawn from the equilibrium residual
+// of the current period (see ResidualSampler). Without churn, and for a
+// core node, it returns (true, 0), and 0 means never.
 func (m Model) Start(r *rand.Rand) (online bool, remaining time.Duration) {
 	if !m.Enabled() {
 		return true, 0
 	}
-	if r.Float64() < m.OnlineShare() {
+	if m.Core > 0 && r.Float64() < m.Core {
+		return true, 0
+	}
+	if r.Float64() < m.fringeShare() {
 		return true, residual(r, m.On)
 	}
 	return false, residual(r, m.Off)
@@ -122,6 +144,14 @@ func (m Model) String() string {
 	if !m.Enabled() {
 		return "none"
 	}
+	if m.Core > 0 {
+		fringe := m
+		fringe.Core = 0
+		if f, err := IPFSFringe(); err == nil && m.On == f && m.Off == f && m.Core == IPFSCore {
+			return "ipfs-mix"
+		}
+		return "mix:" + strconv.FormatFloat(m.Core, 'g', -1, 64) + "," + fringe.String()
+	}
 	switch on := m.On.(type) {
 	case Exponential:
 		if off, ok := m.Off.(Exponential); ok {
@@ -143,7 +173,7 @@ func (m Model) String() string {
 
 // The forms of a spec, for errors.
 const (
-	specForms     = "none, ipfs, exp:ON,OFF (mean durations, such as exp:30m,10m), weibull:SHAPE,SCALE (such as weibull:0.5,30m)"
+	specForms     = "none, ipfs, exp:ON,OFF (mean durations, such as exp:30m,10m), weibull:SHAPE,SCALE (such as weibull:0.5,30m), ipfs-mix, mix:CORE,SPEC (a stable core share and the churn of the others, such as mix:0.5,exp:30m,30m)"
 	durationRange = "a duration from 1s to 8760h (a year), such as 30m"
 )
 
@@ -157,6 +187,12 @@ const (
 //     such as exp:30m,10m.
 //   - weibull:SHAPE,SCALE: Weibull sessions and downtimes, both of shape
 //     SHAPE (0.2..10) and scale SCALE (a duration), such as weibull:0.5,30m.
+//   - mix:CORE,SPEC: a stable core of a share CORE (0 <= CORE < 1) of the
+//     nodes, online all the time, and the churn SPEC (not a mixture
+//     itself) for the others, such as mix:0.5,exp:30m,30m.
+//   - ipfs-mix: the IPFS DHT as a mixture (IPFSCore of the nodes in the
+//     core; the fringe's sessions and downtimes from the IPFS data of
+//     sessions up to 24 h, IPFSFringe).
 //
 // Durations are Go durations from MinMean (1s) to a year. An error is a
 // *SpecError naming the bad part and what is allowed.
@@ -166,6 +202,33 @@ func Parse(spec string) (Model, error) {
 	}
 	kind, args, hasArgs := strings.Cut(spec, ":")
 	switch kind {
+	case "mix":
+		share, inner, ok := strings.Cut(args, ",")
+		if !hasArgs || !ok {
+			return bad(spec, "needs a core share and a churn spec", "mix:CORE,SPEC such as mix:0.5,exp:30m,30m")
+		}
+		core, err := strconv.ParseFloat(strings.TrimSpace(share), 64)
+		if err != nil || !(core >= 0 && core < 1) {
+			return bad(share, "is not a valid core share", "a number with 0 <= CORE < 1, such as 0.5")
+		}
+		m, err := Parse(strings.TrimSpace(inner))
+		if err != nil {
+			return Model{}, err
+		}
+		if m.Core != 0 || !m.Enabled() {
+			return bad(inner, "is not the churn of a fringe", "a spec with sessions that is not a mixture: ipfs, exp:ON,OFF, weibull:SHAPE,SCALE")
+		}
+		m.Core = core
+		return m, nil
+	case "ipfs-mix":
+		if hasArgs {
+			return bad(spec, "takes no parameters", specForms)
+		}
+		f, err := IPFSFringe()
+		if err != nil {
+			return Model{}, err
+		}
+		return Model{On: f, Off: f, Core: IPFSCore}, nil
 	case "none", "ipfs":
 		if hasArgs {
 			return bad(spec, "takes no parameters", specForms)

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/go-dht/go-dht/hashes"
+	"github.com/go-dht/go-dht/network"
 )
 
 // An isolated operation runs alone on a clock of its own, starting at 0
@@ -99,11 +100,12 @@ type LookupTask struct {
 }
 
 // Isolatable reports whether the network's operations cannot affect one
-// another and do not depend on when they run (no load model, no churn), so
-// that running them isolated, in parallel, gives what a shared clock
-// gives.
+// another and do not depend on when they run (no load model, no churn, no
+// connections kept from one request to the next), so that running them
+// isolated, in parallel, gives what a shared clock gives.
 func (n *DHTNetwork) Isolatable() bool {
-	return n.cfg.Network.Gamma == 0 && !n.cfg.Network.Dynamic()
+	c := n.cfg.Network
+	return c.Gamma == 0 && !c.Dynamic() && c.Transport == network.TransportNone
 }
 
 // lookupChunk is the number of tasks per worker that LookupMany runs

@@ -388,17 +388,14 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 		r.load[to.ID]++
 		loaded = true
 	}
-	cost := a.Base + oo + ro
-	if a.Error == network.NoError {
-		cost += a.Base // a round trip
-	}
+	cost := a.Cost() + oo + ro // the set-up and a round trip, or the error delay
 	end, ok := clock.Add(r.now, cost)
 	if !ok {
 		r.fail(fmt.Errorf("%w: operation %d at %v", ErrTimeOverflow, op.link.ID(), r.now))
 	}
 	rec := op.link.AddRecord(network.Record{
 		Request: kind, Start: r.now, End: end, From: from, To: to.ID, Via: via, Error: a.Error,
-		BaseDelay: a.Base, OriginOverhead: oo, RemoteOverhead: ro,
+		BaseDelay: a.Base, Setup: a.Setup, OriginOverhead: oo, RemoteOverhead: ro,
 	})
 	slot := r.newRequest()
 	req := &r.reqs[slot]
@@ -410,7 +407,7 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 			}
 			r.serve(req)
 		} else {
-			r.q.Push(r.now+a.Base, event{kind: arriveEvent, slot: slot})
+			r.q.Push(r.now+a.Arrival(), event{kind: arriveEvent, slot: slot})
 		}
 	}
 	r.q.Push(end, event{kind: replyEvent, slot: slot})

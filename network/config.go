@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/network/latency"
+	"github.com/go-dht/go-dht/network/reach"
 )
 
 // Bounds of the configuration. They keep every simulated sum far from the
@@ -136,6 +137,18 @@ type Config struct {
 	// hour (0..1): a node's departure is exponential with this rate; from
 	// then on its attempts time out and its values are gone.
 	LeaveRate float64
+	// Transport is how a first contact between two nodes sets up a
+	// connection (TransportNone: no set-up, a request is one round trip).
+	// The set-up costs the transport's round trips of the pair's delay;
+	// then the connection stays open until one of its nodes closes it.
+	Transport Transport
+	// Connections is the number of open connections a node keeps
+	// (0..MaxConnections, 0 for no bound): opening one more closes its
+	// least recently used (kubo's connection manager keeps 32 to 96).
+	Connections int
+	// Reach says which nodes cannot be dialled or answer only sometimes
+	// (package network/reach); the zero Model makes every node dialable.
+	Reach reach.Model
 	// DiscardRecords keeps the counters but not one record per attempt,
 	// for throughput runs that would otherwise hold millions of records.
 	DiscardRecords bool
@@ -184,6 +197,18 @@ func (c Config) Validate() error {
 	}
 	if !(c.LeaveRate >= 0 && c.LeaveRate <= 1) {
 		return invalid("LeaveRate", c.LeaveRate, "0..1 (share of nodes per hour)")
+	}
+	if int(c.Transport) >= len(transportNames) {
+		return invalid("Transport", c.Transport, "none, tcp, quic, udp-session")
+	}
+	if c.Connections < 0 || c.Connections > MaxConnections {
+		return invalid("Connections", c.Connections, "0..%d (0: no bound)", MaxConnections)
+	}
+	if err := c.Reach.Validate(); err != nil {
+		return invalid("Reach", c.Reach, "%v", err)
+	}
+	if c.PyDHT && (c.Transport != TransportNone || c.Reach.Enabled()) {
+		return invalid("Transport", c.Transport, "none and every node dialable under the py-dht profile, which has no connections")
 	}
 	return nil
 }

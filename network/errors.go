@@ -69,6 +69,12 @@ const (
 	NodeNotFound
 	// Offline: the node exists but is offline; the attempt times out.
 	Offline
+	// Unreachable: the node cannot be dialled (undialable, Config.Reach):
+	// the dial ends by the dial timeout.
+	Unreachable
+	// Flaky: a flaky node (Config.Reach) did not answer this attempt; it
+	// times out.
+	Flaky
 )
 
 // String returns the name used in the records CSV.
@@ -84,6 +90,10 @@ func (k ErrorKind) String() string {
 		return "not_found"
 	case Offline:
 		return "offline"
+	case Unreachable:
+		return "unreachable"
+	case Flaky:
+		return "flaky"
 	}
 	return fmt.Sprintf("ErrorKind(%d)", uint8(k))
 }

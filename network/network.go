@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/zeebo/xxh3"
+
+	"github.com/go-dht/go-dht/network/reach"
 )
 
 // Directory is what the link layer knows of the nodes: which ids exist.
@@ -33,12 +35,14 @@ type Network struct {
 	overhead map[uint32]int64    // py-dht profile: uses of each endpoint since Reset
 	sink     recordSink
 
-	lives lives // when nodes are online (churn, departures); its own locks
+	lives   lives // when nodes are online (churn, departures); its own locks
+	conns   conns // open connections (Config.Transport); its own lock
+	classes reach.Classifier
 }
 
 // counts are the attempt counters of a network or of one operation.
 type counts struct {
-	attempts, successes, fast, slow, notFound, offline int64
+	attempts, successes, fast, slow, notFound, offline, unreachable, flaky int64
 }
 
 func (c *counts) add(o counts) {
@@ -48,6 +52,8 @@ func (c *counts) add(o counts) {
 	c.slow += o.slow
 	c.notFound += o.notFound
 	c.offline += o.offline
+	c.unreachable += o.unreachable
+	c.flaky += o.flaky
 }
 
 // New returns the link layer of a network whose nodes dir knows.
@@ -59,7 +65,9 @@ func New(cfg Config, dir Directory) (*Network, error) {
 	binary.LittleEndian.PutUint64(buf[:8], cfg.Seed)
 	binary.LittleEndian.PutUint64(buf[8:], uint64(int64(cfg.NetworkID)))
 	n := &Network{cfg: cfg, dir: dir, root: xxh3.Hash(buf[:]),
-		active: map[uint64]struct{}{}, overhead: map[uint32]int64{}}
+		active: map[uint64]struct{}{}, overhead: map[uint32]int64{},
+		classes: reach.NewClassifier(cfg.Reach, cfg.Seed)}
+	n.conns.limit = cfg.Connections
 	if cfg.DiscardRecords {
 		n.sink.mode = discardRecords
 	}
@@ -146,7 +154,25 @@ type Attempt struct {
 	// one-way delay (a request over it is a round trip: 2 x Base); for a
 	// failed attempt, the whole error delay.
 	Base time.Duration
+	// Setup is the connection set-up before the request: the transport's
+	// round trips of the pair's delay on a first contact, 0 over an open
+	// connection or for a failed attempt.
+	Setup time.Duration
 }
+
+// Cost returns what the attempt costs its origin before overheads: the
+// set-up and a round trip when the remote answers, the error delay
+// otherwise.
+func (a Attempt) Cost() time.Duration {
+	if a.Error == NoError {
+		return a.Setup + 2*a.Base
+	}
+	return a.Base
+}
+
+// Arrival returns when, after its start, the request reaches the remote
+// (after the set-up and one way); meaningful when the remote answers.
+func (a Attempt) Arrival() time.Duration { return a.Setup + a.Base }
 
 // Draw decides the outcome and the base delay of an attempt from node from
 // to node to that starts at simulated time at, from the operation's random
@@ -179,6 +205,18 @@ func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 			a.Error = NodeNotFound
 		case !o.net.Online(to, at):
 			a.Error = Offline
+		default:
+			// Reachability: a class from the node's id; a flaky node's
+			// answer is a draw of the operation's, only for flaky nodes,
+			// so that a model without them draws what it drew before.
+			switch o.net.classes.Class(to) {
+			case reach.Undialable:
+				a.Error = Unreachable
+			case reach.Flaky:
+				if o.percent() >= 100*cfg.Reach.Answer {
+					a.Error = Flaky
+				}
+			}
 		}
 	}
 	switch a.Error {
@@ -203,9 +241,24 @@ func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 	case Offline:
 		a.Base = o.delay(cfg.SlowDelay)
 		o.counts.offline++
+	case Unreachable:
+		a.Base = cfg.Reach.DialTimeout
+		o.counts.unreachable++
+	case Flaky:
+		a.Base = o.delay(cfg.SlowDelay)
+		o.counts.flaky++
+	}
+	if a.Error == NoError && cfg.Transport != TransportNone && !o.net.conns.use(from, to) {
+		a.Setup = time.Duration(cfg.Transport.SetupRoundTrips()) * 2 * a.Base
 	}
 	return a
 }
+
+// Connected reports whether nodes a and b have an open connection.
+func (n *Network) Connected(a, b uint32) bool { return n.conns.connected(a, b) }
+
+// Class returns the reachability class of node id (Config.Reach).
+func (n *Network) Class(id uint32) reach.Class { return n.classes.Class(id) }
 
 // rand returns a generator over the operation's stream, made once per Op
 // (a pooled Op keeps it: its stream lives in the Op itself).
@@ -312,6 +365,10 @@ type Summary struct {
 	SlowErrors int64
 	NotFound   int64
 	Offline    int64
+	// Unreachable counts dials of undialable nodes, Flaky the attempts a
+	// flaky node did not answer (Config.Reach).
+	Unreachable int64
+	Flaky       int64
 }
 
 // Summary counts nodes and the attempts of every closed operation.
@@ -321,8 +378,9 @@ func (n *Network) Summary() Summary {
 	n.mu.Unlock()
 	return Summary{
 		Nodes: n.dir.Len(), Attempts: c.attempts, Successes: c.successes,
-		Failures:   c.fast + c.slow + c.notFound + c.offline,
+		Failures:   c.fast + c.slow + c.notFound + c.offline + c.unreachable + c.flaky,
 		FastErrors: c.fast, SlowErrors: c.slow, NotFound: c.notFound, Offline: c.offline,
+		Unreachable: c.unreachable, Flaky: c.flaky,
 	}
 }
 

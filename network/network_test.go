@@ -348,12 +348,12 @@ func TestRecordsCSVValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := network.RecordsHeader + "\n" +
-		"0,2,1,5,none,0.0015,0.00025,0.00025,0.0005,0.0035,42,0,2.0035,3,0,store\n" +
-		"1,0.000000001,1,7,slow,0.000000002,0,0,0,0.000000002,42,1,0.000000003,1,1,find\n"
+		"0,2,1,5,none,0.0015,0.00025,0.00025,0.0005,0.0035,42,0,2.0035,3,0,store,0\n" +
+		"1,0.000000001,1,7,slow,0.000000002,0,0,0,0.000000002,42,1,0.000000003,1,1,find,0\n"
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}
-	if cols := strings.Count(network.RecordsHeader, ",") + 1; cols != 16 {
+	if cols := strings.Count(network.RecordsHeader, ",") + 1; cols != 17 {
 		t.Errorf("%d columns", cols)
 	}
 }

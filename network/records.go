@@ -62,7 +62,12 @@ type Record struct {
 	// BaseDelay is the delay drawn for the outcome, before overheads: the
 	// one-way connection delay of a request that connected (which costs
 	// twice that), else the error delay.
-	BaseDelay      time.Duration
+	BaseDelay time.Duration
+	// Setup is the connection set-up that preceded the request (round
+	// trips of the transport, Config.Transport), 0 over an open
+	// connection: a request that connected costs Setup + 2 x BaseDelay +
+	// overheads.
+	Setup          time.Duration
 	OriginOverhead time.Duration
 	RemoteOverhead time.Duration
 	// Abandoned says the operation ended before the answer arrived: the
@@ -81,8 +86,9 @@ func (r Record) TotalDelay() time.Duration { return r.End - r.Start }
 // start of the run); op and attempt name the attempt, end_s is when its
 // answer or error arrived, via the node that introduced "to", abandoned is
 // 1 when the operation ended before the answer came, request is find,
-// store or crawl. Times are in seconds.
-const RecordsHeader = "id,time_s,from,to,error,base_delay_s,origin_overhead_s,remote_overhead_s,total_overhead_s,total_delay_s,op,attempt,end_s,via,abandoned,request"
+// store or crawl, setup_s the connection set-up before the request (0
+// over an open connection). Times are in seconds.
+const RecordsHeader = "id,time_s,from,to,error,base_delay_s,origin_overhead_s,remote_overhead_s,total_overhead_s,total_delay_s,op,attempt,end_s,via,abandoned,request,setup_s"
 
 // sinkMode is where closed operations' records go.
 type sinkMode uint8
@@ -289,6 +295,7 @@ func (r Record) appendCSV(buf []byte, id int) []byte {
 		buf = append(buf, ",0,"...)
 	}
 	buf = append(buf, r.Request.String()...)
+	buf = appendSeconds(append(buf, ','), r.Setup)
 	return append(buf, '\n')
 }
 

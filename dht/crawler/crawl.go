@@ -242,15 +242,15 @@ func (c *crawl) attempt(s int32) {
 	a := sl.op.Draw(Origin, sl.peer, c.now)
 	sl.attempts++
 	c.attempts++
-	cost, abandoned := a.Base, false
+	cost, abandoned := a.Cost(), false
 	switch a.Error {
 	case network.NoError:
-		sl.outcome, cost = OK, 2*a.Base // a round trip
+		sl.outcome = OK // the set-up, then a round trip
 	case network.FastError:
 		sl.outcome = Refused
 	case network.Offline:
 		sl.outcome = Offline
-	default: // slow error, no such node
+	default: // slow error, no such node, undialable, a flaky node silent
 		sl.outcome = Timeout
 	}
 	if cost > c.opts.Timeout {
@@ -266,7 +266,7 @@ func (c *crawl) attempt(s int32) {
 	}
 	sl.rec = sl.op.AddRecord(network.Record{
 		Request: network.CrawlRequest, Start: c.now, End: end, From: Origin, To: sl.peer, Via: sl.via,
-		Error: a.Error, BaseDelay: a.Base, Abandoned: abandoned,
+		Error: a.Error, BaseDelay: a.Base, Setup: a.Setup, Abandoned: abandoned,
 	})
 	c.q.Push(end, s)
 }

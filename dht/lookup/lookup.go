@@ -170,11 +170,11 @@ type Lookup struct {
 	hops                                 int
 	// following says the lookup is over by its rule but its follow-up
 	// (Config.FollowUp) still runs.
-	following bool
-	stale                                int    // stale answers in a row
-	farthest                             uint64 // PyDHT: largest distance seen, origin excluded
-	valueFound                           bool
-	reason                               Reason
+	following  bool
+	stale      int    // stale answers in a row
+	farthest   uint64 // PyDHT: largest distance seen, origin excluded
+	valueFound bool
+	reason     Reason
 }
 
 // Start begins a lookup for key from origin, whose routing table gave

@@ -235,3 +235,35 @@ workload:
 		t.Fatalf("success share %s with an hour to spare and no errors", share)
 	}
 }
+
+// A sweep of tables (eager against on-demand) runs: combinations that
+// differ in how tables are held get networks of their own (issue 17,
+// cause 9: they shared one and every run failed in Derive), and the two
+// modes give the same figures, as the model says they must.
+func TestRunSweepsTables(t *testing.T) {
+	s := parse(t, `nodes: 300
+tables: [eager, on-demand]
+termination: beta
+workload:
+  segments: 4
+  retrievers: 4
+  samples: 2
+`)
+	if a, b := s.Combination(0).NetworkKey(), s.Combination(1).NetworkKey(); a == b {
+		t.Errorf("eager and on-demand share network key %s", a)
+	}
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	rows := readSummary(t, dir)
+	tables := slices.Index(rows[0], "tables")
+	if len(rows) != 3 || rows[1][tables] != "eager" || rows[2][tables] != "on-demand" {
+		t.Fatalf("summary:\n%v", rows)
+	}
+	for i := tables + 1; i < len(rows[0]); i++ {
+		if rows[1][i] != rows[2][i] {
+			t.Errorf("%s: eager %s, on-demand %s", rows[0][i], rows[1][i], rows[2][i])
+		}
+	}
+}

@@ -315,7 +315,8 @@ func TestCombinationNames(t *testing.T) {
 }
 
 // Combinations that differ only in link or lookup parameters share a
-// network key; nodes, k, seed and policy each change it.
+// network key; nodes, k, seed, policy and tables each change it, and auto
+// shares the network of the mode it resolves to.
 func TestNetworkKey(t *testing.T) {
 	s := mustParse(t, "nk.yaml", "alpha: [1, 3]\nfast_error_rate: [0, 10]\ntermination: [stale, beta]\ngamma: [0s, 1ms]\nconn_delay: [1ms, 2ms]\nworkload:\n  samples: [1, 2]\n")
 	keys := map[string]bool{}
@@ -325,11 +326,14 @@ func TestNetworkKey(t *testing.T) {
 	if len(keys) != 1 {
 		t.Errorf("%d network keys for combinations that differ in links and lookups: %v", len(keys), keys)
 	}
-	for _, key := range []string{"nodes: [200, 300]", "k: [10, 20]", "seed: 1\nrepeats: 2", "policy: [closest, oldest]"} {
+	for _, key := range []string{"nodes: [200, 300]", "k: [10, 20]", "seed: 1\nrepeats: 2", "policy: [closest, oldest]", "tables: [eager, on-demand]"} {
 		s := mustParse(t, "nk.yaml", key+"\n")
 		if a, b := s.Combination(0).NetworkKey(), s.Combination(1).NetworkKey(); a == b {
 			t.Errorf("%s: one network key %s", key, a)
 		}
+	}
+	if s := mustParse(t, "nk.yaml", "nodes: 300\ntables: [auto, eager]\n"); s.Combination(0).NetworkKey() != s.Combination(1).NetworkKey() {
+		t.Error("auto at 300 nodes (eager) and eager have two network keys")
 	}
 }
 

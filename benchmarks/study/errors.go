@@ -43,7 +43,8 @@ var (
 	// or together with other values of its combination.
 	ErrOutOfRange = errors.New("out of range")
 	// ErrWrongWorkload: a workload key that belongs to another workload
-	// type than the study's.
+	// type than the study's, or a model key set that only another workload
+	// type honours (refresh, republish and joins: availability).
 	ErrWrongWorkload = errors.New("key of another workload type")
 	// ErrTooManyCombinations: the lists and repeats expand to more than
 	// MaxCombinations combinations.

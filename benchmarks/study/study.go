@@ -694,6 +694,12 @@ func (ps *parser) validate(s *Study) {
 			same[v] = point
 		}
 		probs = append(probs, v.w.problems(v.p.Nodes)...)
+		for _, u := range unhonoured(v) {
+			// A value out of its own range gives that error alone.
+			if !slices.ContainsFunc(probs, func(p problem) bool { return slices.Contains(p.keys, u.keys[0]) }) {
+				probs = append(probs, u)
+			}
+		}
 		if ValidateRealism != nil {
 			for _, fe := range ValidateRealism(v.p) {
 				if fe != nil {

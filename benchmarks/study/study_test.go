@@ -112,6 +112,9 @@ func TestScalarAndList(t *testing.T) {
 			file := func(v string) string {
 				key, ok := strings.CutPrefix(tc.key, "workload.")
 				if !ok {
+					if tc.key == "refresh" || tc.key == "republish" {
+						return tc.key + ": " + v + "\nworkload:\n  type: availability\n"
+					}
 					return tc.key + ": " + v + "\n"
 				}
 				typ := "retrieval"
@@ -292,6 +295,7 @@ func TestCombinationNames(t *testing.T) {
 			fmt.Fprintf(&src, "%s: [111ms-222ms, 333ms-444ms]\n", key)
 		}
 	}
+	src.WriteString("workload:\n  type: availability\n") // the only workload that refreshes and republishes
 	for _, text := range []string{src.String(), "alpha: [1, 3]\nfast_error_rate: [0, 10, 20]\nrepeats: 4\n"} {
 		a, b := mustParse(t, "n.yaml", text), mustParse(t, "n.yaml", text)
 		seen := map[string]bool{}
@@ -411,8 +415,6 @@ churn: [none, "exp:1h,1m", "weibull:2,3s"]
 `,
 		"every-key-3": `
 policy: [closest, oldest]
-refresh: [0s, 1h]
-republish: [0s, 90m]
 workload:
   type: slot
   rows: [2, 3]
@@ -422,6 +424,23 @@ workload:
   samples: [1, 8]
   segment_size: [1, 1024]
   deadline: [1ms, 1h0m0s]
+`,
+		"every-key-4": `
+nodes: 60
+refresh: [0s, 1h]
+republish: [0s, 90m]
+joins: [0, 2.5]
+fail_limit: [0, 3]
+leave_rate: [0, 0.01]
+tables: [eager, on-demand]
+workload:
+  type: availability
+  segments: [2, 4]
+  retrievers: [1, 5]
+  samples: [1, 2]
+  duration: [1h, 2h]
+  every: [10m, 1h]
+  health_nodes: [0, 7]
 `,
 	}
 	for _, name := range []string{"das-research", "alpha-errors", "slot"} {

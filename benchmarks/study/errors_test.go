@@ -391,3 +391,16 @@ func TestMaintenanceKeysOnlyWhereHonoured(t *testing.T) {
 		}
 	}
 }
+
+// The warnings a runner records in params.yaml read back as a list of
+// sentences that Parse ignores; any other value under warnings is refused.
+func TestWarningsKeyIsAListOfSentences(t *testing.T) {
+	s, err := study.Parse("params.yaml", []byte("alpha: 10\ntermination: stale\nwarnings:\n  - a sentence\n"))
+	if err != nil || s.Combination(0).Params.Alpha != 10 || strings.Contains(string(s.Canonical()), "warnings") {
+		t.Fatalf("warnings not ignored: %v", err)
+	}
+	if len(s.Combination(0).Warnings()) != 1 {
+		t.Errorf("warnings of alpha 10 >= steps 3 under stale: %q", s.Combination(0).Warnings())
+	}
+	checkErrors(t, parseErrors(t, "warnings: 3\n"), []want{{study.ErrWrongType, "warnings", 1, 11, []string{"a list of sentences"}}})
+}

@@ -26,7 +26,8 @@ import (
 //	DIR/study.yaml            the study's Identity (its canonical form and the
 //	                          digest of each latency file): it claims DIR
 //	DIR/<combination>/        one folder per finished combination:
-//	    params.yaml           every parameter of the combination
+//	    params.yaml           every parameter of the combination, and its
+//	                          warnings (Combination.Warnings) under warnings:
 //	    summary.csv           its row of the study's summary
 //	    provides.csv, retrievals.csv, records.csv      (retrieval)
 //	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
@@ -226,7 +227,7 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 	}
 	metrics = append(metrics, metric{"wall_s", report.Float(time.Since(start).Seconds())})
 	if err := report.WriteFile(filepath.Join(tmp, "params.yaml"), func(w io.Writer) error {
-		_, err := w.Write(c.ParamsYAML())
+		_, err := w.Write(c.paramsFile())
 		return err
 	}); err != nil {
 		return err

@@ -406,6 +406,10 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 			ps.workload(s, v)
 			continue
 		}
+		if key == WarningsKey {
+			ps.warnings(v)
+			continue
+		}
 		i, ok := keyIndex[key]
 		if !ok || prefix == "" && strings.HasPrefix(key, "workload.") {
 			ps.add(&FileError{Kind: ErrUnknownKey, Line: k.Line, Column: k.Column, Key: key, Allowed: suggest(k.Value, prefix, wtype)})

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/go-dht/go-dht/benchmarks/study"
 	"github.com/go-dht/go-dht/dht/dhttest"
 )
 
@@ -210,5 +213,58 @@ func TestSlurmScript(t *testing.T) {
 	}
 	if got, want := summary(t, merged), summary(t, whole); got != want {
 		t.Fatalf("merged summary:\n%s\nunsharded:\n%s", got, want)
+	}
+}
+
+// A choice that validates but is a known trap (dht.Config.Warnings: here
+// termination stale with alpha 10 >= steps 3) is told, not applied
+// silently (issue 17, cause 15): check and run print each distinct
+// warning once on stderr, however many combinations share it, and every
+// combination's params.yaml records it under warnings:, while still
+// reading back as a study. A study without a trap prints no warning.
+func TestTrapWarningsPrintedOnceAndRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trap.yaml")
+	os.WriteFile(path, []byte("name: trap\nnodes: 300\nalpha: 10\nsteps: 3\ntermination: stale\nrepeats: 3\n"+
+		"workload:\n  segments: 4\n  retrievers: 4\n  samples: 2\n"), 0o644)
+	const trap = "termination stale with alpha 10 >= steps 3"
+	out := filepath.Join(t.TempDir(), "out")
+	for _, args := range [][]string{{"check", path}, {"run", path, "-out", out, "-progress", "none"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("%v: status %d: %s", args, code, stderr.String())
+		}
+		if n := strings.Count(stderr.String(), trap); n != 1 {
+			t.Errorf("%v: the warning is printed %d times, want once:\n%s", args, n, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "warning:") || !strings.Contains(stderr.String(), "3 of 3 combinations") {
+			t.Errorf("%v: stderr does not say it is a warning and where it applies:\n%s", args, stderr.String())
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	params := 0
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "c0") {
+			continue
+		}
+		params++
+		file := filepath.Join(out, e.Name(), "params.yaml")
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Warnings []string }
+		if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Warnings) != 1 || !strings.Contains(doc.Warnings[0], trap) {
+			t.Errorf("%s records warnings %q (%v), want the trap:\n%s", file, doc.Warnings, err, data)
+		}
+		if _, err := study.Load(file); err != nil {
+			t.Errorf("%s does not read back as a study: %v", file, err)
+		}
+	}
+	if params != 3 {
+		t.Fatalf("%d combination folders, want 3", params)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"check", writeStudy(t)}, &stdout, &stderr); code != 0 || strings.Contains(stderr.String(), "warning") {
+		t.Errorf("a study without a trap: status %d, stderr %q", code, stderr.String())
 	}
 }

@@ -86,6 +86,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	printWarnings(stderr, "run", study.Warnings(s.Shard(i, n)), len(s.Shard(i, n)))
 	res, err := study.Run(ctx, s, study.Options{Out: *out, Shard: i, Shards: n, Workers: *workers, Progress: p, NoRecords: *noRecords})
 	if res != nil {
 		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete; summary in %s\n",
@@ -153,7 +154,24 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, name := range names {
 		fmt.Fprintln(stdout, name)
 	}
+	printWarnings(stderr, "check", study.Warnings(s.Combinations()), s.Len())
 	return nil
+}
+
+// printWarnings prints each distinct warning of a study's combinations
+// once, with how many of the total it applies to and the first of them.
+func printWarnings(w io.Writer, cmd string, ws []study.Warning, total int) {
+	for _, x := range ws {
+		where := fmt.Sprintf("%d of %d combinations", len(x.Combinations), total)
+		if len(x.Combinations) < total {
+			where += ", the first " + x.Combinations[0]
+		}
+		record := "recorded in their params.yaml"
+		if cmd == "check" {
+			record = "a run records it in their params.yaml"
+		}
+		fmt.Fprintf(w, "dhtsim %s: warning: %s (%s; %s)\n", cmd, x.Text, where, record)
+	}
 }
 
 func mergeCmd(args []string, stdout, stderr io.Writer) error {

@@ -221,7 +221,15 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 	}
 	defer os.RemoveAll(tmp) // gone once renamed; removes a failed attempt
 	start := time.Now()
-	metrics, err := runWorkload(ctx, net, c, tmp, !opts.NoRecords)
+	var records streamFile
+	if !opts.NoRecords {
+		f, err := report.CreateFile(filepath.Join(tmp, "records.csv"))
+		if err != nil {
+			return err
+		}
+		records = f
+	}
+	metrics, err := runWorkload(ctx, net, c, tmp, records)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,5 +267,39 @@ func TestTrapWarningsPrintedOnceAndRecorded(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"check", writeStudy(t)}, &stdout, &stderr); code != 0 || strings.Contains(stderr.String(), "warning") {
 		t.Errorf("a study without a trap: status %d, stderr %q", code, stderr.String())
+	}
+}
+
+// A write that fails (here: records.csv beyond the file size limit,
+// ulimit -f) fails the run with status 1 and an error naming the file,
+// and the combination is not taken as complete: run again without the
+// limit, every combination runs and has its records (issue 17, cause 6:
+// the deferred flush, close and rename of records.csv dropped their
+// errors, the run exited 0 and a rerun skipped the folders).
+func TestFailedWriteFailsTheRun(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	path := filepath.Join(t.TempDir(), "records.yaml")
+	// One value per key: no charts, whose files would fail first. Each
+	// records.csv is about 60 KB, every other file under 5 KB.
+	os.WriteFile(path, []byte("name: records\nnodes: 400\ntermination: beta\nrepeats: 3\n"+
+		"workload:\n  segments: 6\n  retrievers: 5\n  samples: 4\n"), 0o644)
+	dir := filepath.Join(t.TempDir(), "out")
+	cmd := exec.Command("bash", "-c", `ulimit -f 40 && exec "$0" "$@"`, os.Args[0], "run", path, "-out", dir, "-progress", "none")
+	cmd.Env = append(os.Environ(), "DHTSIM_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "records.csv") {
+		t.Fatalf("a run whose records.csv could not be written: %v (want status 1 naming records.csv)\n%s", err, out)
+	}
+	out, err = dhtsim(nil, "run", path, "-out", dir, "-progress", "none").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "3 run now, 0 found complete") {
+		t.Fatalf("the run after: %v\n%s", err, out)
+	}
+	for _, c := range []string{"c0000_seed=1", "c0001_seed=2", "c0002_seed=3"} {
+		if st, err := os.Stat(filepath.Join(dir, c, "records.csv")); err != nil || st.Size() < 40<<10 {
+			t.Errorf("%s/records.csv: %v", c, err)
+		}
 	}
 }

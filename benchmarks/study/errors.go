@@ -57,6 +57,10 @@ var (
 	ErrLatencyFile = errors.New("latency file refused")
 )
 
+// ErrIncomplete is wrapped by Merge's error when some combinations of the
+// study are in none of the shard folders given, or in none that verifies.
+var ErrIncomplete = errors.New("combinations missing")
+
 // ErrShard is wrapped by the errors of ParseShard and ShardFromEnv.
 var ErrShard = errors.New("invalid shard")
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,14 +30,19 @@ import (
 //	    params.yaml           every parameter of the combination, and its
 //	                          warnings (Combination.Warnings) under warnings:
 //	    summary.csv           its row of the study's summary
+//	    complete.yaml         written last: every other file's size and
+//	                          checksum (MarkFile), and the build of go-dht
 //	    provides.csv, retrievals.csv, records.csv      (retrieval)
 //	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
 //	DIR/summary.csv           one row per combination found in DIR
 //	DIR/charts/<key>.png      the main metrics against each swept key
 //
 // A combination's folder is written under a temporary name and renamed
-// when complete, so a folder that exists is whole: a killed run keeps every
-// finished combination, and running again resumes with the others.
+// when complete, with its completion mark (MarkFile) written last: a
+// killed run keeps every finished combination, and running again resumes
+// with the others. A folder that does not verify against its mark
+// (truncated, deleted or edited files, no mark) is not complete: it is
+// named in the Outcome's notes, run again and replaced.
 
 // StudyFile is the file that claims an output folder for one study.
 const StudyFile = "study.yaml"
@@ -79,6 +85,11 @@ type Outcome struct {
 	Ran, Skipped, Total int
 	// Files are the summary files written (summary.csv and the charts).
 	Files []string
+	// Notes say what the run found and dealt with that its caller should
+	// know: combination folders that did not verify (Verify) and were run
+	// again, or, for Merge, copies skipped for a clean one; complete
+	// combinations written by another build of go-dht.
+	Notes []string
 }
 
 // Run runs the combinations of the study in its shard that are not in Out
@@ -100,13 +111,21 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	combos := s.Shard(opts.Shard, opts.Shards)
 	out := &Outcome{Total: len(combos)}
 	var todo []Combination
+	builds := map[string]int{}
 	for _, c := range combos {
-		if complete(opts.Out, c) {
+		m, err := verify(filepath.Join(opts.Out, c.Name), nil)
+		switch {
+		case err == nil:
 			out.Skipped++
-		} else {
+			builds[m.Build]++
+		case errors.Is(err, errNoFolder):
+			todo = append(todo, c)
+		default:
+			out.Notes = append(out.Notes, fmt.Sprintf("%s did not verify (%v): it is run again", filepath.Join(opts.Out, c.Name), err))
 			todo = append(todo, c)
 		}
 	}
+	out.Notes = append(out.Notes, otherBuilds(builds, out.Skipped)...)
 	// Combinations that share a built network run one after the other, so
 	// that few networks are alive at once.
 	slices.SortStableFunc(todo, func(a, b Combination) int { return cmp.Compare(a.NetworkKey(), b.NetworkKey()) })
@@ -194,10 +213,36 @@ func removeTemporaries(dir string) error {
 	return nil
 }
 
-// complete reports whether combination c's folder is in dir.
-func complete(dir string, c Combination) bool {
-	_, err := os.Stat(filepath.Join(dir, c.Name, "summary.csv"))
-	return err == nil
+// otherBuilds notes complete combinations written by another build of
+// go-dht than this one: a model that changed between the two would mix
+// two models in one report.
+func otherBuilds(builds map[string]int, complete int) []string {
+	this := buildName()
+	var notes []string
+	for _, b := range slices.Sorted(maps.Keys(builds)) {
+		if b != this {
+			notes = append(notes, fmt.Sprintf("%d of the %d complete combinations were written by %s, not by this %s: "+
+				"if the model changed between the two, run into a new folder", builds[b], complete, b, this))
+		}
+	}
+	return notes
+}
+
+// replaceFolder renames the complete folder tmp to dst, moving aside a
+// folder already at dst (one that did not verify) and removing it after.
+func replaceFolder(tmp, dst string) error {
+	old := tmp + "-replaced"
+	_, err := os.Stat(dst)
+	switch {
+	case err == nil:
+		if err := os.Rename(dst, old); err != nil {
+			return err
+		}
+		defer os.RemoveAll(old)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	return os.Rename(tmp, dst)
 }
 
 // runCombination runs one combination into a temporary folder, then
@@ -243,10 +288,13 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 	if err := writeRow(filepath.Join(tmp, "summary.csv"), c, metrics); err != nil {
 		return err
 	}
+	if err := writeMark(tmp); err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(opts.Out, c.Name))
+	return replaceFolder(tmp, filepath.Join(opts.Out, c.Name))
 }
 
 // networkCache builds each network once (keys, index, tables) and hands

@@ -2,6 +2,7 @@ package study_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -264,6 +265,175 @@ workload:
 	for i := tables + 1; i < len(rows[0]); i++ {
 		if rows[1][i] != rows[2][i] {
 			t.Errorf("%s: eager %s, on-demand %s", rows[0][i], rows[1][i], rows[2][i])
+		}
+	}
+}
+
+// damage breaks a finished combination folder in one of the ways a
+// folder can break (issue 17, cause 13).
+var damages = []struct {
+	name string
+	do   func(t *testing.T, folder string)
+}{
+	{"truncated retrievals.csv", func(t *testing.T, folder string) {
+		path := filepath.Join(folder, "retrievals.csv")
+		st, _ := os.Stat(path)
+		if err := os.Truncate(path, st.Size()/2); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{"deleted records.csv", func(t *testing.T, folder string) {
+		if err := os.Remove(filepath.Join(folder, "records.csv")); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{"hand-edited summary row", func(t *testing.T, folder string) {
+		path := filepath.Join(folder, "summary.csv")
+		data, _ := os.ReadFile(path)
+		lines := strings.SplitAfter(string(data), "\n")
+		row := []byte(lines[1])
+		for i := len(row) - 1; i >= 0; i-- { // a digit of the last figures, same size
+			if row[i] >= '1' && row[i] <= '8' {
+				row[i]++
+				break
+			}
+		}
+		lines[1] = string(row)
+		if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{"no summary.csv", func(t *testing.T, folder string) {
+		if err := os.Remove(filepath.Join(folder, "summary.csv")); err != nil {
+			t.Fatal(err)
+		}
+	}},
+}
+
+// A finished combination is one that verifies: a run into a folder that
+// holds damaged combinations (a truncated or deleted CSV, an edited
+// summary row, no summary.csv) names each and runs it again, replacing
+// the folder, and ends with the summary and files of an untouched run
+// (issue 17, cause 13: they were taken as complete, and a folder without
+// summary.csv made every later run fail with "rename ... file exists").
+func TestRunRerunsCombinationsThatDoNotVerify(t *testing.T) {
+	s := parse(t, small)
+	ref := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: ref}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range damages {
+		d.do(t, filepath.Join(dir, s.Combination(i).Name))
+	}
+	res, err := study.Run(context.Background(), s, study.Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ran != len(damages) || res.Skipped != 8-len(damages) {
+		t.Errorf("outcome %+v: want the %d damaged combinations run again", res, len(damages))
+	}
+	for i, d := range damages {
+		name := s.Combination(i).Name
+		found := false
+		for _, n := range res.Notes {
+			found = found || strings.Contains(n, name)
+		}
+		if !found {
+			t.Errorf("%s (%s) is not named in the notes %q", name, d.name, res.Notes)
+		}
+		for _, f := range []string{"retrievals.csv", "records.csv", "provides.csv", "params.yaml"} {
+			got, _ := os.ReadFile(filepath.Join(dir, name, f))
+			want, _ := os.ReadFile(filepath.Join(ref, name, f))
+			if len(want) == 0 || string(got) != string(want) {
+				t.Errorf("%s (%s): %s is not the untouched run's", name, d.name, f)
+			}
+		}
+	}
+	if !slices.EqualFunc(readSummary(t, ref), readSummary(t, dir), slices.Equal) {
+		t.Fatal("the summary after the rerun differs from an untouched run's")
+	}
+	again, err := study.Run(context.Background(), s, study.Options{Out: dir})
+	if err != nil || again.Ran != 0 || len(again.Notes) != 0 {
+		t.Errorf("a third run: %+v, %v; want nothing to do", again, err)
+	}
+}
+
+// Merge takes only combinations that verify: a damaged copy is named and
+// skipped for a clean copy from another shard folder, and a combination
+// with no clean copy anywhere is reported missing, by name, with an
+// error, while the report of the others is written (issue 17, cause 13:
+// merge took a tampered copy when a clean one was also given).
+func TestMergeTakesOnlyCombinationsThatVerify(t *testing.T) {
+	s := parse(t, small)
+	a, b := t.TempDir(), t.TempDir()
+	for _, dir := range []string{a, b} {
+		if _, err := study.Run(context.Background(), s, study.Options{Out: dir}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range damages {
+		d.do(t, filepath.Join(a, s.Combination(i).Name))
+	}
+	merged := filepath.Join(t.TempDir(), "merged")
+	res, err := study.Merge(merged, a, b)
+	if err != nil || res.Ran != 8 {
+		t.Fatalf("merge: %+v, %v", res, err)
+	}
+	for i := range damages {
+		name := s.Combination(i).Name
+		if !slices.ContainsFunc(res.Notes, func(n string) bool { return strings.Contains(n, filepath.Join(a, name)) }) {
+			t.Errorf("the damaged %s is not named in %q", filepath.Join(a, name), res.Notes)
+		}
+		for _, f := range []string{"retrievals.csv", "records.csv", "summary.csv"} {
+			got, _ := os.ReadFile(filepath.Join(merged, name, f))
+			want, _ := os.ReadFile(filepath.Join(b, name, f))
+			if len(want) == 0 || string(got) != string(want) {
+				t.Errorf("%s/%s is not the clean copy", name, f)
+			}
+		}
+	}
+	if !slices.EqualFunc(readSummary(t, b), readSummary(t, merged), slices.Equal) {
+		t.Fatal("the merged summary differs from the clean folder's")
+	}
+
+	// With only the damaged folder, the damaged combinations are missing.
+	alone := filepath.Join(t.TempDir(), "alone")
+	res, err = study.Merge(alone, a)
+	if !errors.Is(err, study.ErrIncomplete) || res == nil || res.Ran != 8-len(damages) {
+		t.Fatalf("merge of a damaged folder alone: %+v, %v; want ErrIncomplete", res, err)
+	}
+	for i := range damages {
+		if name := s.Combination(i).Name; !strings.Contains(err.Error(), name) {
+			t.Errorf("the error does not name the missing %s: %v", name, err)
+		}
+	}
+	if rows := readSummary(t, alone); len(rows) != 1+8-len(damages) {
+		t.Errorf("the partial report has %d rows", len(rows)-1)
+	}
+}
+
+// A completion mark vouches only for files of its own folder: one that
+// lists a path outside it, or leaves out summary.csv, does not verify.
+func TestVerifyRefusesForeignMarks(t *testing.T) {
+	s := parse(t, small)
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, Shard: 0, Shards: 8}); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, s.Combination(0).Name)
+	if err := study.Verify(folder); err != nil {
+		t.Fatalf("a fresh folder: %v", err)
+	}
+	path := filepath.Join(folder, study.MarkFile)
+	mark, _ := os.ReadFile(path)
+	for _, edit := range []struct{ old, new string }{{"name: params.yaml", "name: ../study.yaml"}, {"name: summary.csv", "name: other.csv"}} {
+		os.WriteFile(path, []byte(strings.Replace(string(mark), edit.old, edit.new, 1)), 0o644)
+		if err := study.Verify(folder); err == nil {
+			t.Errorf("a mark with %q verifies", edit.new)
 		}
 	}
 }

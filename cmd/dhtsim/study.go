@@ -89,6 +89,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	printWarnings(stderr, "run", study.Warnings(s.Shard(i, n)), len(s.Shard(i, n)))
 	res, err := study.Run(ctx, s, study.Options{Out: *out, Shard: i, Shards: n, Workers: *workers, Progress: p, NoRecords: *noRecords})
 	if res != nil {
+		printNotes(stderr, "run", res.Notes)
 		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete; summary in %s\n",
 			s.Name, res.Total, i, n, res.Ran, res.Skipped, filepath.Join(*out, "summary.csv"))
 	}
@@ -185,9 +186,16 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: want -out DIR and at least one shard folder", errUsage)
 	}
 	res, err := study.Merge(*out, pos...)
-	if err != nil {
-		return err
+	if res != nil {
+		printNotes(stderr, "merge", res.Notes)
+		fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
 	}
-	fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
-	return nil
+	return err
+}
+
+// printNotes prints what a run or merge found and dealt with.
+func printNotes(w io.Writer, cmd string, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "dhtsim %s: %s\n", cmd, n)
+	}
 }

@@ -24,6 +24,11 @@ const maxNamed = 20
 // verifies, Merge still writes the report of the others, and returns an
 // error wrapping ErrIncomplete that names the missing ones.
 func Merge(dir string, shards ...string) (*Outcome, error) {
+	lock, err := lockOut(dir, "merges shards")
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	var s *Study
 	for _, sh := range shards {
 		data, err := os.ReadFile(filepath.Join(sh, StudyFile))
@@ -51,6 +56,9 @@ func Merge(dir string, shards ...string) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Total: s.Len()}
+	if lock.Warning != "" {
+		out.Notes = append(out.Notes, lock.Warning)
+	}
 	var missing []string
 	for i := range s.Len() {
 		c := s.Combination(i)

@@ -105,11 +105,19 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
+	lock, err := lockOut(opts.Out, fmt.Sprintf("runs study %s, shard %d/%d", s.Name, opts.Shard, opts.Shards))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	if err := Claim(s, opts.Out); err != nil {
 		return nil, err
 	}
 	combos := s.Shard(opts.Shard, opts.Shards)
 	out := &Outcome{Total: len(combos)}
+	if lock.Warning != "" {
+		out.Notes = append(out.Notes, lock.Warning)
+	}
 	var todo []Combination
 	builds := map[string]int{}
 	for _, c := range combos {
@@ -155,7 +163,7 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 			return nil
 		})
 	}
-	err := g.Wait()
+	err = g.Wait()
 	if err == nil {
 		out.Ran = len(todo)
 	}
@@ -165,10 +173,23 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	return out, errors.Join(err, serr)
 }
 
+// lockOut creates the output folder dir and takes its lock
+// (report.LockDir), so that one process at a time writes there: a second
+// run, a shard given the same folder, or a merge into it is refused,
+// naming the holder.
+func lockOut(dir, what string) (*report.Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return report.LockDir(dir, strings.Join(os.Args, " ")+" ("+what+")")
+}
+
 // Claim makes dir the output folder of study s: it writes StudyFile (the
 // study's Identity), or checks that the one there is s's. A folder that
 // holds another study, results made with another content of a latency
-// file, or files of anything else, is refused.
+// file, or files of anything else, is refused. Resuming, it removes what a
+// killed run left half written: the caller holds dir's lock (Run and
+// Merge do), or it could remove the files of a run in progress.
 func Claim(s *Study, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -191,6 +212,7 @@ func Claim(s *Study, dir string) error {
 	if err != nil {
 		return err
 	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile })
 	if len(entries) > 0 {
 		return fmt.Errorf("%s is not empty and holds no %s: choose an empty or new -out", dir, StudyFile)
 	}

@@ -199,7 +199,7 @@ func Claim(s *Study, dir string) error {
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, canon):
-		return removeTemporaries(dir) // resuming
+		return report.RemoveTemporaries(dir) // resuming
 	case err == nil:
 		if err := s.latencyChange(old); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
@@ -212,27 +212,16 @@ func Claim(s *Study, dir string) error {
 	if err != nil {
 		return err
 	}
-	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile })
+	// The lock, and what a run killed while claiming left, are no one's
+	// results.
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile || report.IsTemporary(e.Name()) })
 	if len(entries) > 0 {
 		return fmt.Errorf("%s is not empty and holds no %s: choose an empty or new -out", dir, StudyFile)
 	}
-	return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
-}
-
-// removeTemporaries removes what a killed run left half written.
-func removeTemporaries(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if err := report.RemoveTemporaries(dir); err != nil {
 		return err
 	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp") {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
 }
 
 // otherBuilds notes complete combinations written by another build of

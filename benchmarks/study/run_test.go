@@ -438,3 +438,33 @@ func TestVerifyRefusesForeignMarks(t *testing.T) {
 		}
 	}
 }
+
+// The temporaries a killed run leaves, wherever it leaves them (a
+// combination folder in progress, a summary file, a chart in charts/),
+// are removed by the next run into the folder (issue 17, cause 18:
+// charts/.*.png.tmp-* were never removed).
+func TestRunRemovesTemporaries(t *testing.T) {
+	s := parse(t, small)
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	plant := []string{".summary.csv.tmp-12", filepath.Join("charts", ".alpha.png.tmp-34"),
+		filepath.Join(".c0003_alpha=1_fast_error_rate=20_seed=2.tmp-56", ".records.csv.tmp-78")}
+	for _, p := range plant {
+		path := filepath.Join(dir, p)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if strings.Contains(d.Name(), ".tmp-") {
+			t.Errorf("left behind: %s", path)
+		}
+		return nil
+	})
+}

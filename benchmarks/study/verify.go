@@ -57,7 +57,7 @@ func writeMark(dir string) error {
 	}
 	m := mark{Build: buildName()}
 	for _, e := range entries {
-		if !e.Type().IsRegular() || e.Name() == MarkFile || isTemporary(e.Name()) {
+		if !e.Type().IsRegular() || e.Name() == MarkFile || report.IsTemporary(e.Name()) {
 			continue
 		}
 		size, sum, err := checksum(filepath.Join(dir, e.Name()))
@@ -203,11 +203,4 @@ func buildName() string {
 		parts = append(parts, "revision "+rev)
 	}
 	return strings.Join(append(parts, info.GoVersion), ", ")
-}
-
-// isTemporary reports whether a file name is one of a write in progress:
-// .NAME.tmp-RANDOM (report.WriteFile, report.CreateFile, os.MkdirTemp as
-// this package calls it).
-func isTemporary(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -204,7 +205,7 @@ func Claim(s *Study, dir string) error {
 		if err := s.latencyChange(old); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
-		return fmt.Errorf("%s holds the results of another study (its %s differs from %s); choose another -out", dir, StudyFile, s.File)
+		return foreignStudy(s, dir, old)
 	case !errors.Is(err, os.ErrNotExist):
 		return err
 	}
@@ -222,6 +223,41 @@ func Claim(s *Study, dir string) error {
 		return err
 	}
 	return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
+}
+
+// foreignStudy explains why dir, whose StudyFile holds old, is not the
+// output folder of s: the study file itself kept in dir, a file that is
+// not a study, or the record of another study (named, with the first line
+// that differs).
+func foreignStudy(s *Study, dir string, old []byte) error {
+	path := filepath.Join(dir, StudyFile)
+	if a, err := os.Stat(s.File); err == nil {
+		if b, err := os.Stat(path); err == nil && os.SameFile(a, b) {
+			return fmt.Errorf("the study file %s is inside -out %s, where a run keeps its own record of the study in %s: move the study file out of %s, or choose another -out",
+				s.File, dir, StudyFile, dir)
+		}
+	}
+	if len(bytes.TrimSpace(old)) == 0 {
+		return fmt.Errorf("%s is empty, so %s is no study's output folder (a machine crash while a run claimed it?): choose another -out, or remove %s if the folder holds nothing of value", path, dir, path)
+	}
+	other, err := Parse(path, old)
+	if err != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		return fmt.Errorf("%s holds a %s that is not a study (%s), so it is no study's output folder: choose another -out", dir, StudyFile, first)
+	}
+	theirs, ours := strings.Split(string(old), "\n"), strings.Split(string(s.Identity()), "\n")
+	line := 0
+	for line < min(len(theirs), len(ours)) && theirs[line] == ours[line] {
+		line++
+	}
+	at := func(lines []string) string {
+		if line < len(lines) {
+			return strconv.Quote(lines[line])
+		}
+		return "the end"
+	}
+	return fmt.Errorf("%s holds the results of another study (named %s): its %s differs from %s at line %d (%s there, %s here); choose another -out",
+		dir, other.Name, StudyFile, s.File, line+1, at(theirs), at(ours))
 }
 
 // otherBuilds notes complete combinations written by another build of

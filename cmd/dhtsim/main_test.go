@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,5 +335,45 @@ func TestMergeNamesMissingCombinations(t *testing.T) {
 	}
 	if out, err := dhtsim(nil, "merge", "-out", merged, shards[2]).CombinedOutput(); err != nil || !strings.Contains(string(out), "12 combinations of 12") {
 		t.Fatalf("merging the missing shard into the same folder: %v\n%s", err, out)
+	}
+}
+
+// An -out whose study.yaml is not this study's record is refused with an
+// error that says what the file is (a doubtful case of issue 17: every
+// case got "holds the results of another study", even the study file
+// itself placed in -out): the study file inside -out, a file that is not
+// a study, another study's record (named, with the first line that
+// differs).
+func TestStrayStudyFileInOutExplained(t *testing.T) {
+	inside := t.TempDir()
+	own := filepath.Join(inside, "study.yaml")
+	os.WriteFile(own, []byte(studyText), 0o644)
+	notStudy := t.TempDir()
+	os.WriteFile(filepath.Join(notStudy, "study.yaml"), []byte("hello: world\n"), 0o644)
+	other := t.TempDir()
+	otherStudy := filepath.Join(t.TempDir(), "other.yaml")
+	os.WriteFile(otherStudy, []byte(strings.Replace(studyText, "nodes: 400", "nodes: 500", 1)), 0o644)
+	if code := run(context.Background(), []string{"run", otherStudy, "-out", other, "-progress", "none"}, io.Discard, io.Discard); code != 0 {
+		t.Fatal("the other study did not run")
+	}
+	path := writeStudy(t)
+	for _, tc := range []struct {
+		name, study, out string
+		want             []string
+	}{
+		{"the study file in -out", own, inside, []string{"inside -out", "move"}},
+		{"not a study", path, notStudy, []string{"not a study", "hello"}},
+		{"another study", path, other, []string{"another study (named shards)", "nodes: 500", "nodes: 400"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"run", tc.study, "-out", tc.out, "-progress", "none"}, &stdout, &stderr)
+		if code == 0 {
+			t.Errorf("%s: accepted", tc.name)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr.String(), w) {
+				t.Errorf("%s: the error does not say %q: %s", tc.name, w, stderr.String())
+			}
+		}
 	}
 }

@@ -122,6 +122,9 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	var todo []Combination
 	builds := map[string]int{}
 	for _, c := range combos {
+		if err := ctx.Err(); err != nil { // verifying reads every file: a large study takes a while
+			return out, err
+		}
 		m, err := verify(filepath.Join(opts.Out, c.Name), nil)
 		switch {
 		case err == nil:

@@ -158,16 +158,17 @@ func ClaimDir(dir string, overwrite bool, what string) error {
 		return err
 	}
 	_, err = fmt.Fprintf(f, "%s\nstarted %s\n", what, time.Now().Format(time.RFC3339))
-	return errors.Join(err, f.Close())
+	if err := errors.Join(err, f.Close()); err != nil {
+		return err
+	}
+	// What a run killed in this folder before left half written.
+	return report.RemoveTemporaries(dir)
 }
 
 // RemoveTemporaries removes the temporary files an interrupted atomic
-// write may leave in dir.
+// write may leave in dir, at any depth (report.RemoveTemporaries).
 func RemoveTemporaries(dir string) {
-	tmps, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
-	for _, t := range tmps {
-		os.Remove(t)
-	}
+	report.RemoveTemporaries(dir)
 }
 
 // write writes one file of the report atomically and returns its path.

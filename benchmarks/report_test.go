@@ -313,3 +313,25 @@ func TestIndexBuildSizes(t *testing.T) {
 		})
 	}
 }
+
+// A report folder claimed again (-overwrite) loses the temporaries a
+// killed run left in it, at any depth (issue 17, cause 18); the files of
+// finished benchmarks stay.
+func TestClaimDirRemovesTemporaries(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := ClaimDir(dir, false, "a killed run"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"bench_hashes_HashCreation.csv", ".bench_summary.csv.tmp-1", filepath.Join("sub", ".chart.png.tmp-2")} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte("x"), 0o644)
+	}
+	if err := ClaimDir(dir, true, "the next run"); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"bench_hashes_HashCreation.csv": true, ".bench_summary.csv.tmp-1": false, filepath.Join("sub", ".chart.png.tmp-2"): false} {
+		if _, err := os.Stat(filepath.Join(dir, p)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", p, err == nil, want)
+		}
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-dht/go-dht/network"
 )
@@ -110,4 +112,36 @@ func (f *File) Close() error {
 func (f *File) Abort() {
 	f.f.Close()
 	os.Remove(f.f.Name())
+}
+
+// IsTemporary reports whether a file or folder name is that of a write in
+// progress: .NAME.tmp-RANDOM, as WriteFile, CreateFile and CreateCSV name
+// their temporary files (and the study runner its folders).
+func IsTemporary(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
+}
+
+// RemoveTemporaries removes every temporary (IsTemporary) under dir, at
+// any depth: what a process killed in the middle of a write left. The
+// caller must hold dir (LockDir), or it could remove the files another
+// process is writing.
+func RemoveTemporaries(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if path == dir || !IsTemporary(d.Name()) {
+			return nil
+		}
+		if err := os.RemoveAll(path); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return filepath.SkipDir
+		}
+		return nil
+	})
 }

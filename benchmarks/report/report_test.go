@@ -3,11 +3,13 @@ package report_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,5 +143,32 @@ func TestCrawlCharts(t *testing.T) {
 	}
 	if report.CrawlTimelineChart(io.Discard, nil, s) == nil || report.CrawlSweepChart(io.Discard, nil) == nil {
 		t.Error("a chart of no crawl was drawn")
+	}
+}
+
+// One process at a time holds a folder: a second LockDir is refused with
+// ErrLocked, naming the holder's pid and what it does; once unlocked, the
+// folder can be locked again (the lock file stays, the lock does not).
+func TestLockDirExcludesAndNamesHolder(t *testing.T) {
+	dir := t.TempDir()
+	first, err := report.LockDir(dir, "dhtsim run first.yaml")
+	if err != nil || first.Warning != "" {
+		t.Fatalf("LockDir: %v (warning %q)", err, first.Warning)
+	}
+	_, err = report.LockDir(dir, "dhtsim run second.yaml")
+	if !errors.Is(err, report.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) ||
+		!strings.Contains(err.Error(), "first.yaml") {
+		t.Fatalf("a second lock: %v; want ErrLocked naming the holder", err)
+	}
+	if err := first.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := report.LockDir(dir, "dhtsim run third.yaml")
+	if err != nil {
+		t.Fatalf("after Unlock: %v", err)
+	}
+	again.Unlock()
+	if _, err := os.Stat(filepath.Join(dir, report.LockFile)); err != nil {
+		t.Errorf("the lock file: %v", err)
 	}
 }

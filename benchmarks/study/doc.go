@@ -36,7 +36,12 @@
 //     (durations, 0 = off, else 1m..8760h: dht.MinRefresh,
 //     workload.MinRepublish), fail_limit (failures in a row that remove a
 //     peer, 0 = never), joins (new nodes per hour) and tables (auto,
-//     eager, on-demand). The study keys are name and repeats. The
+//     eager, on-demand). Refresh, republish and joins are honoured only by
+//     the availability workload, which runs maintenance: set in another
+//     workload they are an error (ErrWrongWorkload), not ignored. The
+//     key warnings (a list of sentences) is what a runner records in a
+//     combination's params.yaml (Combination.Warnings); it is read and
+//     ignored, so that a params.yaml reads back as a study. The study keys are name and repeats. The
 //     workload keys sit in the mapping workload: type (retrieval, slot or
 //     availability), then for retrieval segments, retrievers, samples and
 //     segment_size; for slot rows, cols, provides_in_flight, validators,

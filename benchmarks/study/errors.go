@@ -43,7 +43,8 @@ var (
 	// or together with other values of its combination.
 	ErrOutOfRange = errors.New("out of range")
 	// ErrWrongWorkload: a workload key that belongs to another workload
-	// type than the study's.
+	// type than the study's, or a model key set that only another workload
+	// type honours (refresh, republish and joins: availability).
 	ErrWrongWorkload = errors.New("key of another workload type")
 	// ErrTooManyCombinations: the lists and repeats expand to more than
 	// MaxCombinations combinations.
@@ -55,6 +56,10 @@ var (
 	// (its line and key), and the message prints it.
 	ErrLatencyFile = errors.New("latency file refused")
 )
+
+// ErrIncomplete is wrapped by Merge's error when some combinations of the
+// study are in none of the shard folders given, or in none that verifies.
+var ErrIncomplete = errors.New("combinations missing")
 
 // ErrShard is wrapped by the errors of ParseShard and ShardFromEnv.
 var ErrShard = errors.New("invalid shard")

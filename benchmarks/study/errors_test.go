@@ -356,3 +356,51 @@ func TestFileTooLarge(t *testing.T) {
 	big := "# " + strings.Repeat("x", study.MaxFileSize) + "\nnodes: 10\n"
 	checkErrors(t, parseErrors(t, big), []want{{study.ErrSyntax, "", 0, 0, []string{"larger than"}}})
 }
+
+// refresh, joins and republish are honoured only by the availability
+// workload (the only one that runs maintenance and republishes): set
+// outside it they are refused, naming the key and the workload type that
+// uses it, instead of being ignored (issue 17, cause 10). Off (0) they
+// pass everywhere.
+func TestMaintenanceKeysOnlyWhereHonoured(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  string
+		want []want
+	}{
+		{"refresh in a retrieval", "refresh: 1h\n", []want{{study.ErrWrongWorkload, "refresh", 1, 10,
+			[]string{"refresh = 1h", "availability", "retrieval", "0s"}}}},
+		{"joins in a slot", "joins: 20\nworkload:\n  type: slot\n  rows: 4\n  cols: 4\n  samples: 2\n  validators: 10\n", []want{{study.ErrWrongWorkload, "joins", 1, 8,
+			[]string{"joins = 20", "availability", "slot"}}}},
+		{"one republish of a list", "republish: [0s, 1h]\n", []want{{study.ErrWrongWorkload, "republish", 1, 17,
+			[]string{"republish = 1h", "availability"}}}},
+		{"all three", "refresh: 10m\nrepublish: 1h\njoins: 2\n", []want{
+			{study.ErrWrongWorkload, "refresh", 1, 10, nil},
+			{study.ErrWrongWorkload, "republish", 2, 12, nil},
+			{study.ErrWrongWorkload, "joins", 3, 8, nil},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { checkErrors(t, parseErrors(t, tc.src), tc.want) })
+	}
+	for _, ok := range []string{
+		"refresh: 0s\nrepublish: 0s\njoins: 0\n",
+		"nodes: 1000\nrefresh: 1h\nrepublish: 1h\njoins: 2\nworkload:\n  type: availability\n  segments: 4\n  retrievers: 4\n",
+	} {
+		if _, err := study.Parse("ok.yaml", []byte(ok)); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+}
+
+// The warnings a runner records in params.yaml read back as a list of
+// sentences that Parse ignores; any other value under warnings is refused.
+func TestWarningsKeyIsAListOfSentences(t *testing.T) {
+	s, err := study.Parse("params.yaml", []byte("alpha: 10\ntermination: stale\nwarnings:\n  - a sentence\n"))
+	if err != nil || s.Combination(0).Params.Alpha != 10 || strings.Contains(string(s.Canonical()), "warnings") {
+		t.Fatalf("warnings not ignored: %v", err)
+	}
+	if len(s.Combination(0).Warnings()) != 1 {
+		t.Errorf("warnings of alpha 10 >= steps 3 under stale: %q", s.Combination(0).Warnings())
+	}
+	checkErrors(t, parseErrors(t, "warnings: 3\n"), []want{{study.ErrWrongType, "warnings", 1, 11, []string{"a list of sentences"}}})
+}

@@ -52,14 +52,14 @@ workload:
 
 	// Output:
 	// alpha-sweep 8 combinations
-	// c0000_alpha=1_conn_delay=10ms-50ms_seed=7 1 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
-	// c0001_alpha=1_conn_delay=10ms-50ms_seed=8 1 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
-	// c0002_alpha=1_conn_delay=50ms-150ms_seed=7 1 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
-	// c0003_alpha=1_conn_delay=50ms-150ms_seed=8 1 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
-	// c0004_alpha=3_conn_delay=10ms-50ms_seed=7 3 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
-	// c0005_alpha=3_conn_delay=10ms-50ms_seed=8 3 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
-	// c0006_alpha=3_conn_delay=50ms-150ms_seed=7 3 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random
-	// c0007_alpha=3_conn_delay=50ms-150ms_seed=8 3 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random
+	// c0000_alpha=1_conn_delay=10ms-50ms_seed=7 1 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random,tables=eager
+	// c0001_alpha=1_conn_delay=10ms-50ms_seed=8 1 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random,tables=eager
+	// c0002_alpha=1_conn_delay=50ms-150ms_seed=7 1 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random,tables=eager
+	// c0003_alpha=1_conn_delay=50ms-150ms_seed=8 1 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random,tables=eager
+	// c0004_alpha=3_conn_delay=10ms-50ms_seed=7 3 10ms-50ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random,tables=eager
+	// c0005_alpha=3_conn_delay=10ms-50ms_seed=8 3 10ms-50ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random,tables=eager
+	// c0006_alpha=3_conn_delay=50ms-150ms_seed=7 3 50ms-150ms 7 nodes=2000,k=20,seed=7,policy=oldest,fill=random,tables=eager
+	// c0007_alpha=3_conn_delay=50ms-150ms_seed=8 3 50ms-150ms 8 nodes=2000,k=20,seed=8,policy=oldest,fill=random,tables=eager
 }
 
 func ExampleCombination_ParamsYAML() {

@@ -1,6 +1,8 @@
 package study
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -132,5 +134,70 @@ func TestSafe(t *testing.T) {
 		if got := safe(in); got != want {
 			t.Errorf("safe(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// failingFile is a streamFile whose writes fail once limit bytes are
+// written, and whose Close returns closeErr.
+type failingFile struct {
+	limit, written  int
+	closeErr        error
+	closed, aborted bool
+}
+
+var errDiskFull = errors.New("disk full")
+
+func (f *failingFile) Write(b []byte) (int, error) {
+	if f.written+len(b) > f.limit {
+		return 0, errDiskFull
+	}
+	f.written += len(b)
+	return len(b), nil
+}
+
+func (f *failingFile) Close() error { f.closed = true; return f.closeErr }
+func (f *failingFile) Abort()       { f.aborted = true }
+
+// The records of a combination are written as its operations end; a
+// write that fails (mid-stream, at the last flush, or at close) reaches
+// runWorkload's caller, which then drops the combination, and the file is
+// aborted rather than put in place (issue 17, cause 6: these errors were
+// dropped by deferred calls).
+func TestRecordsWriteErrorReachesTheCaller(t *testing.T) {
+	s, err := Parse("w.yaml", []byte("nodes: 200\ntermination: beta\nworkload: {segments: 4, retrievers: 3, samples: 2}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Combination(0)
+	closeErr := errors.New("close failed")
+	for _, tc := range []struct {
+		name string
+		file *failingFile
+		want error
+	}{
+		{"a write fails", &failingFile{limit: 100}, errDiskFull},
+		{"close fails", &failingFile{limit: 1 << 30, closeErr: closeErr}, closeErr},
+		{"every write succeeds", &failingFile{limit: 1 << 30}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := c.Params.Config()
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, err := dht.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms, err := runWorkload(context.Background(), net, c, t.TempDir(), tc.file)
+			if !errors.Is(err, tc.want) || (err == nil) != (ms != nil) {
+				t.Fatalf("runWorkload = %d metrics, %v; want error %v", len(ms), err, tc.want)
+			}
+			if tc.want == errDiskFull && (tc.file.closed || !tc.file.aborted) {
+				t.Errorf("after a failed write: closed %v, aborted %v; want aborted", tc.file.closed, tc.file.aborted)
+			}
+			if tc.want == nil && (!tc.file.closed || tc.file.aborted || tc.file.written == 0) {
+				t.Errorf("a good write: closed %v, aborted %v, %d bytes", tc.file.closed, tc.file.aborted, tc.file.written)
+			}
+		})
 	}
 }

@@ -135,17 +135,20 @@ func (p *Params) resolve() {
 // Tables depend on nodes, k, the seed and the fill (read as the profile
 // reads it), and on the bucket replacement policy once the realism package
 // honours it (it is in the key already, so that no runner ever shares a
-// network it should not). Link parameters (error rates, delays, gamma),
-// the lookup's alpha, beta, steps and termination, and the profile are not
-// in the key: a runner sharing a network applies them per combination.
-// Grown tables depend on every model parameter (the joins ran under
-// them): a grown network is shared only by combinations that differ in
-// their workload alone.
+// network it should not); how they are held (tables, as the model
+// resolves auto for the network's size) is part of the built network too,
+// so eager and on-demand never share one. Link parameters (error rates,
+// delays, gamma), the lookup's alpha, beta, steps and termination, and the
+// profile are not in the key: a runner sharing a network applies them per
+// combination. Grown tables depend on every model parameter (the joins
+// ran under them): a grown network is shared only by combinations that
+// differ in their workload alone.
 func (p Params) NetworkKey() string {
-	fill := p.config().Effective().Fill
+	e := p.config().Effective()
 	key := "nodes=" + strconv.Itoa(p.Nodes) + ",k=" + strconv.Itoa(p.K) +
-		",seed=" + strconv.FormatUint(p.Seed, 10) + ",policy=" + p.Policy + ",fill=" + fill.String()
-	if fill == dht.FillGrown {
+		",seed=" + strconv.FormatUint(p.Seed, 10) + ",policy=" + p.Policy + ",fill=" + e.Fill.String() +
+		",tables=" + e.Tables.String()
+	if e.Fill == dht.FillGrown {
 		key += fmt.Sprintf(",model=%+v", p)
 	}
 	return key

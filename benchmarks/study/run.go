@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -26,16 +28,22 @@ import (
 //	DIR/study.yaml            the study's Identity (its canonical form and the
 //	                          digest of each latency file): it claims DIR
 //	DIR/<combination>/        one folder per finished combination:
-//	    params.yaml           every parameter of the combination
+//	    params.yaml           every parameter of the combination, and its
+//	                          warnings (Combination.Warnings) under warnings:
 //	    summary.csv           its row of the study's summary
+//	    complete.yaml         written last: every other file's size and
+//	                          checksum (MarkFile), and the build of go-dht
 //	    provides.csv, retrievals.csv, records.csv      (retrieval)
 //	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
 //	DIR/summary.csv           one row per combination found in DIR
 //	DIR/charts/<key>.png      the main metrics against each swept key
 //
 // A combination's folder is written under a temporary name and renamed
-// when complete, so a folder that exists is whole: a killed run keeps every
-// finished combination, and running again resumes with the others.
+// when complete, with its completion mark (MarkFile) written last: a
+// killed run keeps every finished combination, and running again resumes
+// with the others. A folder that does not verify against its mark
+// (truncated, deleted or edited files, no mark) is not complete: it is
+// named in the Outcome's notes, run again and replaced.
 
 // StudyFile is the file that claims an output folder for one study.
 const StudyFile = "study.yaml"
@@ -78,6 +86,11 @@ type Outcome struct {
 	Ran, Skipped, Total int
 	// Files are the summary files written (summary.csv and the charts).
 	Files []string
+	// Notes say what the run found and dealt with that its caller should
+	// know: combination folders that did not verify (Verify) and were run
+	// again, or, for Merge, copies skipped for a clean one; complete
+	// combinations written by another build of go-dht.
+	Notes []string
 }
 
 // Run runs the combinations of the study in its shard that are not in Out
@@ -93,19 +106,38 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
+	lock, err := lockOut(opts.Out, fmt.Sprintf("runs study %s, shard %d/%d", s.Name, opts.Shard, opts.Shards))
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	if err := Claim(s, opts.Out); err != nil {
 		return nil, err
 	}
 	combos := s.Shard(opts.Shard, opts.Shards)
 	out := &Outcome{Total: len(combos)}
+	if lock.Warning != "" {
+		out.Notes = append(out.Notes, lock.Warning)
+	}
 	var todo []Combination
+	builds := map[string]int{}
 	for _, c := range combos {
-		if complete(opts.Out, c) {
+		if err := ctx.Err(); err != nil { // verifying reads every file: a large study takes a while
+			return out, err
+		}
+		m, err := verify(filepath.Join(opts.Out, c.Name), nil)
+		switch {
+		case err == nil:
 			out.Skipped++
-		} else {
+			builds[m.Build]++
+		case errors.Is(err, errNoFolder):
+			todo = append(todo, c)
+		default:
+			out.Notes = append(out.Notes, fmt.Sprintf("%s did not verify (%v): it is run again", filepath.Join(opts.Out, c.Name), err))
 			todo = append(todo, c)
 		}
 	}
+	out.Notes = append(out.Notes, otherBuilds(builds, out.Skipped)...)
 	// Combinations that share a built network run one after the other, so
 	// that few networks are alive at once.
 	slices.SortStableFunc(todo, func(a, b Combination) int { return cmp.Compare(a.NetworkKey(), b.NetworkKey()) })
@@ -135,7 +167,7 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 			return nil
 		})
 	}
-	err := g.Wait()
+	err = g.Wait()
 	if err == nil {
 		out.Ran = len(todo)
 	}
@@ -145,10 +177,23 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	return out, errors.Join(err, serr)
 }
 
+// lockOut creates the output folder dir and takes its lock
+// (report.LockDir), so that one process at a time writes there: a second
+// run, a shard given the same folder, or a merge into it is refused,
+// naming the holder.
+func lockOut(dir, what string) (*report.Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return report.LockDir(dir, strings.Join(os.Args, " ")+" ("+what+")")
+}
+
 // Claim makes dir the output folder of study s: it writes StudyFile (the
 // study's Identity), or checks that the one there is s's. A folder that
 // holds another study, results made with another content of a latency
-// file, or files of anything else, is refused.
+// file, or files of anything else, is refused. Resuming, it removes what a
+// killed run left half written: the caller holds dir's lock (Run and
+// Merge do), or it could remove the files of a run in progress.
 func Claim(s *Study, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -158,12 +203,12 @@ func Claim(s *Study, dir string) error {
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, canon):
-		return removeTemporaries(dir) // resuming
+		return report.RemoveTemporaries(dir) // resuming
 	case err == nil:
 		if err := s.latencyChange(old); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
-		return fmt.Errorf("%s holds the results of another study (its %s differs from %s); choose another -out", dir, StudyFile, s.File)
+		return foreignStudy(s, dir, old)
 	case !errors.Is(err, os.ErrNotExist):
 		return err
 	}
@@ -171,32 +216,83 @@ func Claim(s *Study, dir string) error {
 	if err != nil {
 		return err
 	}
+	// The lock, and what a run killed while claiming left, are no one's
+	// results.
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile || report.IsTemporary(e.Name()) })
 	if len(entries) > 0 {
 		return fmt.Errorf("%s is not empty and holds no %s: choose an empty or new -out", dir, StudyFile)
+	}
+	if err := report.RemoveTemporaries(dir); err != nil {
+		return err
 	}
 	return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
 }
 
-// removeTemporaries removes what a killed run left half written.
-func removeTemporaries(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), ".tmp") {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return err
-			}
+// foreignStudy explains why dir, whose StudyFile holds old, is not the
+// output folder of s: the study file itself kept in dir, a file that is
+// not a study, or the record of another study (named, with the first line
+// that differs).
+func foreignStudy(s *Study, dir string, old []byte) error {
+	path := filepath.Join(dir, StudyFile)
+	if a, err := os.Stat(s.File); err == nil {
+		if b, err := os.Stat(path); err == nil && os.SameFile(a, b) {
+			return fmt.Errorf("the study file %s is inside -out %s, where a run keeps its own record of the study in %s: move the study file out of %s, or choose another -out",
+				s.File, dir, StudyFile, dir)
 		}
 	}
-	return nil
+	if len(bytes.TrimSpace(old)) == 0 {
+		return fmt.Errorf("%s is empty, so %s is no study's output folder (a machine crash while a run claimed it?): choose another -out, or remove %s if the folder holds nothing of value", path, dir, path)
+	}
+	other, err := Parse(path, old)
+	if err != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		return fmt.Errorf("%s holds a %s that is not a study (%s), so it is no study's output folder: choose another -out", dir, StudyFile, first)
+	}
+	theirs, ours := strings.Split(string(old), "\n"), strings.Split(string(s.Identity()), "\n")
+	line := 0
+	for line < min(len(theirs), len(ours)) && theirs[line] == ours[line] {
+		line++
+	}
+	at := func(lines []string) string {
+		if line < len(lines) {
+			return strconv.Quote(lines[line])
+		}
+		return "the end"
+	}
+	return fmt.Errorf("%s holds the results of another study (named %s): its %s differs from %s at line %d (%s there, %s here); choose another -out",
+		dir, other.Name, StudyFile, s.File, line+1, at(theirs), at(ours))
 }
 
-// complete reports whether combination c's folder is in dir.
-func complete(dir string, c Combination) bool {
-	_, err := os.Stat(filepath.Join(dir, c.Name, "summary.csv"))
-	return err == nil
+// otherBuilds notes complete combinations written by another build of
+// go-dht than this one: a model that changed between the two would mix
+// two models in one report.
+func otherBuilds(builds map[string]int, complete int) []string {
+	this := buildName()
+	var notes []string
+	for _, b := range slices.Sorted(maps.Keys(builds)) {
+		if b != this {
+			notes = append(notes, fmt.Sprintf("%d of the %d complete combinations were written by %s, not by this %s: "+
+				"if the model changed between the two, run into a new folder", builds[b], complete, b, this))
+		}
+	}
+	return notes
+}
+
+// replaceFolder renames the complete folder tmp to dst, moving aside a
+// folder already at dst (one that did not verify) and removing it after.
+func replaceFolder(tmp, dst string) error {
+	old := tmp + "-replaced"
+	_, err := os.Stat(dst)
+	switch {
+	case err == nil:
+		if err := os.Rename(dst, old); err != nil {
+			return err
+		}
+		defer os.RemoveAll(old)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	}
+	return os.Rename(tmp, dst)
 }
 
 // runCombination runs one combination into a temporary folder, then
@@ -220,13 +316,21 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 	}
 	defer os.RemoveAll(tmp) // gone once renamed; removes a failed attempt
 	start := time.Now()
-	metrics, err := runWorkload(ctx, net, c, tmp, !opts.NoRecords)
+	var records streamFile
+	if !opts.NoRecords {
+		f, err := report.CreateFile(filepath.Join(tmp, "records.csv"))
+		if err != nil {
+			return err
+		}
+		records = f
+	}
+	metrics, err := runWorkload(ctx, net, c, tmp, records)
 	if err != nil {
 		return err
 	}
 	metrics = append(metrics, metric{"wall_s", report.Float(time.Since(start).Seconds())})
 	if err := report.WriteFile(filepath.Join(tmp, "params.yaml"), func(w io.Writer) error {
-		_, err := w.Write(c.ParamsYAML())
+		_, err := w.Write(c.paramsFile())
 		return err
 	}); err != nil {
 		return err
@@ -234,10 +338,13 @@ func runCombination(ctx context.Context, s *Study, c Combination, opts Options, 
 	if err := writeRow(filepath.Join(tmp, "summary.csv"), c, metrics); err != nil {
 		return err
 	}
+	if err := writeMark(tmp); err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	return os.Rename(tmp, filepath.Join(opts.Out, c.Name))
+	return replaceFolder(tmp, filepath.Join(opts.Out, c.Name))
 }
 
 // networkCache builds each network once (keys, index, tables) and hands

@@ -406,6 +406,10 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 			ps.workload(s, v)
 			continue
 		}
+		if key == WarningsKey {
+			ps.warnings(v)
+			continue
+		}
 		i, ok := keyIndex[key]
 		if !ok || prefix == "" && strings.HasPrefix(key, "workload.") {
 			ps.add(&FileError{Kind: ErrUnknownKey, Line: k.Line, Column: k.Column, Key: key, Allowed: suggest(k.Value, prefix, wtype)})
@@ -694,6 +698,12 @@ func (ps *parser) validate(s *Study) {
 			same[v] = point
 		}
 		probs = append(probs, v.w.problems(v.p.Nodes)...)
+		for _, u := range unhonoured(v) {
+			// A value out of its own range gives that error alone.
+			if !slices.ContainsFunc(probs, func(p problem) bool { return slices.Contains(p.keys, u.keys[0]) }) {
+				probs = append(probs, u)
+			}
+		}
 		if ValidateRealism != nil {
 			for _, fe := range ValidateRealism(v.p) {
 				if fe != nil {

@@ -112,6 +112,9 @@ func TestScalarAndList(t *testing.T) {
 			file := func(v string) string {
 				key, ok := strings.CutPrefix(tc.key, "workload.")
 				if !ok {
+					if tc.key == "refresh" || tc.key == "republish" {
+						return tc.key + ": " + v + "\nworkload:\n  type: availability\n"
+					}
 					return tc.key + ": " + v + "\n"
 				}
 				typ := "retrieval"
@@ -292,6 +295,7 @@ func TestCombinationNames(t *testing.T) {
 			fmt.Fprintf(&src, "%s: [111ms-222ms, 333ms-444ms]\n", key)
 		}
 	}
+	src.WriteString("workload:\n  type: availability\n") // the only workload that refreshes and republishes
 	for _, text := range []string{src.String(), "alpha: [1, 3]\nfast_error_rate: [0, 10, 20]\nrepeats: 4\n"} {
 		a, b := mustParse(t, "n.yaml", text), mustParse(t, "n.yaml", text)
 		seen := map[string]bool{}
@@ -315,7 +319,8 @@ func TestCombinationNames(t *testing.T) {
 }
 
 // Combinations that differ only in link or lookup parameters share a
-// network key; nodes, k, seed and policy each change it.
+// network key; nodes, k, seed, policy and tables each change it, and auto
+// shares the network of the mode it resolves to.
 func TestNetworkKey(t *testing.T) {
 	s := mustParse(t, "nk.yaml", "alpha: [1, 3]\nfast_error_rate: [0, 10]\ntermination: [stale, beta]\ngamma: [0s, 1ms]\nconn_delay: [1ms, 2ms]\nworkload:\n  samples: [1, 2]\n")
 	keys := map[string]bool{}
@@ -325,11 +330,14 @@ func TestNetworkKey(t *testing.T) {
 	if len(keys) != 1 {
 		t.Errorf("%d network keys for combinations that differ in links and lookups: %v", len(keys), keys)
 	}
-	for _, key := range []string{"nodes: [200, 300]", "k: [10, 20]", "seed: 1\nrepeats: 2", "policy: [closest, oldest]"} {
+	for _, key := range []string{"nodes: [200, 300]", "k: [10, 20]", "seed: 1\nrepeats: 2", "policy: [closest, oldest]", "tables: [eager, on-demand]"} {
 		s := mustParse(t, "nk.yaml", key+"\n")
 		if a, b := s.Combination(0).NetworkKey(), s.Combination(1).NetworkKey(); a == b {
 			t.Errorf("%s: one network key %s", key, a)
 		}
+	}
+	if s := mustParse(t, "nk.yaml", "nodes: 300\ntables: [auto, eager]\n"); s.Combination(0).NetworkKey() != s.Combination(1).NetworkKey() {
+		t.Error("auto at 300 nodes (eager) and eager have two network keys")
 	}
 }
 
@@ -407,8 +415,6 @@ churn: [none, "exp:1h,1m", "weibull:2,3s"]
 `,
 		"every-key-3": `
 policy: [closest, oldest]
-refresh: [0s, 1h]
-republish: [0s, 90m]
 workload:
   type: slot
   rows: [2, 3]
@@ -418,6 +424,23 @@ workload:
   samples: [1, 8]
   segment_size: [1, 1024]
   deadline: [1ms, 1h0m0s]
+`,
+		"every-key-4": `
+nodes: 60
+refresh: [0s, 1h]
+republish: [0s, 90m]
+joins: [0, 2.5]
+fail_limit: [0, 3]
+leave_rate: [0, 0.01]
+tables: [eager, on-demand]
+workload:
+  type: availability
+  segments: [2, 4]
+  retrievers: [1, 5]
+  samples: [1, 2]
+  duration: [1h, 2h]
+  every: [10m, 1h]
+  health_nodes: [0, 7]
 `,
 	}
 	for _, name := range []string{"das-research", "alpha-errors", "slot"} {

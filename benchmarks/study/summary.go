@@ -2,7 +2,6 @@ package study
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,18 +33,22 @@ type Row struct {
 	Fields []string // every column of the summary header
 }
 
-// Rows reads the summary row of every combination of s found in dir,
-// sorted by index. A folder of a combination that the study does not name
-// is an error: dir belongs to one study.
+// Rows reads the summary row of every complete combination of s found in
+// dir, sorted by index. A combination is taken when its summary.csv
+// verifies against its completion mark (MarkFile; the other files are
+// verified when a run resumes or a merge copies them); a folder without a
+// mark, or whose summary.csv was edited, is not complete and is left out.
+// A verified summary.csv that is not one of s's combinations is an error:
+// dir belongs to one study.
 func Rows(s *Study, dir string) ([]Row, error) {
 	header := summaryHeader(s.Workload)
 	var rows []Row
 	for i := range s.Len() {
 		c := s.Combination(i)
-		f, err := os.Open(filepath.Join(dir, c.Name, "summary.csv"))
-		if errors.Is(err, os.ErrNotExist) {
+		if _, err := verify(filepath.Join(dir, c.Name), []string{"summary.csv"}); err != nil {
 			continue
 		}
+		f, err := os.Open(filepath.Join(dir, c.Name, "summary.csv"))
 		if err != nil {
 			return nil, err
 		}

@@ -117,3 +117,36 @@ func validateRepublish(p Params) []problem {
 	}
 	return nil
 }
+
+// maintenanceKeys are the model keys only the availability workload
+// honours: it alone runs maintenance (dht.Run.Maintain: refresh, joins)
+// and republishes. The other workloads run operations on tables as built.
+var maintenanceKeys = []struct {
+	key string
+	off func(p Params) bool
+}{
+	{"refresh", func(p Params) bool { return p.Refresh == 0 }},
+	{"republish", func(p Params) bool { return p.Republish == 0 }},
+	{"joins", func(p Params) bool { return p.Joins == 0 }},
+}
+
+// unhonoured refuses the maintenance keys set in a workload that would
+// ignore them: a sweep of them would give identical combinations under
+// different names.
+func unhonoured(v values) []problem {
+	if v.w.Type == Availability {
+		return nil
+	}
+	var ps []problem
+	for _, m := range maintenanceKeys {
+		if m.off(v.p) {
+			continue
+		}
+		var def values
+		keyDefs[keyIndex[m.key]].def(v.w.Type)(&def)
+		ps = append(ps, problem{keys: []string{m.key}, kind: ErrWrongWorkload,
+			allowed: fmt.Sprintf("%s (off) under workload type %s: %s is honoured only by workload type %s, which runs maintenance and republishes",
+				keyDefs[keyIndex[m.key]].get(&def), v.w.Type, m.key, Availability)})
+	}
+	return ps
+}

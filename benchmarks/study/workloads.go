@@ -2,8 +2,9 @@ package study
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -37,22 +38,41 @@ func MetricColumns(t WorkloadType) []string {
 	return append(cols, "wall_s")
 }
 
-// runWorkload runs c's workload on net, writing its CSVs into dir, and
-// returns its figures, in the order of MetricColumns.
-func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir string, records bool) ([]metric, error) {
+// streamFile is a file written as rows come that appears whole, at its
+// path, only when Close succeeds (report.File).
+type streamFile interface {
+	io.Writer
+	// Close flushes the file and renames it into place.
+	Close() error
+	// Abort drops the file.
+	Abort()
+}
+
+// runWorkload runs c's workload on net, writing its CSVs into dir and, when
+// records is not nil, its connection records into records; it returns
+// its figures, in the order of MetricColumns. Every write's error is
+// returned, the records' flush and close included: a combination whose
+// files are not all whole must not be taken as complete.
+func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir string, records streamFile) (ms []metric, err error) {
 	params := c.SummaryRow()
-	if records {
-		f, err := os.CreateTemp(dir, ".records.csv.tmp-*")
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if err := net.StreamRecordsWith(f, SummaryColumns(), params); err != nil {
-			return nil, err
+	if records != nil {
+		if err := net.StreamRecordsWith(records, SummaryColumns(), params); err != nil {
+			records.Abort()
+			return nil, fmt.Errorf("records.csv: %w", err)
 		}
 		defer func() {
-			if net.FlushRecords() == nil && f.Chmod(0o644) == nil && f.Close() == nil {
-				os.Rename(f.Name(), filepath.Join(dir, "records.csv"))
+			if err == nil {
+				if ferr := net.FlushRecords(); ferr != nil {
+					err = fmt.Errorf("records.csv: %w", ferr)
+				}
+			}
+			if err == nil {
+				err = records.Close()
+			} else {
+				records.Abort()
+			}
+			if err != nil {
+				ms = nil
 			}
 		}()
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,8 +113,13 @@ func crawlCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := validateCrawl(p, &cf); err != nil {
 		return err
 	}
-	if err := claimOut(cf.out, cf.overwrite); err != nil {
+	lock, err := claimOut(cf.out, cf.overwrite)
+	if err != nil {
 		return err
+	}
+	defer lock.Unlock()
+	if lock.Warning != "" {
+		fmt.Fprintf(stderr, "dhtsim crawl: warning: %s\n", lock.Warning)
 	}
 
 	// The network of the first rate is built; the others derive from it
@@ -201,6 +207,12 @@ func validateCrawl(p benchmarks.Params, cf *crawlFlags) error {
 	if cf.bootstrap < 1 || cf.bootstrap > p.N {
 		return fmt.Errorf("%w: -bootstrap = %d, allowed 1..%d (the network's nodes)", errUsage, cf.bootstrap, p.N)
 	}
+	if err := noRepeats("-inflight", cf.inFlight, func(w int) string { return strconv.Itoa(w) }); err != nil {
+		return err
+	}
+	if err := noRepeats("-fast-error-rates", cf.rates, func(r float64) string { return fmt.Sprintf("%g", r) }); err != nil {
+		return err
+	}
 	for _, w := range cf.inFlight {
 		opts := crawler.Options{Bootstrap: []uint32{0}, InFlight: w, Timeout: cf.timeout, Requests: cf.requests, Retries: cf.retries, Start: cf.start}
 		if w == 0 {
@@ -221,6 +233,21 @@ func validateCrawl(p benchmarks.Params, cf *crawlFlags) error {
 	}
 	if _, err := crawler.ParseProgressMode(progressMode(cf.progress)); err != nil {
 		return fmt.Errorf("%w: -progress = %q, allowed auto, bar, lines, none", errUsage, cf.progress)
+	}
+	return nil
+}
+
+// noRepeats refuses a sweep that names one value twice (in the form the
+// crawl's folder name takes, so 10 and 1e1 are one): it would run one
+// crawl twice into one folder.
+func noRepeats[T any](flag string, vs []T, key func(T) string) error {
+	seen := map[string]bool{}
+	for _, v := range vs {
+		k := key(v)
+		if seen[k] {
+			return fmt.Errorf("%w: %s: %s given twice; each value once", errUsage, flag, k)
+		}
+		seen[k] = true
 	}
 	return nil
 }
@@ -246,14 +273,47 @@ func crawlFlagOf(err error) string {
 	return "crawl options"
 }
 
-// claimOut makes the output folder; one that holds files is refused
-// unless overwrite, so that a crawl never mixes with an earlier one.
-func claimOut(dir string, overwrite bool) error {
-	entries, err := os.ReadDir(dir)
-	if err == nil && len(entries) > 0 && !overwrite {
-		return fmt.Errorf("%w: -out %s already holds files: pass -overwrite or choose another folder", errUsage, dir)
+// crawlFolder matches the folder of one crawl of a sweep: W<w>_rate<r>.
+var crawlFolder = regexp.MustCompile(`^W[0-9]+_rate[^/]*$`)
+
+// claimOut makes the output folder and takes its lock (one process
+// writes there at a time). A folder that holds files is refused unless
+// overwrite, so that a crawl never mixes with an earlier one; with
+// overwrite, the earlier crawls' output (their W*_rate* folders,
+// crawls.csv, sweep.png) and what a killed crawl left half written are
+// removed first, so that the folder holds one sweep. Other files are kept.
+func claimOut(dir string, overwrite bool) (*report.Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
 	}
-	return os.MkdirAll(dir, 0o755)
+	lock, err := report.LockDir(dir, strings.Join(os.Args, " "))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile })
+	if len(entries) > 0 && !overwrite {
+		lock.Unlock()
+		return nil, fmt.Errorf("%w: -out %s already holds files: pass -overwrite or choose another folder", errUsage, dir)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() && crawlFolder.MatchString(name) || !e.IsDir() && (name == "crawls.csv" || name == "sweep.png") {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				lock.Unlock()
+				return nil, err
+			}
+		}
+	}
+	if err := report.RemoveTemporaries(dir); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return lock, nil
 }
 
 // crawlConfig is the network configuration of a crawl: the flags', with

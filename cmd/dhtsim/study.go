@@ -86,8 +86,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	printWarnings(stderr, "run", study.Warnings(s.Shard(i, n)), len(s.Shard(i, n)))
 	res, err := study.Run(ctx, s, study.Options{Out: *out, Shard: i, Shards: n, Workers: *workers, Progress: p, NoRecords: *noRecords})
 	if res != nil {
+		printNotes(stderr, "run", res.Notes)
 		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete; summary in %s\n",
 			s.Name, res.Total, i, n, res.Ran, res.Skipped, filepath.Join(*out, "summary.csv"))
 	}
@@ -153,7 +155,24 @@ func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, name := range names {
 		fmt.Fprintln(stdout, name)
 	}
+	printWarnings(stderr, "check", study.Warnings(s.Combinations()), s.Len())
 	return nil
+}
+
+// printWarnings prints each distinct warning of a study's combinations
+// once, with how many of the total it applies to and the first of them.
+func printWarnings(w io.Writer, cmd string, ws []study.Warning, total int) {
+	for _, x := range ws {
+		where := fmt.Sprintf("%d of %d combinations", len(x.Combinations), total)
+		if len(x.Combinations) < total {
+			where += ", the first " + x.Combinations[0]
+		}
+		record := "recorded in their params.yaml"
+		if cmd == "check" {
+			record = "a run records it in their params.yaml"
+		}
+		fmt.Fprintf(w, "dhtsim %s: warning: %s (%s; %s)\n", cmd, x.Text, where, record)
+	}
 }
 
 func mergeCmd(args []string, stdout, stderr io.Writer) error {
@@ -167,9 +186,16 @@ func mergeCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: want -out DIR and at least one shard folder", errUsage)
 	}
 	res, err := study.Merge(*out, pos...)
-	if err != nil {
-		return err
+	if res != nil {
+		printNotes(stderr, "merge", res.Notes)
+		fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
 	}
-	fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
-	return nil
+	return err
+}
+
+// printNotes prints what a run or merge found and dealt with.
+func printNotes(w io.Writer, cmd string, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "dhtsim %s: %s\n", cmd, n)
+	}
 }

@@ -26,6 +26,9 @@ var (
 	// ErrPastStart is returned when an operation is scheduled before the
 	// current time of its run.
 	ErrPastStart = errors.New("dht: start time is in the run's past")
+	// ErrNoStores is returned for a provide under a profile whose protocol
+	// stores nothing (discv5, a discovery protocol).
+	ErrNoStores = errors.New("dht: this protocol stores no values (a discovery protocol: look up nodes instead)")
 )
 
 func unknownNode(id uint32, n int) error {

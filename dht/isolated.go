@@ -101,11 +101,12 @@ type LookupTask struct {
 
 // Isolatable reports whether the network's operations cannot affect one
 // another and do not depend on when they run (no load model, no churn, no
-// connections kept from one request to the next), so that running them
-// isolated, in parallel, gives what a shared clock gives.
+// connections kept from one request to the next, no table that loses the
+// peers that fail), so that running them isolated, in parallel, gives what
+// a shared clock gives.
 func (n *DHTNetwork) Isolatable() bool {
 	c := n.cfg.Network
-	return c.Gamma == 0 && !c.Dynamic() && c.Transport == network.TransportNone
+	return c.Gamma == 0 && !c.Dynamic() && c.Transport == network.TransportNone && n.cfg.Maintenance.FailLimit == 0
 }
 
 // lookupChunk is the number of tasks per worker that LookupMany runs

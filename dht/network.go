@@ -324,6 +324,44 @@ func (n *DHTNetwork) findClosest(self routing.Peer, key hashes.Key, count int, d
 	return dst, v, ok
 }
 
+// answerFind serves a find request at node self under the profile's rule:
+// the count closest peers of its table (findClosest), or under discv5 the
+// nodes of the buckets at the three log distances around the key's that
+// go-ethereum's lookup asks for (lookupDistances: d, d+1, d-1, with d the
+// key's log distance from self; here the common prefix lengths b, b-1 and
+// b+1), in that order, up to count, then sorted nearest to the key first as
+// the client orders what it merges. go-ethereum shuffles each bucket's
+// nodes; go-dht takes them in the table's order, which draws nothing.
+func (n *DHTNetwork) answerFind(self routing.Peer, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
+	if n.cfg.Profile != ProfileDiscv5 {
+		return n.findClosest(self, key, count, dst)
+	}
+	b := hashes.CommonPrefixLen(self.Key, key)
+	start := len(dst)
+	st := n.nodes.get(self.ID)
+	if st != nil {
+		st.mu.RLock()
+		defer st.mu.RUnlock()
+	}
+	boot := n.boot.Load()
+	for _, d := range [3]int{b, b - 1, b + 1} {
+		if d < 0 || d > hashes.Bits || len(dst)-start >= count {
+			continue
+		}
+		switch {
+		case st != nil && st.table != nil:
+			dst = st.table.AppendBucket(dst, d)
+		case boot.covers(self.ID) && boot.eager != nil:
+			dst = boot.eager[self.ID].AppendBucket(dst, d)
+		case boot.covers(self.ID):
+			dst = boot.ix.AppendFilledBucket(dst, self.ID, self.Key, n.cfg.Client.K, boot.fill, d)
+		}
+		dst = dst[:min(len(dst), start+count)]
+	}
+	routing.SortByDistance(dst[start:], key)
+	return dst, nil, false
+}
+
 // keep stores value, which nobody will modify, under key at node id.
 func (n *DHTNetwork) keep(id uint32, key hashes.Key, value []byte) {
 	st := n.nodes.getOrCreate(id)

@@ -22,6 +22,12 @@ type LookupOptions struct {
 	// StopOnFirstValue ends the lookup as soon as a peer returns the value
 	// (a retrieval).
 	StopOnFirstValue bool
+	// StopOnNode looks up a node rather than a value: the key is a node's
+	// key, and the lookup ends, value found, when that node answers it
+	// (go-ethereum's Resolve, go-libp2p-kad-dht's FindPeer; a retrieval
+	// under the discv5 profile). A node that never answers (undialable,
+	// offline) is not found.
+	StopOnNode bool
 	// Op names the operation, 1..network.AutoOpBit-1: its random draws
 	// depend only on the seed and this id, and its records carry it. 0
 	// lets the network number it (with network.AutoOpBit set).
@@ -58,8 +64,9 @@ type LookupSummary struct {
 	ValueFound, LocalValue bool
 	// Reason says why the lookup ended.
 	Reason lookup.Reason
-	// Accuracy is the share of the network's true Beta closest nodes found
-	// in the result, in [0, 1]; NaN when not tracked, and for a lookup that
+	// Accuracy is the share of the network's true closest nodes found in
+	// the result, as many as the result holds (Beta; K under the amino and
+	// discv5 profiles), in [0, 1]; NaN when not tracked, and for a lookup that
 	// stops at the first value (a retrieval: found and hops say how it
 	// went).
 	Accuracy float64
@@ -141,6 +148,9 @@ type operation struct {
 	opID          uint64 // as requested; the link op holds the id in use
 	trackAccuracy bool
 	stopOnValue   bool
+	// findNode says the lookup's value is the node whose key it looks
+	// up: its own answer holds it.
+	findNode bool
 	// learn offers every peer that answered to the origin's table when
 	// the lookup ends (refresh and join lookups); announce has every
 	// remote that serves the lookup offer the origin to its own table (a
@@ -213,11 +223,12 @@ func (op *operation) release() {
 	opPool.Put(op)
 }
 
-// lookupConfig returns the lookup parameters of net.
+// lookupConfig returns the lookup parameters of net, with its profile's
+// follow-up and result rule.
 func lookupConfig(cfg Config, stopOnValue bool) lookup.Config {
 	c := cfg.Client
 	return lookup.Config{Alpha: c.Alpha, Beta: c.Beta, K: c.K, Steps: c.StepsToStop,
-		Rule: c.Termination, StopOnValue: stopOnValue}
+		Rule: c.Termination, StopOnValue: stopOnValue, FollowUp: cfg.followUp(), Result: cfg.resultRule()}
 }
 
 // summary builds the lookup's summary once it is over, at simulated time
@@ -241,13 +252,13 @@ func (op *operation) lookupResult(net *DHTNetwork, end time.Duration) LookupResu
 	if net.cfg.Profile == ProfilePyDHT {
 		res.Closest = op.lk.AppendSeen(make([]routing.Peer, 0, beta))
 	} else {
-		res.Closest = op.lk.AppendResult(make([]routing.Peer, 0, beta))
+		res.Closest = op.lk.AppendResult(make([]routing.Peer, 0, max(beta, net.cfg.Client.K)))
 	}
 	if op.value != nil {
 		res.Value = slices.Clone(op.value)
 	}
 	if op.trackAccuracy && !op.stopOnValue {
-		res.Summary.Accuracy = accuracy(res.Closest, net.ClosestNodes(op.key, beta))
+		res.Summary.Accuracy = accuracy(res.Closest, net.ClosestNodes(op.key, net.cfg.resultSize()))
 	}
 	return res
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/clock"
@@ -131,7 +132,8 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 	if err != nil {
 		return err
 	}
-	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue, done
+	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue || opts.StopOnNode, done
+	p.findNode = opts.StopOnNode
 	r.schedule(p)
 	return nil
 }
@@ -140,6 +142,9 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 // at; done (which may be nil) receives its summary when its last store
 // ends. The segment is copied: the caller may reuse its buffer.
 func (r *Run) Provide(at time.Duration, from uint32, segment []byte, opts ProvideOptions, done func(ProvideSummary)) error {
+	if !r.cfg.Profile.Stores() {
+		return fmt.Errorf("%w: the %v profile", ErrNoStores, r.cfg.Profile)
+	}
 	p, err := r.check(provideOp, at, from, hashes.SegmentKey(segment), opts.Op)
 	if err != nil {
 		return err
@@ -161,6 +166,7 @@ type planned struct {
 	at                         time.Duration
 	id                         uint64
 	trackAccuracy, stopOnValue bool
+	findNode                   bool
 	segment                    []byte
 	onLookup                   func(LookupResult)
 	onProvide                  func(ProvideSummary)
@@ -305,6 +311,7 @@ func (r *Run) step() {
 		r.freeP = append(r.freeP, ev.slot)
 		op := r.newOperation(p.kind, p.origin, p.key, p.at, p.id)
 		op.trackAccuracy, op.stopOnValue, op.segment = p.trackAccuracy, p.stopOnValue, p.segment
+		op.findNode = p.findNode
 		op.onLookup, op.onProvide = p.onLookup, p.onProvide
 		if p.set != nil {
 			p.set(op)
@@ -445,9 +452,9 @@ func (r *Run) serve(req *request) {
 	switch req.kind {
 	case network.FindRequest:
 		if r.static {
-			req.answer, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, req.answer[:0])
+			req.answer, req.value, req.found = r.net.answerFind(req.to, op.key, r.cfg.Client.K, req.answer[:0])
 		} else {
-			r.scratch, req.value, req.found = r.net.findClosest(req.to, op.key, r.cfg.Client.K, r.scratch[:0])
+			r.scratch, req.value, req.found = r.net.answerFind(req.to, op.key, r.cfg.Client.K, r.scratch[:0])
 			if cap(req.ids) < len(r.scratch) {
 				req.ids = make([]uint32, 0, max(len(r.scratch), r.cfg.Client.K))
 			}
@@ -499,6 +506,9 @@ func (r *Run) reply(slot int32) {
 					r.scratch = append(r.scratch, routing.Peer{ID: id, Key: keys[id]})
 				}
 				answer = r.scratch
+			}
+			if op.findNode && req.to.Key == op.key {
+				req.found = true // the node looked up answered: found
 			}
 			op.lk.Answer(req.to, answer, req.found)
 			if op.learn {
@@ -565,7 +575,11 @@ func (r *Run) endLookup(op *operation) {
 // stores at once.
 func (r *Run) sendStores(op *operation) {
 	origin := op.origin.ID
-	op.failed = op.intendedFailures(r.cfg.Client.Beta)
+	if r.cfg.resultRule() == lookup.ResultAnswered {
+		// The result holds only peers that answered: the intended peers
+		// the lookup found failed count as failed stores.
+		op.failed = op.intendedFailures(r.cfg.Client.Beta)
+	}
 	op.buf = op.lk.AppendResult(op.buf[:0])
 	for _, p := range op.buf {
 		if p.ID == origin {

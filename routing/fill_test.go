@@ -166,3 +166,27 @@ func TestRandomFillStreams(t *testing.T) {
 		t.Errorf("%d nodes drew the very bucket 0 of the first", same)
 	}
 }
+
+// A bucket read from the index holds the members of the built table's
+// bucket, in the same order, under both fills.
+func TestFilledBucketEqualsTable(t *testing.T) {
+	space := randomSpace(3000, 9)
+	ix := NewIndex(space.Keys())
+	for _, f := range testFills {
+		for _, k := range []int{1, 5, 16, 20} {
+			for self := uint32(0); self < 3000; self += 101 {
+				tab, err := ix.FilledTable(self, space.Key(self), k, f, space)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for b := range hashes.Bits {
+					want := tab.AppendBucket(nil, b)
+					got := ix.AppendFilledBucket(nil, self, space.Key(self), k, f, b)
+					if !slices.Equal(got, want) {
+						t.Fatalf("%v k=%d node %d bucket %d:\ngot  %v\nwant %v", f, k, self, b, got, want)
+					}
+				}
+			}
+		}
+	}
+}

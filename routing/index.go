@@ -683,6 +683,32 @@ func (ix *Index) AppendFilledClosest(dst []Peer, self uint32, local hashes.Key, 
 	return dst
 }
 
+// AppendFilledBucket appends to dst the peers of bucket b of the table of
+// node self with key local, bucket size k and fill f, in the order the
+// table holds them (what FilledTable's AppendBucket gives), without
+// building the table; b is 0..63 (bucket 64, of keys equal to local, is
+// read from its run by the caller that needs it).
+func (ix *Index) AppendFilledBucket(dst []Peer, self uint32, local hashes.Key, k int, f Fill, b int) []Peer {
+	if b < 0 || b >= hashes.Bits || k < 1 || k > MaxK || len(ix.keys) == 0 {
+		return dst
+	}
+	vt := local.FlipBit(b)
+	lo, hi := ix.rangeOf(vt, b+1)
+	if lo == hi {
+		return dst
+	}
+	if f.Random && hi-lo > k {
+		return ix.appendDrawn(dst, f, self, b, lo, hi, k)
+	}
+	var buf [hashes.Bits + 1]span
+	for _, s := range ix.closestSpans(buf[:0], vt, b+1, lo, hi, k) {
+		for i := s.a; i < s.b; i++ {
+			dst = append(dst, Peer{ID: ix.ids[i], Key: ix.keys[i]})
+		}
+	}
+	return dst
+}
+
 // appendBucket appends to dst the peers of one bucket, the positions of
 // spans (size of them), sorted by distance to target; if the bucket holds
 // more than need peers, only the need nearest.

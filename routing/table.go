@@ -336,6 +336,20 @@ func (t *Table) Bucket(b int) []Peer {
 	return appendSorted(make([]Peer, 0, hi-lo), t.space.Keys(), t.ids[lo:hi], t.local)
 }
 
+// AppendBucket appends the peers of bucket b to dst in the table's order
+// (of age), and returns the extended slice.
+func (t *Table) AppendBucket(dst []Peer, b int) []Peer {
+	if t == nil || b < 0 || b >= len(t.ends) {
+		return dst
+	}
+	keys := t.space.Keys()
+	lo, hi := t.bounds(b)
+	for _, id := range t.ids[lo:hi] {
+		dst = append(dst, Peer{ID: id, Key: keys[id]})
+	}
+	return dst
+}
+
 // BucketSizes returns the number of peers of each bucket up to the highest
 // non-empty one.
 func (t *Table) BucketSizes() []int {

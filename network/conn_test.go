@@ -1,0 +1,116 @@
+package network_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/reach"
+)
+
+// A first contact pays the transport's set-up, SetupRoundTrips round trips
+// of the pair's delay; the next request between the two rides the open
+// connection and pays none, whichever end sends it.
+func TestSetupChargedOnFirstContact(t *testing.T) {
+	for _, tr := range []network.Transport{network.TransportTCP, network.TransportQUIC, network.TransportUDPSession} {
+		net := newNetwork(t, network.Config{Seed: 1, ConnDelay: network.Fixed(10 * time.Millisecond), Transport: tr}, 10)
+		op, err := net.NewOp(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := op.Draw(1, 2, 0)
+		if want := time.Duration(tr.SetupRoundTrips()) * 20 * time.Millisecond; first.Setup != want || first.Cost() != want+20*time.Millisecond {
+			t.Fatalf("%v: first contact set-up %v, cost %v; want %v and %v", tr, first.Setup, first.Cost(), want, want+20*time.Millisecond)
+		}
+		if again := op.Draw(1, 2, time.Second); again.Setup != 0 || again.Cost() != 20*time.Millisecond {
+			t.Fatalf("%v: second request set-up %v, cost %v; want an open connection", tr, again.Setup, again.Cost())
+		}
+		if back := op.Draw(2, 1, time.Second); back.Setup != 0 {
+			t.Fatalf("%v: the reverse direction set up a connection again", tr)
+		}
+		if !net.Connected(1, 2) || !net.Connected(2, 1) || net.Connected(1, 3) {
+			t.Fatalf("%v: connections %v %v %v", tr, net.Connected(1, 2), net.Connected(2, 1), net.Connected(1, 3))
+		}
+	}
+}
+
+// A node keeps at most Connections open connections, closing its least
+// recently used: with a capacity of 1 and two peers asked in turn, every
+// request pays the set-up; with a capacity of 2, only the first two.
+func TestConnectionsEvictLeastRecentlyUsed(t *testing.T) {
+	for _, tc := range []struct{ capacity, setups int }{{1, 6}, {2, 2}, {0, 2}} {
+		net := newNetwork(t, network.Config{Seed: 1, ConnDelay: network.Fixed(time.Millisecond),
+			Transport: network.TransportQUIC, Connections: tc.capacity}, 10)
+		op, err := net.NewOp(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		setups := 0
+		for i := range 6 {
+			if op.Draw(0, uint32(1+i%2), time.Duration(i)*time.Second).Setup > 0 {
+				setups++
+			}
+		}
+		if setups != tc.setups {
+			t.Errorf("capacity %d: %d set-ups in 6 alternating requests, want %d", tc.capacity, setups, tc.setups)
+		}
+		if tc.capacity == 1 && (net.Connected(0, 1) || !net.Connected(0, 2) || net.Connected(1, 0)) {
+			t.Errorf("capacity 1: the evicted connection is still open at one end")
+		}
+	}
+}
+
+// An undialable node never answers: every attempt to it ends unreachable
+// after the dial timeout, with no connection; a flaky node answers about
+// its share of attempts; with no transport nothing is set up.
+func TestReachabilityClasses(t *testing.T) {
+	m := reach.Model{Undialable: 0.3, Flaky: 0.3, Answer: 0.5, DialTimeout: 5 * time.Second}
+	net := newNetwork(t, network.Config{Seed: 3, ConnDelay: network.Fixed(time.Millisecond), SlowDelay: network.Fixed(time.Second), Reach: m}, 2000)
+	var answered, flakyTries int
+	for id := range uint32(2000) {
+		op, err := net.NewOp(uint64(id) + 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := op.Draw(0, id, 0)
+		switch net.Class(id) {
+		case reach.Undialable:
+			if a.Error != network.Unreachable || a.Cost() != 5*time.Second || a.Setup != 0 {
+				t.Fatalf("undialable node %d: %+v", id, a)
+			}
+		case reach.Flaky:
+			flakyTries++
+			if a.Error == network.NoError {
+				answered++
+			} else if a.Error != network.Flaky || a.Cost() != time.Second {
+				t.Fatalf("flaky node %d: %+v", id, a)
+			}
+		default:
+			if a.Error != network.NoError || a.Setup != 0 {
+				t.Fatalf("dialable node %d: %+v", id, a)
+			}
+		}
+		op.Close()
+	}
+	if share := float64(answered) / float64(flakyTries); share < 0.4 || share > 0.6 {
+		t.Errorf("flaky nodes answered %.2f of %d attempts, want about 0.5", share, flakyTries)
+	}
+	s := net.Summary()
+	if s.Unreachable == 0 || s.Flaky == 0 || s.Failures != s.Unreachable+s.Flaky {
+		t.Errorf("summary %+v", s)
+	}
+}
+
+// The py-dht profile has no connections and no reachability classes.
+func TestPyDHTRefusesConnections(t *testing.T) {
+	for _, c := range []network.Config{
+		{PyDHT: true, Transport: network.TransportTCP},
+		{PyDHT: true, Reach: reach.Model{Undialable: 0.1, DialTimeout: time.Second}},
+		{Transport: network.Transport(9)},
+		{Connections: -1},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v accepted", c)
+		}
+	}
+}

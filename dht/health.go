@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/go-dht/go-dht/network/reach"
 	"github.com/go-dht/go-dht/routing"
 )
 
@@ -17,11 +18,11 @@ import (
 type Health struct {
 	// Peers is the size of the table.
 	Peers int
-	// Online is the share of the table's peers online at the time (NaN
-	// for an empty table).
+	// Online is the share of the table's peers online at the time and
+	// dialable (NaN for an empty table).
 	Online float64
-	// Closest is the share of the node's true K closest online nodes that
-	// its table holds.
+	// Closest is the share of the node's true K closest reachable nodes
+	// (online and dialable) that its table holds.
 	Closest float64
 }
 
@@ -39,7 +40,7 @@ func (n *DHTNetwork) TableHealth(id uint32, at time.Duration) (Health, error) {
 	h := Health{Peers: len(peers)}
 	on := 0
 	for _, p := range peers {
-		if n.links.Online(p.ID, at) {
+		if n.reachable(p.ID, at) {
 			on++
 		}
 	}
@@ -53,15 +54,16 @@ func (n *DHTNetwork) TableHealth(id uint32, at time.Duration) (Health, error) {
 }
 
 // closestOnline returns the count nodes nearest to self's key that are
-// online at time at, self left out: the neighbourhood a table should know.
-// It walks the ground truth outwards, skipping the offline.
+// reachable at time at (online, and not undialable), self left out: the
+// neighbourhood a table should know. It walks the ground truth outwards,
+// skipping the others.
 func (n *DHTNetwork) closestOnline(self routing.Peer, count int, at time.Duration) []routing.Peer {
 	want := min(count, n.Len()-1)
 	var truth []routing.Peer
 	for ask := 2 * (count + 1); len(truth) < want; ask *= 2 {
 		truth = truth[:0]
 		for _, p := range n.ClosestNodes(self.Key, min(ask, n.Len())) {
-			if p.ID != self.ID && n.links.Online(p.ID, at) {
+			if p.ID != self.ID && n.reachable(p.ID, at) {
 				if truth = append(truth, p); len(truth) == want {
 					break
 				}
@@ -72,6 +74,12 @@ func (n *DHTNetwork) closestOnline(self routing.Peer, count int, at time.Duratio
 		}
 	}
 	return truth
+}
+
+// reachable reports whether node id can be reached at time at: online, and
+// not undialable (a flaky node counts as reachable).
+func (n *DHTNetwork) reachable(id uint32, at time.Duration) bool {
+	return n.links.Online(id, at) && n.links.Class(id) != reach.Undialable
 }
 
 // known counts the peers of truth that peers holds.
@@ -91,7 +99,8 @@ type HealthOptions struct {
 	// nodes are online then.
 	At time.Duration
 	// Nodes is the number of nodes measured, drawn without replacement
-	// from Seed among those online at At; 0 measures every node online.
+	// from Seed among those reachable at At (online and dialable, as a
+	// crawler reads tables); 0 measures every one.
 	Nodes int
 	// Seed draws the measured nodes.
 	Seed uint64
@@ -108,7 +117,7 @@ type BucketHealth struct {
 	// entries a table filled from the whole network holds on average.
 	Expected float64
 	// Unreachable is the share of the bucket's entries offline at the
-	// time (NaN when the bucket is empty everywhere).
+	// time or undialable (NaN when the bucket is empty everywhere).
 	Unreachable float64
 }
 
@@ -118,19 +127,20 @@ type BucketHealth struct {
 // of the entries of full buckets were unreachable, about 15 % of the
 // others.
 type NetworkHealth struct {
-	// Nodes is the number of tables measured; Online the nodes online.
+	// Nodes is the number of tables measured; Online the nodes reachable
+	// (online and dialable) at the time.
 	Nodes, Online int
 	// Closest is the size of the neighbourhood (20 by default).
 	Closest int
 	// KnowAll is the share of measured nodes whose table holds all of
-	// their Closest closest online nodes; KnowFewer the share holding
+	// their Closest closest reachable nodes (online and dialable); KnowFewer the share holding
 	// fewer than Closest - 2 of them (RFM 19: fewer than 18 of 20).
 	KnowAll, KnowFewer float64
 	// Buckets holds each bucket index, from 0 to the deepest non-empty.
 	Buckets []BucketHealth
 	// UnreachableFull is the share of the entries of full buckets (k
-	// peers) offline at the time; UnreachableOther that of the other
-	// buckets' entries. NaN when there are none.
+	// peers) offline at the time or undialable; UnreachableOther that of
+	// the other buckets' entries. NaN when there are none.
 	UnreachableFull, UnreachableOther float64
 }
 
@@ -150,9 +160,11 @@ func (n *DHTNetwork) Health(ctx context.Context, o HealthOptions) (NetworkHealth
 	if o.Closest < 1 || o.Closest > routing.MaxK {
 		return NetworkHealth{}, invalid("Closest", o.Closest, "1..%d, or 0 for 20", routing.MaxK)
 	}
+	// The tables measured are those a crawler can read: of the nodes
+	// reachable at the time.
 	var online []uint32
 	for id := range uint32(n.Len()) {
-		if n.links.Online(id, o.At) {
+		if n.reachable(id, o.At) {
 			online = append(online, id)
 		}
 	}
@@ -193,7 +205,7 @@ func (n *DHTNetwork) Health(ctx context.Context, o HealthOptions) (NetworkHealth
 		for b, size := range sizes {
 			entries[b] += size
 			for _, p := range peers[j : j+size] {
-				off := !n.links.Online(p.ID, o.At)
+				off := !n.reachable(p.ID, o.At)
 				if off {
 					offline[b]++
 				}

@@ -24,11 +24,13 @@ import (
 // lookup's origin offers every peer its answers named (failed ones left
 // out) when it ends.
 //
-// The growth runs on a clock of its own that ends before the network's
-// time 0, on a link layer of its own with the network's links (errors,
-// latency, churn drawn from another stream of the same model): its counts
-// and records are not the network's. The grown tables are what the
-// network's nodes start from.
+// The growth runs on a clock of its own, on a link layer of its own with
+// the network's links: its counts and records are not the network's. Its
+// operations are named from GrowthOps up. Nodes live the same lives
+// (churn) in both, and the network's time 0 is when the growth ended
+// (network.SetEpoch): each node starts in the session or downtime it was
+// in then, and its table holds what the growth left it. The grown tables
+// are what the network's nodes start from.
 type Growth struct {
 	// Peers is the number of nodes already in that a joining node knows
 	// (its bootstrap peers), 1..1000.
@@ -79,6 +81,11 @@ func (g Growth) Validate(n int) error {
 // maxGrowthSpan bounds the simulated time a growth's joins spread over.
 const maxGrowthSpan = 10 * 365 * 24 * time.Hour
 
+// GrowthOps is the first operation id of a growth's lookups: their draws
+// come from streams no operation of the grown network names (those are
+// below it, or automatic).
+const GrowthOps = 1 << 60
+
 // GrowthStats is what the growth of a grown network did.
 type GrowthStats struct {
 	// Joins is the number of nodes that joined (every node but node 0).
@@ -101,8 +108,7 @@ type GrowthStats struct {
 // shares this one's keys, and returns the tables.
 func (n *DHTNetwork) grow(ctx context.Context, ix *routing.Index) ([]routing.Table, GrowthStats, error) {
 	cfg := n.cfg
-	// Its own link layer: another stream of the same model, no records.
-	cfg.Network.NetworkID ^= 0x67726f77 // "grow"
+	// Its own link layer: the same links and lives, no records.
 	cfg.Network.DiscardRecords = true
 	g := &DHTNetwork{cfg: cfg, space: n.space}
 	g.nodes.makeDense(n.Len()) // every node will hold a table
@@ -149,6 +155,7 @@ type grower struct {
 	rng    *rand.Rand
 	growth Growth
 	joined []uint32 // nodes in, in order of joining
+	ops    uint64   // operations named so far
 	stats  GrowthStats
 	end    time.Duration
 	err    error
@@ -219,7 +226,8 @@ func (gw *grower) refresh(id uint32, closest []routing.Peer) {
 // when it ends; then next runs with its result, if any.
 func (gw *grower) lookup(id uint32, key hashes.Key, next func(LookupResult)) {
 	r := gw.run
-	p, err := r.check(lookupOp, r.now, id, key, 0)
+	gw.ops++
+	p, err := r.check(lookupOp, r.now, id, key, GrowthOps+gw.ops)
 	if err != nil {
 		gw.fail(err)
 		return

@@ -94,6 +94,7 @@ func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
 			return err
 		}
 		b.eager, b.growth = tables, &stats
+		n.links.SetEpoch(stats.End)
 	case n.cfg.Tables == TablesEager:
 		tables, err := ix.BuildFilledTables(ctx, n.space, n.cfg.Client.K, b.fill, workers)
 		if err != nil {
@@ -205,6 +206,9 @@ func (n *DHTNetwork) Derive(cfg Config) (*DHTNetwork, error) {
 	}
 	if b := n.boot.Load(); b != nil {
 		d.boot.Store(b)
+		if b.growth != nil {
+			d.links.SetEpoch(b.growth.End)
+		}
 	}
 	return d, nil
 }

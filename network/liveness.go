@@ -45,9 +45,30 @@ type lives struct {
 	anyJoin atomic.Bool
 }
 
+// SetEpoch makes the network's time 0 the time epoch of its nodes' lives:
+// a network grown by joins starts where its growth ended, with every node
+// in the session or downtime it had then. Call it before any operation.
+func (n *Network) SetEpoch(epoch time.Duration) { n.epoch.Store(int64(max(0, epoch))) }
+
+// Epoch returns the time of the nodes' lives at the network's time 0.
+func (n *Network) Epoch() time.Duration { return time.Duration(n.epoch.Load()) }
+
+// lifeTime returns the time of the nodes' lives at the network's time at.
+func (n *Network) lifeTime(at time.Duration) time.Duration {
+	e := time.Duration(n.epoch.Load())
+	if e == 0 {
+		return at
+	}
+	if at > math.MaxInt64-e {
+		return math.MaxInt64
+	}
+	return at + e
+}
+
 // Joined records that node id joined the network at simulated time at: it
 // is offline before, and starts a session then (not in steady state).
 func (n *Network) Joined(id uint32, at time.Duration) {
+	at = n.lifeTime(at)
 	n.lives.mu.Lock()
 	if n.lives.joins == nil {
 		n.lives.joins = map[uint32]time.Duration{}
@@ -75,6 +96,7 @@ func (n *Network) joined(id uint32) (time.Duration, bool) {
 // Online reports whether node id is online at simulated time at: with no
 // churn and no departures, always; otherwise by the node's own draws.
 func (n *Network) Online(id uint32, at time.Duration) bool {
+	at = n.lifeTime(at)
 	if !n.cfg.Dynamic() {
 		if born, ok := n.joined(id); ok {
 			return at >= born

@@ -35,8 +35,9 @@ type Network struct {
 	overhead map[uint32]int64    // py-dht profile: uses of each endpoint since Reset
 	sink     recordSink
 
-	lives   lives // when nodes are online (churn, departures); its own locks
-	conns   conns // open connections (Config.Transport); its own lock
+	lives   lives        // when nodes are online (churn, departures); its own locks
+	epoch   atomic.Int64 // the time of the lives at the network's time 0 (SetEpoch)
+	conns   conns        // open connections (Config.Transport); its own lock
 	classes reach.Classifier
 }
 

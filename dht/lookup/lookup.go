@@ -170,7 +170,11 @@ type Lookup struct {
 	hops                                 int
 	// following says the lookup is over by its rule but its follow-up
 	// (Config.FollowUp) still runs.
-	following  bool
+	following bool
+	// frozen is the result as it stood when the rule ended a lookup that
+	// follows up: go-libp2p-kad-dht builds its result then, and the
+	// follow-up does not change it.
+	frozen     []routing.Peer
 	stale      int    // stale answers in a row
 	farthest   uint64 // PyDHT: largest distance seen, origin excluded
 	valueFound bool
@@ -186,6 +190,9 @@ func (l *Lookup) Start(cfg Config, key hashes.Key, origin routing.Peer, seeds []
 		cfg.Rule = Beta
 	}
 	*l = Lookup{cfg: cfg, key: key, origin: origin, cands: l.cands[:0], inserts: l.inserts[:0], newPeers: l.newPeers[:0]}
+	if cfg.FollowUp > 0 {
+		l.frozen = l.frozen[:0] // kept empty but not nil: frozen at the end
+	}
 	l.cands = append(l.cands, Candidate{Peer: origin, Via: origin.ID, State: Answered})
 	l.merge(seeds, 1, origin.ID)
 	l.valueFound = localValue
@@ -397,6 +404,9 @@ func (l *Lookup) checkRule() {
 func (l *Lookup) end(r Reason) {
 	l.reason = r
 	l.following = l.cfg.FollowUp > 0 && r != ReasonValue
+	if l.following {
+		l.frozen = l.appendResult(l.frozen[:0])
+	}
 }
 
 // merge adds peers (nearest to key first) to the candidates at the given
@@ -511,8 +521,18 @@ func (l *Lookup) Candidates() []Candidate { return l.cands }
 // says: the Beta closest candidates that answered (ResultAnswered), or the
 // K closest not known to have failed (ResultNotFailed), or the K closest
 // whatever their state (ResultSeen); the origin among them when it is that
-// close.
+// close. A lookup that follows up (Config.FollowUp) keeps the result it
+// had when its rule ended it: the follow-up does not change it (a peer of
+// it may then have failed).
 func (l *Lookup) AppendResult(dst []routing.Peer) []routing.Peer {
+	if l.cfg.FollowUp > 0 && l.reason != Running && l.reason != ReasonValue {
+		return append(dst, l.frozen...)
+	}
+	return l.appendResult(dst)
+}
+
+// appendResult appends the result as the candidates stand now.
+func (l *Lookup) appendResult(dst []routing.Peer) []routing.Peer {
 	size := l.cfg.Beta
 	if l.cfg.Result != ResultAnswered {
 		size = l.cfg.K

@@ -2,7 +2,6 @@ package dht
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -94,9 +93,10 @@ type GrowthStats struct {
 	Lookups int
 	// Attempts counts their requests.
 	Attempts int64
-	// Deferred counts the times a join waited for its node to come online
-	// (under churn).
-	Deferred int
+	// Deferred counts the joins that waited for their node to come
+	// online (under churn); Gone the nodes that left for good before
+	// their turn and never joined.
+	Deferred, Gone int
 	// End is the simulated time the last lookup ended, from the start of
 	// the growth.
 	End time.Duration
@@ -137,7 +137,13 @@ func (n *DHTNetwork) grow(ctx context.Context, ix *routing.Index) ([]routing.Tab
 	for id := range nodes {
 		st := g.nodes.get(id)
 		if st == nil || st.table == nil {
-			return nil, GrowthStats{}, fmt.Errorf("dht: growth ended before node %d joined", id)
+			// It left for good before its turn: an empty table.
+			t, err := routing.NewTable(id, n.space.Key(id), cfg.Client.K, n.space)
+			if err != nil {
+				return nil, GrowthStats{}, err
+			}
+			tables[id] = *t
+			continue
 		}
 		tables[id] = *st.table
 	}
@@ -164,11 +170,14 @@ type grower struct {
 // join has node id join now, or once it is online.
 func (gw *grower) join(id uint32) {
 	r, g := gw.run, gw.net
-	if !g.links.Online(id, r.now) {
-		// Under churn a node joins when it is online: look again after an
-		// interval.
+	if online, until := g.links.OnlineUntil(id, r.now); !online {
+		// Under churn a node joins when it is next online.
+		if until == 0 {
+			gw.stats.Gone++ // left for good: it never joins
+			return
+		}
 		gw.stats.Deferred++
-		if err := r.At(r.now+gw.growth.Interval, func() { gw.join(id) }); err != nil {
+		if err := r.At(max(until, r.now+1), func() { gw.join(id) }); err != nil {
 			gw.fail(err)
 		}
 		return

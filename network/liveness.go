@@ -96,12 +96,23 @@ func (n *Network) joined(id uint32) (time.Duration, bool) {
 // Online reports whether node id is online at simulated time at: with no
 // churn and no departures, always; otherwise by the node's own draws.
 func (n *Network) Online(id uint32, at time.Duration) bool {
+	online, _ := n.OnlineUntil(id, at)
+	return online
+}
+
+// OnlineUntil reports whether node id is online at simulated time at, and
+// until when it stays so: the network's time its state next changes, or
+// 0 when it never does (no churn, a core node, or a node gone for good).
+func (n *Network) OnlineUntil(id uint32, at time.Duration) (bool, time.Duration) {
+	e := time.Duration(n.epoch.Load())
 	at = n.lifeTime(at)
 	if !n.cfg.Dynamic() {
 		if born, ok := n.joined(id); ok {
-			return at >= born
+			if at < born {
+				return false, born - e
+			}
 		}
-		return true
+		return true, 0
 	}
 	sh := &n.lives.shards[id%liveShards]
 	sh.mu.Lock()
@@ -126,7 +137,7 @@ func (n *Network) Online(id uint32, at time.Duration) bool {
 		sh.m[id] = l
 	}
 	if at >= l.departs {
-		return false
+		return false, 0
 	}
 	if a := l.ahead; a != nil && at >= a.from {
 		*l = *a // the same draws, replayed already
@@ -142,7 +153,14 @@ func (n *Network) Online(id uint32, at time.Duration) bool {
 		}
 		l.until += next
 	}
-	return l.online
+	until := l.until
+	if l.departs < math.MaxInt64 && (until == 0 || l.departs < until) && l.online {
+		until = l.departs
+	}
+	if until != 0 {
+		until -= e
+	}
+	return l.online, until
 }
 
 // newLife draws node id's state at time 0 (or when it joined) and its

@@ -102,7 +102,7 @@ func WriteGrow(w io.Writer, results []*Result) error {
 }
 
 // groupOrder is the order of groups in the tables and the summary CSV.
-var groupOrder = []string{"hashes", "routing", "network", "workload", "crawl", "scale"}
+var groupOrder = []string{"hashes", "routing", "network", "workload", "crawl", "realism", "scale"}
 
 func groupRank(g string) int {
 	if i := slices.Index(groupOrder, g); i >= 0 {
@@ -266,6 +266,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		files = append(files, path)
 	}
 	var scale, sweep, alpha, timeline, models, churned, hops, grow bool
+	var measured []Measured
 	var crawls []crawler.Summary
 	for _, res := range results {
 		scale = scale || res.Scale != nil
@@ -276,6 +277,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		churned = churned || len(res.Series) > 0
 		hops = hops || res.Hops != nil
 		grow = grow || res.Grow != nil
+		measured = append(measured, res.Measured...)
 		if res.Crawl != nil && res.Crawl.Sweep {
 			crawls = append(crawls, res.Crawl.Summary)
 		}
@@ -293,6 +295,12 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 	if grow {
 		write(r.Tag+"_scale_grow.csv", func(w io.Writer) error { return WriteGrow(w, results) })
 	}
+	if len(measured) > 0 {
+		if err := PrintMeasured(out, measured); err != nil {
+			errs = append(errs, err)
+		}
+		write(r.Tag+"_realism_measurements.csv", func(w io.Writer) error { return WriteMeasured(w, measured) })
+	}
 	if !r.SkipCharts {
 		if scale {
 			write(r.Tag+"_scale_build_time.png", func(w io.Writer) error { return BuildTimeChart(w, results) })
@@ -300,6 +308,9 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		}
 		if hops {
 			write(r.Tag+"_scale_hops.png", func(w io.Writer) error { return HopsChart(w, results) })
+		}
+		if len(measured) > 0 {
+			write(r.Tag+"_realism_measurements.png", func(w io.Writer) error { return MeasuredChart(w, measured) })
 		}
 		if sweep {
 			write(r.Tag+"_workload_lookup_error_sweep.png", func(w io.Writer) error { return ErrorSweepChart(w, results) })

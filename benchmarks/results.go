@@ -178,6 +178,9 @@ type Result struct {
 	Throughput *ThroughputPoint
 	Hops       *HopsPoint
 	Grow       *GrowPoint
+	// Measured is what BenchmarkAgainstMeasurements set beside each
+	// published figure.
+	Measured []Measured
 	// ErrorRate is the fast error rate of an error-sweep sub-benchmark.
 	ErrorRate *float64
 	// Sweep is the point of an alpha-sweep sub-benchmark.

@@ -53,50 +53,55 @@ func (f Fill) String() string {
 }
 
 // smallDraw is the largest k whose draws are checked for repeats by a scan
-// of the members drawn so far; above it a sorted copy is searched.
+// of the positions drawn so far; above it a sorted copy is searched.
 const smallDraw = 64
 
-// appendDrawn appends to dst k peers drawn uniformly without replacement
-// from the run [lo, hi) of the sorted keys, which holds more than k: the
-// members of bucket b of node self under the random fill f.
+// drawPositions appends to pos the positions of k candidates drawn
+// uniformly without replacement from the run [lo, hi) of the sorted keys,
+// which holds more than k: the members of bucket b of node self under the
+// random fill f, in the order drawn. It reads no key: the caller reads the
+// ones it needs (a table's build only the ids), which are the cache misses
+// of a build.
 //
 // It is Floyd's algorithm: for j from m-k to m-1, draw t in [0, j]; take
-// position t unless it was taken already, then take j. Every k-subset of
-// the m positions comes out with the same probability, from exactly k
-// draws. Positions are unique to a peer, so a repeat is found by its id.
-func (ix *Index) appendDrawn(dst []Peer, f Fill, self uint32, b, lo, hi, k int) []Peer {
+// t unless it was taken already, then take j. Every k-subset of the m
+// positions comes out with the same probability, from exactly k draws.
+func drawPositions(pos []int32, f Fill, self uint32, b, lo, hi, k int) []int32 {
 	var g rand.PCG
 	g.Seed(f.Seed, memberStream(self, b))
 	m := hi - lo
-	start := len(dst)
-	var taken []uint32 // sorted ids taken, when k is large
+	start := len(pos)
+	var taken []int32 // sorted positions taken, when k is large
 	if k > smallDraw {
-		taken = make([]uint32, 0, k)
+		taken = make([]int32, 0, k)
 	}
 	for j := m - k; j < m; j++ {
 		t, _ := bits.Mul64(g.Uint64(), uint64(j+1))
-		pos := lo + int(t)
-		id := ix.ids[pos]
+		p := int32(lo) + int32(t)
 		var dup bool
 		if taken == nil {
-			for _, p := range dst[start:] {
-				if p.ID == id {
-					dup = true
-					break
-				}
-			}
+			dup = slices.Contains(pos[start:], p)
 		} else {
-			_, dup = slices.BinarySearch(taken, id)
+			_, dup = slices.BinarySearch(taken, p)
 		}
 		if dup {
-			pos = lo + j
-			id = ix.ids[pos]
+			p = int32(lo + j)
 		}
 		if taken != nil {
-			i, _ := slices.BinarySearch(taken, id)
-			taken = slices.Insert(taken, i, id)
+			i, _ := slices.BinarySearch(taken, p)
+			taken = slices.Insert(taken, i, p)
 		}
-		dst = append(dst, Peer{ID: id, Key: ix.keys[pos]})
+		pos = append(pos, p)
+	}
+	return pos
+}
+
+// appendDrawn appends to dst the k members drawn by drawPositions, as
+// peers.
+func (ix *Index) appendDrawn(dst []Peer, f Fill, self uint32, b, lo, hi, k int) []Peer {
+	var buf [smallDraw]int32
+	for _, p := range drawPositions(buf[:0], f, self, b, lo, hi, k) {
+		dst = append(dst, Peer{ID: ix.ids[p], Key: ix.keys[p]})
 	}
 	return dst
 }

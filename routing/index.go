@@ -424,7 +424,7 @@ func (ix *Index) optimalShape(self uint32, local hashes.Key, k int) (peers, buck
 // ends, which have exactly the sizes optimalShape returned (the sizes do
 // not depend on the fill). scratch is a buffer for the random fill's draws;
 // fillTable returns it, grown as needed.
-func (ix *Index) fillTable(self uint32, local hashes.Key, k int, f Fill, ids []uint32, ends []uint16, scratch []Peer) []Peer {
+func (ix *Index) fillTable(self uint32, local hashes.Key, k int, f Fill, ids []uint32, ends []uint16, scratch []int32) []int32 {
 	var buf [hashes.Bits + 1]span
 	n := 0
 	next := 0 // first bucket whose end is not written yet
@@ -433,9 +433,10 @@ func (ix *Index) fillTable(self uint32, local hashes.Key, k int, f Fill, ids []u
 			ends[next] = uint16(n)
 		}
 		if f.Random && hi-lo > k {
-			scratch = ix.appendDrawn(scratch[:0], f, self, d, lo, hi, k)
+			// Only the ids are read, each a cache miss in a big network.
+			scratch = drawPositions(scratch[:0], f, self, d, lo, hi, k)
 			for _, p := range scratch {
-				ids[n] = p.ID
+				ids[n] = ix.ids[p]
 				n++
 			}
 		} else {
@@ -539,7 +540,7 @@ func (ix *Index) BuildFilledTables(ctx context.Context, space *KeySpace, k int, 
 		return nil, err
 	}
 	err = parallel(ctx, workers, shards, func(lo, hi int) {
-		var scratch []Peer
+		var scratch []int32
 		for pos := lo; pos < hi; pos++ {
 			id, local := ix.ids[pos], ix.keys[pos]
 			p0, p1 := peerOff[pos], peerOff[pos+1]

@@ -58,6 +58,12 @@ func segment(seed uint64, i, size int) []byte {
 // Retrieval is das-research's retrieval study (see the package doc).
 type Retrieval struct {
 	Segments, Retrievers, Samples, SegmentSize int
+	// PeerRecord follows each retrieval that found its value with a lookup
+	// for the builder's peer record: a lookup for the builder's key that
+	// ends when the builder answers (go-libp2p-kad-dht's FindPeer, which an
+	// Amino retrieval needs when the provider record came without the
+	// provider's addresses). Its summary is the retrieval's PeerRecord.
+	PeerRecord bool
 }
 
 // Validate checks the workload against a network of n nodes.
@@ -83,6 +89,10 @@ type Retrieved struct {
 	// Segment is the index of the segment looked up.
 	Segment int
 	Summary dht.LookupSummary
+	// PeerRecord is the lookup for the builder's peer record that
+	// followed (Retrieval.PeerRecord), when the value was found; nil
+	// otherwise.
+	PeerRecord *dht.LookupSummary
 }
 
 // RetrievalResult is what a retrieval study measured.
@@ -99,6 +109,9 @@ func (w Retrieval) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, af
 	n := net.Len()
 	if err := w.Validate(n); err != nil {
 		return nil, err
+	}
+	if p := net.Config().Profile; w.PeerRecord && (p == dht.ProfilePyDHT || !p.Stores()) {
+		return nil, fmt.Errorf("peer_record: the %v profile has no provider records to resolve", p)
 	}
 	g := rng(seed, "retrieval")
 	res := &RetrievalResult{Builder: uint32(g.IntN(n))}
@@ -163,22 +176,46 @@ func (w Retrieval) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, af
 	res.Retrievals = make([]Retrieved, 0, w.Retrievers*w.Samples)
 	run = net.NewRun()
 	sequential := net.Config().Profile == dht.ProfilePyDHT
+	builder, err := net.Client(res.Builder)
+	if err != nil {
+		return nil, err
+	}
+	total := uint64(w.Retrievers * w.Samples)
 	var next func(p, s int, at time.Duration) error
+	// then starts what follows a retrieval that ended at end: the next
+	// sample, or the next retriever's first under the py-dht profile.
+	then := func(p, s int, end time.Duration) {
+		switch {
+		case s+1 < w.Samples:
+			werr = next(p, s+1, end)
+		case sequential && p+1 < len(plans):
+			werr = next(p+1, 0, end)
+		}
+	}
 	next = func(p, s int, at time.Duration) error {
 		pl := plans[p]
-		id := op + uint64(p*w.Samples+s)
+		i := p*w.Samples + s
+		id := op + uint64(i)
 		return run.Lookup(at, pl.retriever, keys[pl.segments[s]], dht.LookupOptions{Op: id, StopOnFirstValue: true}, func(r dht.LookupResult) {
 			res.Retrievals = append(res.Retrievals, Retrieved{Retriever: pl.retriever, Segment: pl.segments[s], Summary: r.Summary})
 			if werr != nil {
 				return
 			}
 			end := r.Summary.Start + r.Summary.Delay
-			switch {
-			case s+1 < w.Samples:
-				werr = next(p, s+1, end)
-			case sequential && p+1 < len(plans):
-				werr = next(p+1, 0, end)
+			if !w.PeerRecord || !r.Summary.ValueFound {
+				then(p, s, end)
+				return
 			}
+			// The provider's peer record: a lookup for its key that ends
+			// when it answers; the next sample waits for it.
+			at := len(res.Retrievals) - 1
+			werr = run.Lookup(end, pl.retriever, builder.Key(), dht.LookupOptions{Op: op + total + uint64(i), StopOnNode: true}, func(pr dht.LookupResult) {
+				s2 := pr.Summary
+				res.Retrievals[at].PeerRecord = &s2
+				if werr == nil {
+					then(p, s, s2.Start+s2.Delay)
+				}
+			})
 		})
 	}
 	starts := len(plans)

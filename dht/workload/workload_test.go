@@ -190,3 +190,41 @@ func TestAvailabilityRepublish(t *testing.T) {
 		t.Errorf("point %+v", last)
 	}
 }
+
+// With PeerRecord, every retrieval that found its value is followed by a
+// lookup for the builder's key that ends when the builder answers, before
+// the retriever's next sample starts; without it there is none.
+func TestRetrievalPeerRecord(t *testing.T) {
+	cfg := dhttest.Config(1000, 12)
+	net := dhttest.New(t, cfg)
+	w := workload.Retrieval{Segments: 5, Retrievers: 4, Samples: 5, SegmentSize: 64, PeerRecord: true}
+	res, err := w.Run(context.Background(), net, 12, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRetriever := map[uint32][]workload.Retrieved{}
+	for _, r := range res.Retrievals {
+		if !r.Summary.ValueFound || r.PeerRecord == nil || !r.PeerRecord.ValueFound {
+			t.Fatalf("retrieval %+v: want the value and then the builder found", r)
+		}
+		byRetriever[r.Retriever] = append(byRetriever[r.Retriever], r)
+	}
+	for id, rs := range byRetriever {
+		for i := 1; i < len(rs); i++ {
+			prev := rs[i-1].PeerRecord
+			if rs[i].Summary.Start != prev.Start+prev.Delay {
+				t.Fatalf("retriever %d: sample %d starts at %v, the peer record before ended at %v", id, i, rs[i].Summary.Start, prev.Start+prev.Delay)
+			}
+		}
+	}
+	w.PeerRecord = false
+	res, err = w.Run(context.Background(), dhttest.New(t, cfg), 12, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Retrievals {
+		if r.PeerRecord != nil {
+			t.Fatal("a peer record lookup without PeerRecord")
+		}
+	}
+}

@@ -20,9 +20,12 @@ type DHTNetwork struct {
 	links *network.Network
 	nodes nodeStates // per-node state, for the nodes that have one
 
-	boot atomic.Pointer[bootstrap]     // the last BootstrapAll; nil before
-	idx  atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
-	mu   sync.Mutex                    // serializes AddNode, index rebuilds and BootstrapAll
+	boot atomic.Pointer[bootstrap] // the last BootstrapAll; nil before
+	// withholds says which nodes accept stores but never return a value
+	// (SetWithholding); nil: none.
+	withholds atomic.Pointer[func(uint32) bool]
+	idx       atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
+	mu        sync.Mutex                    // serializes AddNode, index rebuilds and BootstrapAll
 }
 
 // The link layer learns the number of nodes from the network.
@@ -325,7 +328,26 @@ func (n *DHTNetwork) findClosest(self routing.Peer, key hashes.Key, count int, d
 		dst = n.appendBootClosest(dst, n.boot.Load(), self, key, count)
 	}
 	v, ok := st.store[key]
+	if ok {
+		if w := n.withholds.Load(); w != nil && (*w)(self.ID) {
+			return dst, nil, false // it has the value and keeps it
+		}
+	}
 	return dst, v, ok
+}
+
+// SetWithholding makes the nodes for which withholds is true accept stores
+// but never return a stored value: they answer find requests with their
+// closest peers only, as a DAS study's malicious class does. nil makes
+// every node honest again. Set it before the operations it concerns;
+// withholds must be a pure function of the id. (Nodes that answer nothing
+// at all are the link layer's: Links().SetSilent.)
+func (n *DHTNetwork) SetWithholding(withholds func(id uint32) bool) {
+	if withholds == nil {
+		n.withholds.Store(nil)
+		return
+	}
+	n.withholds.Store(&withholds)
 }
 
 // answerFind serves a find request at node self under the profile's rule:

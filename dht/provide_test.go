@@ -163,3 +163,28 @@ func TestStoreVisibleOnArrival(t *testing.T) {
 	}
 	_ = rand.New
 }
+
+// A withholding node (SetWithholding) accepts a store but never returns
+// the value: a retrieval that asks only it finds nothing, while honest
+// holders serve it.
+func TestWithholdingNodesKeepTheirValues(t *testing.T) {
+	net := dhttest.New(t, dhttest.Config(500, 21))
+	p, err := net.Provide(3, []byte("withheld"), dht.ProvideOptions{})
+	if err != nil || len(p.Stored) < 2 {
+		t.Fatalf("provide: %+v, %v", p, err)
+	}
+	all := map[uint32]bool{}
+	for _, id := range p.Stored {
+		all[id] = true
+	}
+	net.SetWithholding(func(id uint32) bool { return all[id] })
+	res, err := net.Lookup(400, hashes.SegmentKeyString("withheld"), dht.LookupOptions{StopOnFirstValue: true})
+	if err != nil || res.Summary.ValueFound {
+		t.Fatalf("every holder withholds: found %v (%v)", res.Summary.ValueFound, err)
+	}
+	net.SetWithholding(func(id uint32) bool { return id == p.Stored[0] })
+	res, err = net.Lookup(400, hashes.SegmentKeyString("withheld"), dht.LookupOptions{StopOnFirstValue: true})
+	if err != nil || !res.Summary.ValueFound {
+		t.Fatalf("one holder withholds: found %v (%v)", res.Summary.ValueFound, err)
+	}
+}

@@ -114,3 +114,24 @@ func TestPyDHTRefusesConnections(t *testing.T) {
 		}
 	}
 }
+
+// A silent node (SetSilent) answers nothing: attempts to it time out with
+// outcome unresponsive; the others answer; nil silences no one.
+func TestSilentNodesNeverAnswer(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 1, ConnDelay: network.Fixed(time.Millisecond), SlowDelay: network.Fixed(time.Second)}, 10)
+	net.SetSilent(func(id uint32) bool { return id%2 == 1 })
+	op, err := net.NewOp(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range uint32(10) {
+		a := op.Draw(0, id, 0)
+		if silent := id%2 == 1; silent != (a.Error == network.Unresponsive) || silent && a.Cost() != time.Second {
+			t.Fatalf("node %d: %+v", id, a)
+		}
+	}
+	net.SetSilent(nil)
+	if a := op.Draw(0, 1, 0); a.Error != network.NoError {
+		t.Fatalf("after SetSilent(nil): %+v", a)
+	}
+}

@@ -75,6 +75,9 @@ const (
 	// Flaky: a flaky node (Config.Reach) did not answer this attempt; it
 	// times out.
 	Flaky
+	// Unresponsive: a node that never answers (SetSilent: e.g. a DAS
+	// class of unresponsive nodes) let the attempt time out.
+	Unresponsive
 )
 
 // String returns the name used in the records CSV.
@@ -94,6 +97,8 @@ func (k ErrorKind) String() string {
 		return "unreachable"
 	case Flaky:
 		return "flaky"
+	case Unresponsive:
+		return "unresponsive"
 	}
 	return fmt.Sprintf("ErrorKind(%d)", uint8(k))
 }

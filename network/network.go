@@ -39,11 +39,12 @@ type Network struct {
 	epoch   atomic.Int64 // the time of the lives at the network's time 0 (SetEpoch)
 	conns   conns        // open connections (Config.Transport); its own lock
 	classes reach.Classifier
+	silent  atomic.Pointer[func(uint32) bool] // SetSilent
 }
 
 // counts are the attempt counters of a network or of one operation.
 type counts struct {
-	attempts, successes, fast, slow, notFound, offline, unreachable, flaky int64
+	attempts, successes, fast, slow, notFound, offline, unreachable, flaky, unresponsive int64
 }
 
 func (c *counts) add(o counts) {
@@ -55,6 +56,7 @@ func (c *counts) add(o counts) {
 	c.offline += o.offline
 	c.unreachable += o.unreachable
 	c.flaky += o.flaky
+	c.unresponsive += o.unresponsive
 }
 
 // New returns the link layer of a network whose nodes dir knows.
@@ -218,6 +220,9 @@ func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 					a.Error = Flaky
 				}
 			}
+			if s := o.net.silent.Load(); a.Error == NoError && s != nil && (*s)(to) {
+				a.Error = Unresponsive
+			}
 		}
 	}
 	switch a.Error {
@@ -248,11 +253,27 @@ func (o *Op) Draw(from, to uint32, at time.Duration) Attempt {
 	case Flaky:
 		a.Base = o.delay(cfg.SlowDelay)
 		o.counts.flaky++
+	case Unresponsive:
+		a.Base = o.delay(cfg.SlowDelay)
+		o.counts.unresponsive++
 	}
 	if a.Error == NoError && cfg.Transport != TransportNone && !o.net.conns.use(from, to) {
 		a.Setup = time.Duration(cfg.Transport.SetupRoundTrips()) * 2 * a.Base
 	}
 	return a
+}
+
+// SetSilent makes the nodes for which silent is true answer nothing: every
+// attempt to them times out (after SlowDelay) with outcome Unresponsive,
+// as a DAS study's unresponsive class of nodes does. nil makes every node
+// answer again. Set it before the operations it concerns; silent must be a
+// pure function of the id.
+func (n *Network) SetSilent(silent func(id uint32) bool) {
+	if silent == nil {
+		n.silent.Store(nil)
+		return
+	}
+	n.silent.Store(&silent)
 }
 
 // Connected reports whether nodes a and b have an open connection.
@@ -367,9 +388,11 @@ type Summary struct {
 	NotFound   int64
 	Offline    int64
 	// Unreachable counts dials of undialable nodes, Flaky the attempts a
-	// flaky node did not answer (Config.Reach).
-	Unreachable int64
-	Flaky       int64
+	// flaky node did not answer (Config.Reach), Unresponsive the attempts
+	// to silent nodes (SetSilent).
+	Unreachable  int64
+	Flaky        int64
+	Unresponsive int64
 }
 
 // Summary counts nodes and the attempts of every closed operation.
@@ -379,9 +402,9 @@ func (n *Network) Summary() Summary {
 	n.mu.Unlock()
 	return Summary{
 		Nodes: n.dir.Len(), Attempts: c.attempts, Successes: c.successes,
-		Failures:   c.fast + c.slow + c.notFound + c.offline + c.unreachable + c.flaky,
+		Failures:   c.fast + c.slow + c.notFound + c.offline + c.unreachable + c.flaky + c.unresponsive,
 		FastErrors: c.fast, SlowErrors: c.slow, NotFound: c.notFound, Offline: c.offline,
-		Unreachable: c.unreachable, Flaky: c.flaky,
+		Unreachable: c.unreachable, Flaky: c.flaky, Unresponsive: c.unresponsive,
 	}
 }
 

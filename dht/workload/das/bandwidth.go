@@ -1,222 +1,33 @@
 package das
 
 import (
-	"math"
-	"math/rand/v2"
-	"strconv"
-	"strings"
+	"errors"
+
+	"github.com/go-dht/go-dht/network/bandwidth"
 )
 
-// Rates are written in bits per second with a decimal unit; inside, a
-// Bandwidth holds bytes per second.
+// Bounds of a rate, in bytes per second (package network/bandwidth).
 const (
-	// MinRate and MaxRate bound every rate a spec names and every draw, in
-	// bytes per second: 1 bit/s and 1 Tbit/s.
-	MinRate = 1.0 / 8
-	MaxRate = 1e12 / 8
-	// MaxSigma bounds the sigma of a lognormal spec: at 3, one draw in a
-	// thousand is 10^4 times off the median.
-	MaxSigma = 3.0
-)
-
-// rateUnits are the units of a rate, in bits per second, largest first
-// (so that "bit" is tried last: every other unit ends with it).
-var rateUnits = []struct {
-	name string
-	bits float64
-}{{"Tbit", 1e12}, {"Gbit", 1e9}, {"Mbit", 1e6}, {"kbit", 1e3}, {"Kbit", 1e3}, {"bit", 1}}
-
-// The forms of a spec, for errors.
-const (
-	bandwidthForms = "unlimited, fixed:RATE, uniform:LOW-HIGH, lognormal:MEDIAN,SIGMA (such as fixed:100Mbit, uniform:10Mbit-1Gbit, lognormal:50Mbit,0.5)"
-	rateForm       = "a number and a unit of bit, kbit, Mbit, Gbit or Tbit (per second; /s may follow), from 1bit to 1Tbit, such as 100Mbit or 2.5Gbit/s"
-)
-
-type bandwidthKind uint8
-
-const (
-	unlimited bandwidthKind = iota
-	fixedRate
-	uniformRate
-	lognormalRate
+	MinRate  = bandwidth.MinRate
+	MaxRate  = bandwidth.MaxRate
+	MaxSigma = bandwidth.MaxSigma
 )
 
 // Bandwidth is the distribution of a rate (upload or download) over the
-// nodes of a class. The zero value is unlimited: messages take no time to
-// serialize. ParseBandwidth reads one from a spec.
-type Bandwidth struct {
-	kind bandwidthKind
-	// a and b are, in bytes per second: the rate (fixed); the lowest and
-	// highest rates (uniform); the median rate and, unitless, sigma
-	// (lognormal).
-	a, b float64
-}
+// nodes of a class: a network/bandwidth Spec. The zero value is
+// unlimited.
+type Bandwidth = bandwidth.Spec
 
 // Fixed returns the bandwidth of one rate, in bytes per second.
-func Fixed(bytesPerSecond float64) Bandwidth { return Bandwidth{kind: fixedRate, a: bytesPerSecond} }
+func Fixed(bytesPerSecond float64) Bandwidth { return bandwidth.Fixed(bytesPerSecond) }
 
-// ParseBandwidth reads a bandwidth spec:
-//
-//   - unlimited: no limit (the zero Bandwidth).
-//   - fixed:RATE: every node has RATE, such as fixed:100Mbit.
-//   - uniform:LOW-HIGH: uniform between LOW and HIGH (LOW <= HIGH), such as
-//     uniform:10Mbit-100Mbit.
-//   - lognormal:MEDIAN,SIGMA: MEDIAN x e^(SIGMA x N(0,1)), SIGMA in
-//     0..3, such as lognormal:50Mbit,0.5; draws are held within 1bit..1Tbit.
-//
-// A RATE is a number and a decimal unit of bits per second: bit, kbit (or
-// Kbit), Mbit, Gbit, Tbit, optionally followed by /s; from 1bit to 1Tbit.
-// An error is a *SpecError naming the bad part.
+// ParseBandwidth reads a bandwidth spec (see bandwidth.Parse); an error is
+// a *SpecError naming the bad part.
 func ParseBandwidth(spec string) (Bandwidth, error) {
-	bad := func(part, problem, allowed string) (Bandwidth, error) {
-		return Bandwidth{}, &SpecError{What: "bandwidth", Spec: spec, Part: part, Problem: problem, Allowed: allowed}
+	b, err := bandwidth.Parse(spec)
+	var se *bandwidth.SpecError
+	if errors.As(err, &se) {
+		return b, &SpecError{What: "bandwidth", Spec: se.Spec, Part: se.Part, Problem: se.Problem, Allowed: se.Allowed}
 	}
-	kind, args, hasArgs := strings.Cut(strings.TrimSpace(spec), ":")
-	switch kind {
-	case "unlimited":
-		if hasArgs {
-			return bad(spec, "takes no parameters", bandwidthForms)
-		}
-		return Bandwidth{}, nil
-	case "fixed":
-		if !hasArgs {
-			return bad(spec, "needs a rate", "fixed:RATE, such as fixed:100Mbit")
-		}
-		rate, ok := parseRate(args)
-		if !ok {
-			return bad(args, "is not a rate", rateForm)
-		}
-		return Bandwidth{kind: fixedRate, a: rate}, nil
-	case "uniform":
-		low, high, ok := strings.Cut(args, "-")
-		if !hasArgs || !ok || strings.Contains(high, "-") {
-			return bad(spec, "needs two rates", "uniform:LOW-HIGH, such as uniform:10Mbit-100Mbit (no negative exponent)")
-		}
-		lo, ok := parseRate(low)
-		if !ok {
-			return bad(low, "is not a rate", rateForm)
-		}
-		hi, ok := parseRate(high)
-		if !ok {
-			return bad(high, "is not a rate", rateForm)
-		}
-		if hi < lo {
-			return bad(args, "has HIGH below LOW", "LOW <= HIGH")
-		}
-		return Bandwidth{kind: uniformRate, a: lo, b: hi}, nil
-	case "lognormal":
-		median, sigma, ok := strings.Cut(args, ",")
-		if !hasArgs || !ok || strings.Contains(sigma, ",") {
-			return bad(spec, "needs a median and a sigma", "lognormal:MEDIAN,SIGMA, such as lognormal:50Mbit,0.5")
-		}
-		m, ok := parseRate(median)
-		if !ok {
-			return bad(median, "is not a rate", rateForm)
-		}
-		s, err := strconv.ParseFloat(strings.TrimSpace(sigma), 64)
-		if err != nil || !(s >= 0 && s <= MaxSigma) {
-			return bad(sigma, "is not a valid sigma", "a number 0..3 (the standard deviation of the rate's logarithm)")
-		}
-		return Bandwidth{kind: lognormalRate, a: m, b: s}, nil
-	}
-	return bad(spec, "is not a bandwidth spec", bandwidthForms)
-}
-
-// parseRate reads a RATE into bytes per second.
-func parseRate(s string) (float64, bool) {
-	s = strings.TrimSuffix(strings.TrimSpace(s), "/s")
-	for _, u := range rateUnits {
-		if num, ok := strings.CutSuffix(s, u.name); ok {
-			v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-			if err != nil {
-				return 0, false
-			}
-			bytes := v * u.bits / 8
-			return bytes, bytes >= MinRate && bytes <= MaxRate // false for NaN too
-		}
-	}
-	return 0, false
-}
-
-// formatRate writes bytes per second as a RATE that parseRate reads back
-// to the same value: in the largest unit that keeps it exact.
-func formatRate(bytes float64) string {
-	bits := bytes * 8
-	for _, u := range rateUnits {
-		if bits < u.bits || u.name == "Kbit" {
-			continue
-		}
-		s := strconv.FormatFloat(bits/u.bits, 'g', -1, 64)
-		if v, err := strconv.ParseFloat(s, 64); err == nil && v*u.bits/8 == bytes {
-			return s + u.name
-		}
-	}
-	return strconv.FormatFloat(bits, 'g', -1, 64) + "bit"
-}
-
-// String returns the spec ParseBandwidth reads back to b.
-func (b Bandwidth) String() string {
-	switch b.kind {
-	case fixedRate:
-		return "fixed:" + formatRate(b.a)
-	case uniformRate:
-		return "uniform:" + formatRate(b.a) + "-" + formatRate(b.b)
-	case lognormalRate:
-		return "lognormal:" + formatRate(b.a) + "," + strconv.FormatFloat(b.b, 'g', -1, 64)
-	}
-	return "unlimited"
-}
-
-// Unlimited reports the zero Bandwidth: no limit.
-func (b Bandwidth) Unlimited() bool { return b.kind == unlimited }
-
-// Validate reports a Bandwidth built by hand (Fixed) outside the range of
-// a spec.
-func (b Bandwidth) Validate() error {
-	if b.kind == unlimited {
-		return nil
-	}
-	if _, err := ParseBandwidth(b.String()); err != nil {
-		return err
-	}
-	return nil
-}
-
-// Sample draws a rate in bytes per second from r; +Inf when unlimited.
-func (b Bandwidth) Sample(r *rand.Rand) float64 {
-	switch b.kind {
-	case fixedRate:
-		return b.a
-	case uniformRate:
-		return b.a + (b.b-b.a)*r.Float64()
-	case lognormalRate:
-		return min(max(b.a*math.Exp(b.b*r.NormFloat64()), MinRate), MaxRate)
-	}
-	return math.Inf(1)
-}
-
-// Mean returns the mean rate in bytes per second (+Inf when unlimited;
-// the lognormal's e^(sigma^2/2) x median, before the bounds on draws).
-func (b Bandwidth) Mean() float64 {
-	switch b.kind {
-	case fixedRate:
-		return b.a
-	case uniformRate:
-		return (b.a + b.b) / 2
-	case lognormalRate:
-		return b.a * math.Exp(b.b*b.b/2)
-	}
-	return math.Inf(1)
-}
-
-// MarshalText writes the spec (for YAML and JSON).
-func (b Bandwidth) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
-
-// UnmarshalText reads a spec (for YAML and JSON).
-func (b *Bandwidth) UnmarshalText(text []byte) error {
-	v, err := ParseBandwidth(string(text))
-	if err == nil {
-		*b = v
-	}
-	return err
+	return b, err
 }

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/go-dht/go-dht/network/bandwidth"
 )
 
 // Behaviour is how the nodes of a class treat the cells of a block.
@@ -153,7 +155,7 @@ func (cs Classes) Validate(g Geometry) error {
 			b    Bandwidth
 		}{{"Upload", c.Upload}, {"Download", c.Download}} {
 			if err := bw.b.Validate(); err != nil {
-				return invalid(cs.field(i, bw.name), bw.b, "%s (%v)", bandwidthForms, err)
+				return invalid(cs.field(i, bw.name), bw.b, "%s (%v)", bandwidth.Forms, err)
 			}
 		}
 		sum += c.Share

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/go-dht/go-dht/dht/workload/das"
+	"github.com/go-dht/go-dht/network/bandwidth"
 )
 
 func mustBandwidth(t testing.TB, spec string) das.Bandwidth {
@@ -234,7 +235,8 @@ func TestClassesYAML(t *testing.T) {
 			t.Errorf("%s decoded", bad)
 		}
 		var se *das.SpecError
-		if !strings.Contains(bad, "custody") && !errors.As(err, &se) {
+		var be *bandwidth.SpecError
+		if !strings.Contains(bad, "custody") && !errors.As(err, &se) && !errors.As(err, &be) {
 			t.Errorf("%s: %v is not a *SpecError", bad, err)
 		}
 	}

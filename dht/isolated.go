@@ -24,7 +24,7 @@ func (n *DHTNetwork) isolatedRun() *Run {
 	r := runPool.Get().(*Run)
 	r.q.Reset()
 	clear(r.load)
-	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], planned: r.planned[:0], freeP: r.freeP[:0], freeOps: r.freeOps, scratch: r.scratch[:0], static: true, isolated: true}
+	*r = Run{net: n, cfg: n.cfg, q: r.q, load: r.load, reqs: r.reqs[:0], free: r.free[:0], planned: r.planned[:0], freeP: r.freeP[:0], freeOps: r.freeOps, scratch: r.scratch[:0], static: !n.links.Bandwidth(), bandwidth: n.links.Bandwidth(), isolated: true}
 	return r
 }
 
@@ -102,11 +102,12 @@ type LookupTask struct {
 // Isolatable reports whether the network's operations cannot affect one
 // another and do not depend on when they run (no load model, no churn, no
 // connections kept from one request to the next, no table that loses the
-// peers that fail), so that running them isolated, in parallel, gives what
-// a shared clock gives.
+// peers that fail, no bandwidth shared by messages), so that running them
+// isolated, in parallel, gives what a shared clock gives.
 func (n *DHTNetwork) Isolatable() bool {
 	c := n.cfg.Network
-	return c.Gamma == 0 && !c.Dynamic() && c.Transport == network.TransportNone && n.cfg.Maintenance.FailLimit == 0
+	return c.Gamma == 0 && !c.Dynamic() && c.Transport == network.TransportNone && n.cfg.Maintenance.FailLimit == 0 &&
+		!n.links.Bandwidth()
 }
 
 // lookupChunk is the number of tasks per worker that LookupMany runs

@@ -63,6 +63,10 @@ type Run struct {
 	// keepOpen leaves the finished operation's link op open for the caller
 	// to close (LookupMany hands records over in task order).
 	keepOpen bool
+	// bandwidth says messages have sizes and queue at each node's upload
+	// and download (network.Network.Bandwidth): an answer's arrival is
+	// known when the remote has sent it.
+	bandwidth bool
 }
 
 type eventKind uint8
@@ -93,16 +97,19 @@ type request struct {
 	// arrival and the reply: a quarter of the memory of peers with their
 	// keys, which counts when a slot's 730,000 samples are in flight at
 	// once. The keys are read back from the key space at the reply.
-	ids       []uint32
-	value     []byte // the value the remote holds (find)
-	found     bool
-	abandoned bool // the operation ended first: the answer is dropped
-	loaded    bool // counted in Run.load
+	ids   []uint32
+	value []byte // the value the remote holds (find)
+	// base and remoteOverhead are the link's one-way delay and the
+	// remote's load overhead, for the reply with bandwidth on.
+	base, remoteOverhead time.Duration
+	found                bool
+	abandoned            bool // the operation ended first: the answer is dropped
+	loaded               bool // counted in Run.load
 }
 
 // NewRun returns a run on the network's shared clock, at simulated time 0.
 func (n *DHTNetwork) NewRun() *Run {
-	return &Run{net: n, cfg: n.cfg}
+	return &Run{net: n, cfg: n.cfg, bandwidth: n.links.Bandwidth()}
 }
 
 // CountServed makes the run count the requests that reach each node from
@@ -325,6 +332,9 @@ func (r *Run) step() {
 		if !req.abandoned {
 			r.serve(req)
 		}
+		if r.bandwidth {
+			r.sendReply(ev.slot)
+		}
 	case replyEvent:
 		r.reply(ev.slot)
 	case timerEvent:
@@ -400,6 +410,9 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 	if !ok {
 		r.fail(fmt.Errorf("%w: operation %d at %v", ErrTimeOverflow, op.link.ID(), r.now))
 	}
+	if r.bandwidth && a.Error == network.NoError {
+		end = r.now // known when the answer is sent (sendReply)
+	}
 	rec := op.link.AddRecord(network.Record{
 		Request: kind, Start: r.now, End: end, From: from, To: to.ID, Via: via, Error: a.Error,
 		BaseDelay: a.Base, Setup: a.Setup, OriginOverhead: oo, RemoteOverhead: ro,
@@ -407,18 +420,69 @@ func (r *Run) send(op *operation, kind network.RequestKind, to routing.Peer, via
 	slot := r.newRequest()
 	req := &r.reqs[slot]
 	req.op, req.kind, req.from, req.to, req.rec, req.err, req.loaded = op, kind, from, to, rec, a.Error, loaded
-	if a.Error == network.NoError {
+	req.base, req.remoteOverhead = a.Base, ro
+	switch {
+	case a.Error != network.NoError:
+		r.q.Push(end, event{kind: replyEvent, slot: slot})
+	case r.bandwidth:
+		// The request takes its place in the origin's upload and the
+		// remote's download after the set-up; the answer is sized and
+		// queued when the remote has it (serve).
+		sizes := r.net.links.Sizes()
+		size := sizes.FindRequestSize()
+		if kind == network.StoreRequest {
+			size = sizes.StoreSize(len(op.segment))
+		}
+		arrive := r.net.links.Transfer(from, to.ID, size, r.now+a.Setup+oo, a.Base)
+		r.q.Push(arrive, event{kind: arriveEvent, slot: slot})
+	case r.static:
+		if r.served != nil {
+			r.served[to.ID]++
+		}
+		r.serve(req)
+		r.q.Push(end, event{kind: replyEvent, slot: slot})
+	default:
+		r.q.Push(r.now+a.Arrival(), event{kind: arriveEvent, slot: slot})
+		r.q.Push(end, event{kind: replyEvent, slot: slot})
+	}
+	op.inflight = append(op.inflight, slot)
+}
+
+// sendReply queues the answer to a request that reached its remote (with
+// bandwidth on): sized by what it carries, it leaves the remote's upload
+// after the remote's overhead and arrives through the origin's download.
+func (r *Run) sendReply(slot int32) {
+	req := &r.reqs[slot]
+	sizes := r.net.links.Sizes()
+	size := sizes.AckSize()
+	switch {
+	case req.kind == network.StoreRequest:
+	case req.abandoned:
+		// The remote does not know its answer is no longer awaited: it
+		// sends a full one, which takes its bandwidth all the same.
+		size = sizes.AnswerSize(r.cfg.Client.K, 0)
+	default:
+		peers := len(req.ids)
 		if r.static {
-			if r.served != nil {
-				r.served[to.ID]++
-			}
-			r.serve(req)
-		} else {
-			r.q.Push(r.now+a.Arrival(), event{kind: arriveEvent, slot: slot})
+			peers = len(req.answer)
+		}
+		value := 0
+		if req.found {
+			value = len(req.value)
+		}
+		size = sizes.AnswerSize(peers, value)
+	}
+	done := r.net.links.Transfer(req.to.ID, req.from, size, r.now+req.remoteOverhead, req.base)
+	if done < r.now || done > clock.MaxTime {
+		r.fail(fmt.Errorf("%w: reply at %v", ErrTimeOverflow, r.now))
+		done = r.now
+	}
+	if !req.abandoned {
+		if rec := req.op.link.RecordAt(req.rec); rec != nil {
+			rec.End = done
 		}
 	}
-	r.q.Push(end, event{kind: replyEvent, slot: slot})
-	op.inflight = append(op.inflight, slot)
+	r.q.Push(done, event{kind: replyEvent, slot: slot})
 }
 
 // newRequest returns a free request slot, reset but keeping its answer
@@ -559,6 +623,11 @@ func (r *Run) endLookup(op *operation) {
 		req.abandoned = true
 		if rec := op.link.RecordAt(req.rec); rec != nil {
 			rec.Abandoned = true
+			if r.bandwidth && req.err == network.NoError && rec.End == rec.Start {
+				// Its answer's arrival is known only once the remote
+				// sends it: the record ends when it was abandoned.
+				rec.End = r.now
+			}
 		}
 	}
 	op.inflight = op.inflight[:0]

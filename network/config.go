@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-dht/go-dht/network/bandwidth"
 	"github.com/go-dht/go-dht/network/churn"
 	"github.com/go-dht/go-dht/network/latency"
 	"github.com/go-dht/go-dht/network/reach"
@@ -149,6 +150,14 @@ type Config struct {
 	// Reach says which nodes cannot be dialled or answer only sometimes
 	// (package network/reach); the zero Model makes every node dialable.
 	Reach reach.Model
+	// Upload and Download are the distributions of the nodes' rates (each
+	// node draws its own from the seed and its id); both unlimited, the
+	// zero values, turn bandwidth off: messages have no size and take no
+	// time to serialize (Network.SetRates sets per-node rates instead).
+	Upload, Download bandwidth.Spec
+	// Sizes are the sizes of the messages' parts, with bandwidth on (zero
+	// parts: DefaultSizes').
+	Sizes MessageSizes
 	// DiscardRecords keeps the counters but not one record per attempt,
 	// for throughput runs that would otherwise hold millions of records.
 	DiscardRecords bool
@@ -206,6 +215,20 @@ func (c Config) Validate() error {
 	}
 	if err := c.Reach.Validate(); err != nil {
 		return invalid("Reach", c.Reach, "%v", err)
+	}
+	for _, f := range []struct {
+		name string
+		s    bandwidth.Spec
+	}{{"Upload", c.Upload}, {"Download", c.Download}} {
+		if err := f.s.Validate(); err != nil {
+			return invalid(f.name, f.s, "%s (%v)", bandwidth.Forms, err)
+		}
+	}
+	if err := c.Sizes.validate(); err != nil {
+		return err
+	}
+	if c.PyDHT && (!c.Upload.Unlimited() || !c.Download.Unlimited()) {
+		return invalid("Upload", c.Upload, "unlimited under the py-dht profile, which has no bandwidth")
 	}
 	if c.PyDHT && (c.Transport != TransportNone || c.Reach.Enabled()) {
 		return invalid("Transport", c.Transport, "none and every node dialable under the py-dht profile, which has no connections")

@@ -1,6 +1,7 @@
 package network_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -133,5 +134,44 @@ func TestSilentNodesNeverAnswer(t *testing.T) {
 	net.SetSilent(nil)
 	if a := op.Draw(0, 1, 0); a.Error != network.NoError {
 		t.Fatalf("after SetSilent(nil): %+v", a)
+	}
+}
+
+// A message of B bytes from a node of upload rate R takes B / R to leave
+// it, then the link's delay; a second message from the same node waits for
+// the first to leave; a receiver's download queues what arrives behind
+// what it is receiving; bytes and messages are counted at both ends.
+func TestTransferSerializesAndQueues(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 1}, 4)
+	rates := map[uint32][2]float64{0: {1000, math.Inf(1)}, 1: {math.Inf(1), math.Inf(1)}, 2: {math.Inf(1), 500}, 3: {math.Inf(1), math.Inf(1)}}
+	net.SetRates(func(id uint32) (float64, float64) { r := rates[id]; return r[0], r[1] })
+	if !net.Bandwidth() {
+		t.Fatal("bandwidth off with rates set")
+	}
+	// 500 bytes at 1000 B/s: 0.5 s, then 10 ms of link.
+	if got := net.Transfer(0, 1, 500, 0, 10*time.Millisecond); got != 510*time.Millisecond {
+		t.Fatalf("first message arrives at %v, want 510ms", got)
+	}
+	// The second leaves once the first has: 0.5 s + 0.25 s + 10 ms.
+	if got := net.Transfer(0, 3, 250, 0, 10*time.Millisecond); got != 760*time.Millisecond {
+		t.Fatalf("second message arrives at %v, want 760ms", got)
+	}
+	// Node 2 downloads 500 B/s: two messages of 100 B arriving at once
+	// take 0.2 s and 0.4 s.
+	a := net.Transfer(1, 2, 100, 0, 0)
+	b := net.Transfer(3, 2, 100, 0, 0)
+	if a != 200*time.Millisecond || b != 400*time.Millisecond {
+		t.Fatalf("download queue: %v and %v, want 200ms and 400ms", a, b)
+	}
+	loads := net.Loads()
+	if l := loads[0]; l.SentBytes != 750 || l.SentMsgs != 2 || l.RecvMsgs != 0 {
+		t.Fatalf("node 0 load %+v", l)
+	}
+	if l := loads[2]; l.RecvBytes != 200 || l.RecvMsgs != 2 {
+		t.Fatalf("node 2 load %+v", l)
+	}
+	off := newNetwork(t, network.Config{Seed: 1}, 4)
+	if off.Bandwidth() || off.Transfer(0, 1, 1<<20, time.Second, time.Millisecond) != time.Second+time.Millisecond {
+		t.Fatal("with bandwidth off a message takes its link's delay only")
 	}
 }

@@ -39,7 +39,9 @@ type Network struct {
 	epoch   atomic.Int64 // the time of the lives at the network's time 0 (SetEpoch)
 	conns   conns        // open connections (Config.Transport); its own lock
 	classes reach.Classifier
-	silent  atomic.Pointer[func(uint32) bool] // SetSilent
+	silent  atomic.Pointer[func(uint32) bool]               // SetSilent
+	rates   atomic.Pointer[func(uint32) (float64, float64)] // SetRates
+	tr      transfers                                       // bandwidth state; its own lock
 }
 
 // counts are the attempt counters of a network or of one operation.

@@ -2,6 +2,7 @@ package lookup
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/go-dht/go-dht/hashes"
@@ -101,11 +102,13 @@ func (s State) String() string {
 // Candidate is a peer the lookup knows of.
 type Candidate struct {
 	Peer routing.Peer
-	// Hop is 0 for the origin, 1 for its table peers, h+1 for peers
-	// introduced by a peer at hop h.
-	Hop uint32
 	// Via is the id of the peer whose answer introduced this one.
-	Via   uint32
+	Via uint32
+	// Hop is 0 for the origin, 1 for its table peers, h+1 for peers
+	// introduced by a peer at hop h (at most 65,535: a lookup of more hops
+	// than that would be a broken network). 16 bits keep a candidate in 24
+	// bytes: a DAS slot holds millions of lookups at once.
+	Hop   uint16
 	State State
 }
 
@@ -162,7 +165,7 @@ type Lookup struct {
 	key      hashes.Key
 	origin   routing.Peer
 	cands    []Candidate    // nearest to key first
-	inserts  []int          // merge buffer: where new peers go
+	inserts  []int32        // merge buffer: where new peers go
 	newPeers []routing.Peer // merge buffer: the new peers
 	heard    int            // no heard candidate before this index
 
@@ -284,7 +287,7 @@ func (l *Lookup) Answer(p routing.Peer, peers []routing.Peer, value bool) {
 		l.inserts = l.inserts[:0]
 		return
 	}
-	improved, closer := l.merge(peers, hop+1, p.ID)
+	improved, closer := l.merge(peers, min(hop, math.MaxUint16-1)+1, p.ID)
 	if value {
 		l.valueFound = true
 		if l.cfg.StopOnValue {
@@ -419,7 +422,7 @@ func (l *Lookup) end(r Reason) {
 // ones land far down the list, so the merge finds the new peers by binary
 // search, then moves only the candidates after the first insertion, from
 // the back, in place.
-func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer bool) {
+func (l *Lookup) merge(peers []routing.Peer, hop uint16, via uint32) (improved, closer bool) {
 	ins := l.inserts[:0] // for each new peer, its index among the old candidates
 	lo := 0
 	for _, p := range peers {
@@ -433,7 +436,7 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 		if n := len(ins); n > 0 && l.newPeers[n-1] == p {
 			continue
 		}
-		ins = append(ins, i)
+		ins = append(ins, int32(i))
 		l.newPeers = append(l.newPeers[:len(ins)-1], p)
 	}
 	l.inserts = ins
@@ -443,7 +446,7 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 	// The nearest new peer ranks first among the new ones: it is progress
 	// when fewer than Beta live candidates precede it.
 	live := 0
-	for i := range l.cands[:ins[0]] {
+	for i := range l.cands[:int(ins[0])] {
 		if l.cands[i].State != Failed {
 			if live++; live >= l.cfg.Beta {
 				break
@@ -460,10 +463,18 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 	}
 	// Grow by the new peers and merge from the back.
 	n, m := len(l.cands), len(ins)
-	l.cands = slices.Grow(l.cands, m)[:n+m]
+	if n+m > cap(l.cands) {
+		// Room for this answer and one more of K peers, not twice the
+		// list: a DAS slot holds millions of lookups at once, each with a
+		// few dozen candidates.
+		grown := make([]Candidate, n, n+m+l.cfg.K)
+		copy(grown, l.cands)
+		l.cands = grown
+	}
+	l.cands = l.cands[:n+m]
 	k, i := n+m-1, n-1
 	for j := m - 1; j >= 0; j-- {
-		for i >= ins[j] {
+		for i >= int(ins[j]) {
 			l.cands[k] = l.cands[i]
 			k--
 			i--
@@ -471,7 +482,7 @@ func (l *Lookup) merge(peers []routing.Peer, hop, via uint32) (improved, closer 
 		l.cands[k] = Candidate{Peer: l.newPeers[j], Hop: hop, Via: via}
 		k--
 	}
-	l.heard = min(l.heard, ins[0])
+	l.heard = min(l.heard, int(ins[0]))
 	return improved, closer
 }
 

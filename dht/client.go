@@ -31,6 +31,9 @@ func (c *Client) Peer() routing.Peer { return routing.Peer{ID: c.id, Key: c.key}
 // the random fill's table; Run.Maintain's joins are how a node joins a
 // grown network by itself).
 func (c *Client) Bootstrap() error {
+	if err := c.usable(); err != nil {
+		return err
+	}
 	t, err := c.net.index().FilledTable(c.id, c.key, c.net.cfg.Client.K, c.net.routingFill(), c.net.space)
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func (c *Client) Bootstrap() error {
 // table's members changed. The first change gives the node a table of its
 // own, a copy of its optimal table (or an empty one when it has none).
 func (c *Client) AddPeer(id uint32) (bool, error) {
+	if err := c.usable(); err != nil {
+		return false, err
+	}
 	if !c.net.known(id) {
 		return false, unknownNode(id, c.net.Len())
 	}
@@ -61,7 +67,7 @@ func (c *Client) AddPeer(id uint32) (bool, error) {
 }
 
 // Bootstrapped reports whether the client has a routing table.
-func (c *Client) Bootstrapped() bool { return c.net.bootstrapped(c.id) }
+func (c *Client) Bootstrapped() bool { return c.usable() == nil && c.net.bootstrapped(c.id) }
 
 // readTable calls f with the client's routing table (nil when it has none).
 func (c *Client) readTable(f func(t *routing.Table)) {
@@ -102,12 +108,25 @@ func (c *Client) RoutingLen() (n int) {
 // returns the key. The caller may reuse segment afterwards.
 func (c *Client) Store(segment []byte) hashes.Key {
 	key := hashes.SegmentKey(segment)
-	c.net.keep(c.id, key, slices.Clone(segment))
+	if c.usable() == nil {
+		c.net.keep(c.id, key, slices.Clone(segment))
+	}
 	return key
+}
+
+// usable reports ErrZeroValue for a Client that no network gave.
+func (c *Client) usable() error {
+	if c == nil || c.net.usable() != nil {
+		return ErrZeroValue
+	}
+	return nil
 }
 
 // Retrieve returns a copy of the segment stored locally under key.
 func (c *Client) Retrieve(key hashes.Key) ([]byte, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	if v, ok := c.net.value(c.id, key); ok {
 		return slices.Clone(v), nil
 	}

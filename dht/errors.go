@@ -26,6 +26,14 @@ var (
 	// ErrPastStart is returned when an operation is scheduled before the
 	// current time of its run.
 	ErrPastStart = errors.New("dht: start time is in the run's past")
+	// ErrZeroValue is returned by the methods of a zero DHTNetwork or
+	// Client: networks come from New, Spawn or Derive, clients from
+	// DHTNetwork.Client or AddNode.
+	ErrZeroValue = errors.New("dht: zero value: build a network with New, Spawn or Derive, and take clients from it")
+	// ErrOffline is returned for an operation from a node that is offline
+	// when it would start (churn, a departure, a join to come): an offline
+	// node does nothing.
+	ErrOffline = errors.New("dht: node is offline")
 	// ErrNoStores is returned for a provide under a profile whose protocol
 	// stores nothing (discv5, a discovery protocol).
 	ErrNoStores = errors.New("dht: this protocol stores no values (a discovery protocol: look up nodes instead)")

@@ -235,6 +235,9 @@ func (gw *grower) refresh(id uint32, closest []routing.Peer) {
 // when it ends; then next runs with its result, if any.
 func (gw *grower) lookup(id uint32, key hashes.Key, next func(LookupResult)) {
 	r := gw.run
+	if !gw.net.links.Online(id, r.now) {
+		return // it went offline meanwhile: its join goes no further
+	}
 	gw.ops++
 	p, err := r.check(lookupOp, r.now, id, key, GrowthOps+gw.ops)
 	if err != nil {

@@ -56,6 +56,9 @@ func (n *DHTNetwork) runIsolated(keepOpen bool, schedule func(r *Run) error) (*o
 // Lookup runs a lookup for key from node from, isolated, starting at
 // opts.Start.
 func (n *DHTNetwork) Lookup(from uint32, key hashes.Key, opts LookupOptions) (LookupResult, error) {
+	if err := n.usable(); err != nil {
+		return LookupResult{}, err
+	}
 	op, err := n.runIsolated(false, func(r *Run) error { return r.Lookup(opts.Start, from, key, opts, nil) })
 	if err != nil {
 		return LookupResult{}, err
@@ -68,6 +71,9 @@ func (n *DHTNetwork) Lookup(from uint32, key hashes.Key, opts LookupOptions) (Lo
 // Provide provides segment from node from, isolated, starting at
 // opts.Start: a lookup for its key, then stores on the closest peers.
 func (n *DHTNetwork) Provide(from uint32, segment []byte, opts ProvideOptions) (ProvideSummary, error) {
+	if err := n.usable(); err != nil {
+		return ProvideSummary{}, err
+	}
 	op, err := n.runIsolated(false, func(r *Run) error { return r.Provide(opts.Start, from, segment, opts, nil) })
 	if err != nil {
 		return ProvideSummary{}, err
@@ -80,12 +86,18 @@ func (n *DHTNetwork) Provide(from uint32, segment []byte, opts ProvideOptions) (
 // Lookup runs a lookup for key from this client, isolated (see
 // DHTNetwork.Lookup).
 func (c *Client) Lookup(key hashes.Key, opts LookupOptions) (LookupResult, error) {
+	if c == nil || c.net == nil {
+		return LookupResult{}, ErrZeroValue
+	}
 	return c.net.Lookup(c.id, key, opts)
 }
 
 // Provide provides segment from this client, isolated (see
 // DHTNetwork.Provide).
 func (c *Client) Provide(segment []byte, opts ProvideOptions) (ProvideSummary, error) {
+	if c == nil || c.net == nil {
+		return ProvideSummary{}, ErrZeroValue
+	}
 	return c.net.Provide(c.id, segment, opts)
 }
 
@@ -121,8 +133,14 @@ const lookupChunk = 64
 // each starting at its Options.Start. Either way, the same tasks give the
 // same results and records whatever the number of workers.
 func (n *DHTNetwork) LookupMany(ctx context.Context, tasks []LookupTask, workers int, done func(i int, res LookupResult)) error {
+	if err := n.usable(); err != nil {
+		return err
+	}
 	if err := checkWorkers(workers); err != nil {
 		return err
+	}
+	if done == nil {
+		done = func(int, LookupResult) {} // the caller keeps only the records
 	}
 	if !n.Isolatable() {
 		return n.lookupShared(ctx, tasks, done)

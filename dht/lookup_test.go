@@ -1,6 +1,7 @@
 package dht_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -459,5 +460,50 @@ func TestRetrievalHasNoAccuracy(t *testing.T) {
 	res, err = net.Lookup(200, key, dht.LookupOptions{TrackAccuracy: true})
 	if err != nil || !res.Summary.HasAccuracy() {
 		t.Fatalf("lookup: %+v, %v; want an accuracy", res.Summary, err)
+	}
+}
+
+// The doubtful cases of the review, decided: zero DHTNetwork, Client and
+// Run values return ErrZeroValue instead of panicking; Maintain twice on
+// one run is an error (it would double every refresh and join); LookupMany
+// with a nil done keeps only the records; a negative time is refused by
+// TableHealth.
+func TestDoubtfulCasesDecided(t *testing.T) {
+	var net dht.DHTNetwork
+	if _, err := net.Lookup(0, 1, dht.LookupOptions{}); !errors.Is(err, dht.ErrZeroValue) {
+		t.Errorf("Lookup on a zero network: %v", err)
+	}
+	if _, err := net.Client(0); !errors.Is(err, dht.ErrZeroValue) {
+		t.Errorf("Client on a zero network: %v", err)
+	}
+	if err := net.BootstrapAll(context.Background(), 1); !errors.Is(err, dht.ErrZeroValue) || net.Len() != 0 {
+		t.Errorf("BootstrapAll on a zero network: %v", err)
+	}
+	var c dht.Client
+	if _, err := c.Lookup(1, dht.LookupOptions{}); !errors.Is(err, dht.ErrZeroValue) {
+		t.Errorf("Lookup on a zero client: %v", err)
+	}
+	if _, err := c.Retrieve(1); !errors.Is(err, dht.ErrZeroValue) || c.Bootstrapped() {
+		t.Errorf("Retrieve on a zero client: %v", err)
+	}
+	c.Store([]byte("nowhere")) // stores nothing, does not panic
+	var r dht.Run
+	if err := r.Lookup(0, 0, 1, dht.LookupOptions{}, nil); !errors.Is(err, dht.ErrZeroValue) {
+		t.Errorf("Lookup on a zero run: %v", err)
+	}
+	real := dhttest.New(t, dhttest.Config(100, 1))
+	run := real.NewRun()
+	if err := run.Maintain(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Maintain(time.Hour); err == nil {
+		t.Error("Maintain twice on one run was accepted")
+	}
+	tasks := []dht.LookupTask{{Origin: 1, Key: 9, Options: dht.LookupOptions{Op: 1}}}
+	if err := real.LookupMany(context.Background(), tasks, 2, nil); err != nil {
+		t.Errorf("LookupMany with a nil done: %v", err)
+	}
+	if _, err := real.TableHealth(1, -time.Second); err == nil {
+		t.Error("TableHealth at a negative time was accepted")
 	}
 }

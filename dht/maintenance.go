@@ -63,10 +63,14 @@ func (m Maintenance) Validate() error {
 // from its current time until simulated time until: the refreshes and the
 // joins are events of the run, interleaved with its operations.
 func (r *Run) Maintain(until time.Duration) error {
+	if r.maintained {
+		return fmt.Errorf("dht: Maintain was called on this run already: a second call would run every refresh and join twice")
+	}
 	m := r.cfg.Maintenance
 	if until < r.now {
 		return fmt.Errorf("%w: maintenance until %v, the run is at %v", ErrPastStart, until, r.now)
 	}
+	r.maintained = true
 	rng := rand.New(rand.NewPCG(r.cfg.Network.Seed, 0x6d61696e74))
 	if m.Refresh > 0 {
 		var refresh func()
@@ -118,6 +122,9 @@ func (r *Run) refreshAll(rng *rand.Rand) {
 // offered to the table.
 func (r *Run) refresh(id uint32, rng *rand.Rand) {
 	n := r.net
+	if !n.links.Online(id, r.now) {
+		return // a node offline does nothing (a joiner may leave early)
+	}
 	local := n.space.Key(id)
 	depth := 0
 	c := &Client{id: id, key: local, net: n}

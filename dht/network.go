@@ -85,6 +85,9 @@ func shards(n, workers int) [][2]int {
 // (Config.Tables), or grown by joins (FillGrown, on one goroutine). Tables
 // a node changed since are dropped. Nodes added later keep what they have.
 func (n *DHTNetwork) BootstrapAll(ctx context.Context, workers int) error {
+	if err := n.usable(); err != nil {
+		return err
+	}
 	if err := checkWorkers(workers); err != nil {
 		return err
 	}
@@ -159,6 +162,9 @@ func (n *DHTNetwork) index() *routing.Index {
 // AddNode adds a client with the next id and no routing table; call its
 // Bootstrap to give it one. Existing tables do not learn of it.
 func (n *DHTNetwork) AddNode() (*Client, error) {
+	if err := n.usable(); err != nil {
+		return nil, err
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.space.Len() >= MaxNodes {
@@ -182,6 +188,9 @@ func (n *DHTNetwork) AddNode() (*Client, error) {
 // only: the caller that derives a grown network with other links or
 // lookup rules gets tables grown under the first ones).
 func (n *DHTNetwork) Derive(cfg Config) (*DHTNetwork, error) {
+	if err := n.usable(); err != nil {
+		return nil, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -216,17 +225,33 @@ func (n *DHTNetwork) Derive(cfg Config) (*DHTNetwork, error) {
 	return d, nil
 }
 
+// usable reports ErrZeroValue for a network that was not built.
+func (n *DHTNetwork) usable() error {
+	if n == nil || n.space == nil || n.links == nil {
+		return ErrZeroValue
+	}
+	return nil
+}
+
 // Config returns the network's configuration, with the rules its profile
 // implies filled in.
 func (n *DHTNetwork) Config() Config { return n.cfg }
 
 // Len returns the number of clients.
-func (n *DHTNetwork) Len() int { return n.space.Len() }
+func (n *DHTNetwork) Len() int {
+	if n.usable() != nil {
+		return 0
+	}
+	return n.space.Len()
+}
 
 // Client returns the client with the given id, or an error naming the
 // valid range. A Client is a handle: two calls give two handles on one
 // node.
 func (n *DHTNetwork) Client(id uint32) (*Client, error) {
+	if err := n.usable(); err != nil {
+		return nil, err
+	}
 	if uint(id) >= uint(n.space.Len()) {
 		return nil, unknownNode(id, n.space.Len())
 	}
@@ -443,7 +468,12 @@ func (n *DHTNetwork) Links() *network.Network { return n.links }
 
 // Summary returns the state of the network's links: nodes, attempts,
 // successes and failures of every finished operation.
-func (n *DHTNetwork) Summary() network.Summary { return n.links.Summary() }
+func (n *DHTNetwork) Summary() network.Summary {
+	if n.usable() != nil {
+		return network.Summary{}
+	}
+	return n.links.Summary()
+}
 
 // Records returns one record per connection attempt of every finished
 // operation, in an order that does not depend on scheduling; an error when

@@ -63,6 +63,8 @@ type Run struct {
 	// keepOpen leaves the finished operation's link op open for the caller
 	// to close (LookupMany hands records over in task order).
 	keepOpen bool
+	// maintained says Maintain was called: a second call is an error.
+	maintained bool
 	// bandwidth says messages have sizes and queue at each node's upload
 	// and download (network.Network.Bandwidth): an answer's arrival is
 	// known when the remote has sent it.
@@ -261,6 +263,9 @@ func (r *Run) checkStart(at time.Duration) error {
 
 // check checks an operation's arguments.
 func (r *Run) check(kind opKind, at time.Duration, from uint32, key hashes.Key, id uint64) (planned, error) {
+	if r == nil || r.net.usable() != nil {
+		return planned{}, ErrZeroValue
+	}
 	if err := r.checkStart(at); err != nil {
 		return planned{}, err
 	}
@@ -269,6 +274,9 @@ func (r *Run) check(kind opKind, at time.Duration, from uint32, key hashes.Key, 
 	}
 	if !r.net.bootstrapped(from) {
 		return planned{}, fmt.Errorf("%w: node %d", ErrNotBootstrapped, from)
+	}
+	if !r.net.links.Online(from, at) {
+		return planned{}, fmt.Errorf("%w: node %d at %v", ErrOffline, from, at)
 	}
 	if id&network.AutoOpBit != 0 {
 		return planned{}, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))

@@ -259,10 +259,18 @@ func availabilityFiles(dir string, params []string, res *workload.AvailabilityRe
 		"found_share", "attempts_mean", "delay_p50_s", "delay_p90_s", "replicas_online", "table_online", "table_closest"}, SummaryColumns()),
 		func(emit func([]string) error) error {
 			for _, p := range res.Points {
-				found = append(found, p.Found)
+				// A point without retrievals (no node online to retrieve)
+				// has no found share nor delays: empty cells, left out of
+				// the means.
+				p50, p90 := report.Seconds(p.DelayP50), report.Seconds(p.DelayP90)
+				if p.Lookups > 0 {
+					found = append(found, p.Found)
+				} else {
+					p50, p90 = "", ""
+				}
 				online = append(online, p.Online)
 				if err := emit(append([]string{f(p.At.Hours()), f(p.Online), strconv.Itoa(p.Lookups), f(p.Found), f(p.Attempts),
-					report.Seconds(p.DelayP50), report.Seconds(p.DelayP90), f(p.Replicas), f(p.TableOnline), f(p.TableClosest)}, params...)); err != nil {
+					p50, p90, f(p.Replicas), f(p.TableOnline), f(p.TableClosest)}, params...)); err != nil {
 					return err
 				}
 			}

@@ -66,15 +66,18 @@ type Point struct {
 	// Online is the share of the network's nodes online at At.
 	Online float64
 	// Lookups, Found: the retrievals of this measurement and the share
-	// that found their segment.
+	// that found their segment (NaN when there was none: no node online
+	// to retrieve).
 	Lookups int
 	Found   float64
-	// Attempts is the mean of the retrievals' attempts; DelayP50 and
-	// DelayP90 their simulated delays.
+	// Attempts is the mean of the retrievals' attempts (NaN without
+	// retrievals); DelayP50 and DelayP90 their simulated delays (0 without
+	// retrievals: read Lookups first).
 	Attempts           float64
 	DelayP50, DelayP90 time.Duration
 	// Replicas is the mean number of nodes online at At that hold each
-	// segment.
+	// segment: every node that stored it, through a provide or a
+	// republish, and has not left for good.
 	Replicas float64
 	// TableOnline and TableClosest are the means of dht.Health of the
 	// measured tables (NaN when none was measured).
@@ -123,7 +126,13 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 		for i := range segs {
 			err := run.Provide(at, res.Builder, segs[i], dht.ProvideOptions{Op: op}, func(s dht.ProvideSummary) {
 				res.Provides = append(res.Provides, s)
-				holders[i] = append(holders[i][:0], s.Stored...)
+				// A node that stored the segment keeps it: a republish
+				// adds holders, it takes none away.
+				for _, h := range s.Stored {
+					if !slices.Contains(holders[i], h) {
+						holders[i] = append(holders[i], h)
+					}
+				}
 			})
 			op++
 			if err != nil && werr == nil {
@@ -191,6 +200,7 @@ func (w Availability) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64)
 	for i := range res.Points {
 		p, t := &res.Points[i], acc[i]
 		p.Lookups = len(t.delays)
+		p.Found, p.Attempts = math.NaN(), math.NaN()
 		if p.Lookups > 0 {
 			p.Found = float64(t.found) / float64(p.Lookups)
 			p.Attempts = float64(t.attempts) / float64(p.Lookups)

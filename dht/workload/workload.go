@@ -55,6 +55,23 @@ func segment(seed uint64, i, size int) []byte {
 	return buf[:size]
 }
 
+// nextOnline returns the first time from at on when node id is online, and
+// false when it never is again (it left for good): an operation waits for
+// its origin to come back.
+func nextOnline(net *dht.DHTNetwork, id uint32, at time.Duration) (time.Duration, bool) {
+	for range 1 << 20 {
+		online, until := net.Links().OnlineUntil(id, at)
+		switch {
+		case online:
+			return at, true
+		case until == 0:
+			return 0, false
+		}
+		at = until
+	}
+	return 0, false
+}
+
 // Retrieval is das-research's retrieval study (see the package doc).
 type Retrieval struct {
 	Segments, Retrievers, Samples, SegmentSize int
@@ -127,6 +144,11 @@ func (w Retrieval) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, af
 		seg := segment(seed, i, w.SegmentSize)
 		keys[i] = hashes.SegmentKey(seg)
 		id := op + uint64(i)
+		// Under churn the builder provides when it is online.
+		at, ok := nextOnline(net, res.Builder, at)
+		if !ok {
+			return fmt.Errorf("the builder, node %d, left the network for good before providing segment %d", res.Builder, i)
+		}
 		return run.Provide(at, res.Builder, seg, dht.ProvideOptions{Op: id}, func(s dht.ProvideSummary) {
 			res.Provides = append(res.Provides, s)
 			// The next provide starts when this one ends (from its
@@ -196,6 +218,16 @@ func (w Retrieval) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, af
 		pl := plans[p]
 		i := p*w.Samples + s
 		id := op + uint64(i)
+		// Under churn a retriever looks up when it is online; one that
+		// left for good retrieves no more.
+		wanted := at
+		at, ok := nextOnline(net, pl.retriever, at)
+		if !ok {
+			if sequential && p+1 < len(plans) {
+				return next(p+1, 0, wanted)
+			}
+			return nil
+		}
 		return run.Lookup(at, pl.retriever, keys[pl.segments[s]], dht.LookupOptions{Op: id, StopOnFirstValue: true}, func(r dht.LookupResult) {
 			res.Retrievals = append(res.Retrievals, Retrieved{Retriever: pl.retriever, Segment: pl.segments[s], Summary: r.Summary})
 			if werr != nil {

@@ -70,30 +70,47 @@ func drawPositions(pos []int32, f Fill, self uint32, b, lo, hi, k int) []int32 {
 	var g rand.PCG
 	g.Seed(f.Seed, memberStream(self, b))
 	m := hi - lo
-	start := len(pos)
 	var taken []int32 // sorted positions taken, when k is large
+	// set holds the positions taken (plus one, 0 is empty) when k is
+	// small: an open-addressing hash set, twice k's size, on the stack.
+	var set [2 * smallDraw]int32
 	if k > smallDraw {
 		taken = make([]int32, 0, k)
 	}
+	mask := uint32(len(set) - 1)
 	for j := m - k; j < m; j++ {
 		t, _ := bits.Mul64(g.Uint64(), uint64(j+1))
 		p := int32(lo) + int32(t)
-		var dup bool
 		if taken == nil {
-			dup = slices.Contains(pos[start:], p)
+			if !insertPos(&set, mask, p) {
+				p = int32(lo + j) // j itself cannot be taken yet
+				insertPos(&set, mask, p)
+			}
 		} else {
-			_, dup = slices.BinarySearch(taken, p)
-		}
-		if dup {
-			p = int32(lo + j)
-		}
-		if taken != nil {
+			if _, dup := slices.BinarySearch(taken, p); dup {
+				p = int32(lo + j)
+			}
 			i, _ := slices.BinarySearch(taken, p)
 			taken = slices.Insert(taken, i, p)
 		}
 		pos = append(pos, p)
 	}
 	return pos
+}
+
+// insertPos adds p to the hash set and reports whether it was not there.
+func insertPos(set *[2 * smallDraw]int32, mask uint32, p int32) bool {
+	h := (uint32(p) * 0x9e3779b1) >> 25 & mask // 7 bits: 128 slots
+	for {
+		switch set[h] {
+		case 0:
+			set[h] = p + 1
+			return true
+		case p + 1:
+			return false
+		}
+		h = (h + 1) & mask
+	}
 }
 
 // appendDrawn appends to dst the k members drawn by drawPositions, as

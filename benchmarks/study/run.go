@@ -204,6 +204,13 @@ func Claim(s *Study, dir string) error {
 	switch {
 	case err == nil && bytes.Equal(old, canon):
 		return report.RemoveTemporaries(dir) // resuming
+	case err == nil && bytes.Equal(withoutCharts(old), withoutCharts(canon)):
+		// The same combinations, other charts asked for: resuming, and
+		// the record says what the summary now draws.
+		if err := report.RemoveTemporaries(dir); err != nil {
+			return err
+		}
+		return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
 	case err == nil:
 		if err := s.latencyChange(old); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
+	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -25,10 +26,14 @@ import (
 
 // networkLine describes a network's parameters for a chart's subtitle.
 func networkLine(n int, p Params) string {
-	return fmt.Sprintf("N=%s, k=%d, alpha=%d, beta=%d, steps=%d, rule %v, conn delay %v, errors fast %g %% / slow %g %%, latency %s, seed %d",
-		report.FormatNumber(float64(n)), p.K, p.Alpha, p.BetaOrK(), p.Steps, p.Termination, p.ConnDelay, p.FastErrorRate, p.SlowErrorRate,
+	return fmt.Sprintf("N=%s, profile %v, k=%d, alpha=%d, beta=%d, steps=%d, rule %v, conn delay %v, errors fast %g %% / slow %g %%, latency %s, seed %d",
+		report.FormatNumber(float64(n)), p.Profile, p.K, p.Alpha, p.BetaOrK(), p.Steps, rule(p), p.ConnDelay, p.FastErrorRate, p.SlowErrorRate,
 		cmpOr(p.Latency, "uniform"), p.Seed)
 }
+
+// rule is the termination rule the network applies: default read as its
+// profile reads it.
+func rule(p Params) lookup.Rule { return p.Config(1).Effective().Client.Termination }
 
 func cmpOr(s, def string) string { return cmp.Or(s, def) }
 
@@ -324,7 +329,7 @@ func ErrorSweepChart(w io.Writer, results []*Result) error {
 	f := &report.Figure{
 		Title: fmt.Sprintf("Lookups against the fast error rate (%s lookups a rate)", report.FormatNumber(float64(len(r0.Lookups)))),
 		Subtitle: fmt.Sprintf("N=%s, k=%d, alpha=%d, beta=%d, steps=%d, rule %v, conn delay %v, refused after %v, slow errors %g %%, seed %d",
-			report.FormatNumber(float64(r0.Row.N)), r0.Params.K, r0.Params.Alpha, r0.Params.BetaOrK(), r0.Params.Steps, r0.Params.Termination,
+			report.FormatNumber(float64(r0.Row.N)), r0.Params.K, r0.Params.Alpha, r0.Params.BetaOrK(), r0.Params.Steps, rule(r0.Params),
 			r0.Params.ConnDelay, r0.Params.FastDelay, r0.Params.SlowErrorRate, r0.Params.Seed),
 		LegendTitle: "line",
 		Panels: [][]*report.Panel{
@@ -520,7 +525,7 @@ func LatencyCDFChart(w io.Writer, results []*Result) error {
 		})
 		sub = fmt.Sprintf("N=%s, %s lookups per model, k=%d, alpha=%d, beta=%d, rule %v, errors fast %g %% / slow %g %%, seed %d",
 			report.FormatNumber(float64(r.Row.N)), report.FormatNumber(float64(st.Ops)), r.Params.K, r.Params.Alpha, r.Params.BetaOrK(),
-			r.Params.Termination, r.Params.FastErrorRate, r.Params.SlowErrorRate, r.Params.Seed)
+			rule(r.Params), r.Params.FastErrorRate, r.Params.SlowErrorRate, r.Params.Seed)
 	}
 	if len(p.Lines) == 0 {
 		return fmt.Errorf("no latency-model results")

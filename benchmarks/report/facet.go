@@ -391,8 +391,8 @@ func (f *Figure) panel(p *Panel, styles int) (*built, error) {
 			items = append(items, item)
 		}
 	}
-	setAxis(&pl.X, p.X, false)
-	setAxis(&pl.Y, p.Y, true)
+	setAxis(&pl.X, p.X)
+	setAxis(&pl.Y, p.Y)
 	b.items = items
 	return b, nil
 }
@@ -572,8 +572,8 @@ func (e errorBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 }
 
 // setAxis applies a's range, scale and ticks to the data range that the
-// plotters gave pa. vertical axes get a margin above the data.
-func setAxis(pa *plot.Axis, a Axis, vertical bool) {
+// plotters gave pa, with a margin of 5 % (none below a range from zero).
+func setAxis(pa *plot.Axis, a Axis) {
 	empty := math.IsInf(pa.Min, 0) || math.IsInf(pa.Max, 0) || pa.Min > pa.Max
 	if empty {
 		pa.Min, pa.Max = 0, 1
@@ -618,9 +618,6 @@ func setAxis(pa *plot.Axis, a Axis, vertical bool) {
 		pa.Max += span * 0.05
 		if !(a.FromZero && pa.Min == 0) {
 			pa.Min -= span * 0.05
-		}
-		if !vertical && !a.FromZero {
-			// no extra: the data fill the width
 		}
 		pa.Tick.Marker = NiceTicks{}
 	}

@@ -35,8 +35,12 @@ import (
 //	                          checksum (MarkFile), and the build of go-dht
 //	    provides.csv, retrievals.csv, records.csv      (retrieval)
 //	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
-//	DIR/summary.csv           one row per combination found in DIR
-//	DIR/charts/<key>.png      the main metrics against each swept key
+//	DIR/runs.csv              one row per combination found in DIR
+//	DIR/summary.csv           one row per grid point: the figures' means
+//	                          over its seeds and their 95 % intervals
+//	DIR/charts/               the charts (see writeCharts): the main
+//	                          figures against each swept key, heat maps,
+//	                          distributions, availability over time
 //
 // A combination's folder is written under a temporary name and renamed
 // when complete, with its completion mark (MarkFile) written last: a

@@ -310,7 +310,7 @@ func (f *Figure) render(w io.Writer) (layout, error) {
 		dc.FillText(subSty, vg.Point{X: width / 2, Y: y + subSty.FontExtents().Descent}, line)
 	}
 	top := height - headerH
-	grid := draw.Crop(dc, margin, -(legendW + margin), top-gridH-0, -(height - top))
+	grid := draw.Crop(dc, margin, -(legendW + margin), top-gridH, -(height - top))
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 5 * vg.Millimeter, PadY: 5 * vg.Millimeter,
 		PadLeft: vg.Millimeter, PadRight: 2 * vg.Millimeter, PadBottom: vg.Millimeter}
 	canvases := plot.Align(plots, tiles, grid)
@@ -430,12 +430,20 @@ func (f *Figure) addLine(pl *built, p *Panel, l Line, styles int) (LegendItem, e
 		})
 	}
 	pts = slices.DeleteFunc(slices.Clone(pts), func(pt Point) bool { return math.IsNaN(pt.Y) || math.IsNaN(pt.X) })
-	// A band does not leave the range the figure can take: 0-100 %, or
-	// from 0 for a quantity that is never negative.
+	// A band does not leave the range the figure can take: 0-100 %, from
+	// 0 for a quantity that is never negative, and on a log axis down to
+	// half the line's lowest value (an interval that reaches 0 runs off
+	// the axis).
+	floor := math.Inf(1)
+	for _, pt := range pts {
+		floor = min(floor, pt.Y/2)
+	}
 	for i := range pts {
 		switch {
 		case p.Y.Kind == PercentAxis:
 			pts[i].Lo, pts[i].Hi = clamp(pts[i].Lo, 0, 100), clamp(pts[i].Hi, 0, 100)
+		case p.Y.Kind == LogAxis:
+			pts[i].Lo = clamp(pts[i].Lo, floor, math.Inf(1))
 		case p.Y.FromZero && pts[i].Y >= 0:
 			pts[i].Lo = clamp(pts[i].Lo, 0, math.Inf(1))
 		}

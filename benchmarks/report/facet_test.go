@@ -129,3 +129,22 @@ func TestVisitTicksAreEven(t *testing.T) {
 		}
 	}
 }
+
+// On a log axis an interval that reaches 0 or below (a small sample's
+// band around a small mean) runs off the bottom of the axis instead of
+// breaking the chart (gonum panics on a value <= 0 on a log scale).
+func TestLogAxisBandsReachingZero(t *testing.T) {
+	p := &Panel{X: Axis{Kind: LogAxis}, Y: Axis{Kind: LogAxis},
+		Lines: []Line{{Points: []Point{{X: 1e3, Y: 2e-3, Lo: -1e-3, Hi: 5e-3}, {X: 1e4, Y: 4e-2, Lo: 0, Hi: 8e-2}}}}}
+	f := &Figure{Panels: [][]*Panel{{p}}}
+	b, err := f.panel(p, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.plot.Y.Min <= 0 || b.plot.Y.Min > 1e-3 {
+		t.Errorf("log axis from %v", b.plot.Y.Min)
+	}
+	if err := f.Render(&bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -50,6 +50,10 @@ const (
 	maxPanels = 36
 	// wrapCols is the columns of a figure of one metric's facets.
 	wrapCols = 4
+	// maxPages is the most files of one metric against one key: beyond
+	// maxPages x maxPanels panels a grid is read from summary.csv or a
+	// heat map, and the last page says how many panels it leaves out.
+	maxPages = 4
 )
 
 // chartMetric is a figure the charts draw: its column of summary.csv,
@@ -159,10 +163,10 @@ func classify(a Axis) axisValues {
 			av.labels = append(av.labels, report.FormatDuration(f))
 		}
 	default:
-		for i := range a.Values {
+		for i, v := range a.Values {
 			av.pos = append(av.pos, float64(i))
+			av.labels = append(av.labels, humanValue(v))
 		}
-		av.labels = slices.Clone(a.Values)
 		return av
 	}
 	av.kind = report.LinearAxis
@@ -171,6 +175,30 @@ func classify(a Axis) axisValues {
 		av.kind = report.LogAxis
 	}
 	return av
+}
+
+// ranks returns, for each value, its place in the order a reader expects:
+// ascending for numbers and durations, the file's for categories.
+func (av axisValues) ranks() []int {
+	order := make([]int, len(av.pos))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(av.pos[a], av.pos[b]) })
+	rank := make([]int, len(order))
+	for r, i := range order {
+		rank[i] = r
+	}
+	return rank
+}
+
+// sortedLabels returns the labels in the order of ranks.
+func (av axisValues) sortedLabels() []string {
+	out := make([]string, len(av.labels))
+	for i, r := range av.ranks() {
+		out[r] = av.labels[i]
+	}
+	return out
 }
 
 // axis returns the x axis of av.
@@ -267,6 +295,8 @@ type page struct {
 	facets  []int
 	wrapped bool
 	cols    int
+	// omitted counts the panels left out after this last page.
+	omitted int
 }
 
 // pages lays out nm metrics over nf facets: one figure when the facets
@@ -288,12 +318,16 @@ func pages(metrics []chartMetric, nf, cols int) []page {
 	}
 	var out []page
 	for m, cm := range metrics {
-		for p := 0; p*maxPanels < nf; p++ {
+		for p := 0; p*maxPanels < nf && p < maxPages; p++ {
 			suffix := "_" + cm.column
 			if nf > maxPanels {
 				suffix += "_" + strconv.Itoa(p+1)
 			}
-			out = append(out, page{suffix: suffix, metrics: []int{m}, facets: all[p*maxPanels : min(nf, (p+1)*maxPanels)], wrapped: true, cols: cols})
+			pg := page{suffix: suffix, metrics: []int{m}, facets: all[p*maxPanels : min(nf, (p+1)*maxPanels)], wrapped: true, cols: cols}
+			if p == maxPages-1 && nf > maxPages*maxPanels {
+				pg.omitted = nf - maxPages*maxPanels
+			}
+			out = append(out, pg)
 		}
 	}
 	return out
@@ -503,6 +537,9 @@ func sweepFigures(s *Study, aggs []Aggregate, xi int, sub string) []namedFigure 
 			f.ShareAllY = true
 			f.Title += "\n" + metrics[pg.metrics[0]].label
 		}
+		if pg.omitted > 0 {
+			f.Title += fmt.Sprintf("\n(the last page of %d: %d more panels are left out; every point is in summary.csv)", maxPages, pg.omitted)
+		}
 		if len(fs) == 1 {
 			f.PanelWidth = 12 * vg.Centimeter
 		}
@@ -529,6 +566,10 @@ func heatmapFigure(s *Study, aggs []Aggregate, metric, sub string) (string, *rep
 	}
 	xi, yi := axisOf(s.Charts.Heatmap[0]), axisOf(s.Charts.Heatmap[1])
 	xv, yv := classify(s.Axes[xi]), classify(s.Axes[yi])
+	// Cells in the order of the values: numbers and durations ascending,
+	// categories as the file lists them.
+	xr, yr := xv.ranks(), yv.ranks()
+	xv.labels, yv.labels = xv.sortedLabels(), yv.sortedLabels()
 	keys := facetKeys(s, xi, yi)
 	fs := facets(s, keys)
 	lo, hi := math.Inf(1), math.Inf(-1)
@@ -558,12 +599,12 @@ func heatmapFigure(s *Study, aggs []Aggregate, metric, sub string) (string, *rep
 				continue
 			}
 			mean, ci := a.Mean(col)*cm.scale, a.CI95(col)*cm.scale
-			hm.Values[idx[yi]][idx[xi]] = mean
+			hm.Values[yr[idx[yi]]][xr[idx[xi]]] = mean
 			label := cellNumber(mean)
 			if !math.IsNaN(ci) {
 				label += "\n± " + cellNumber(ci)
 			}
-			hm.Labels[idx[yi]][idx[xi]] = label
+			hm.Labels[yr[idx[yi]]][xr[idx[xi]]] = label
 		}
 		panels = append(panels, &report.Panel{
 			Title:    f.title,

@@ -137,7 +137,7 @@ func TestHueIsTheKeyWithMostValues(t *testing.T) {
 // A swept key's values are placed by what they are: numbers at their
 // value (a log axis over two decades), durations in seconds labelled in
 // one unit (10 min, 1 h, not 1h0m0s), anything else as categories in the
-// order of the file.
+// order of the file (a latency file by its name).
 func TestSweptValuesArePlacedByKind(t *testing.T) {
 	for _, tc := range []struct {
 		a      Axis
@@ -149,7 +149,8 @@ func TestSweptValuesArePlacedByKind(t *testing.T) {
 		{Axis{Key: "nodes", Values: []string{"1000", "10000", "100000"}}, report.LogAxis, []float64{1e3, 1e4, 1e5}, []string{"1,000", "10,000", "100,000"}},
 		{Axis{Key: "refresh", Values: []string{"10m0s", "1h0m0s"}}, report.LinearAxis, []float64{600, 3600}, []string{"10 min", "1 h"}},
 		{Axis{Key: "termination", Values: []string{"stale", "beta"}}, report.CategoryAxis, []float64{0, 1}, []string{"stale", "beta"}},
-		{Axis{Key: "conn_delay", Values: []string{"10ms-50ms", "1s"}}, report.CategoryAxis, []float64{0, 1}, []string{"10ms-50ms", "1s"}},
+		{Axis{Key: "conn_delay", Values: []string{"10ms-50ms", "1s"}}, report.CategoryAxis, []float64{0, 1}, []string{"10ms-50ms", "1 s"}},
+		{Axis{Key: "latency", Values: []string{"uniform", "/home/me/lab/latency.yaml"}}, report.CategoryAxis, []float64{0, 1}, []string{"uniform", "latency.yaml"}},
 	} {
 		got := classify(tc.a)
 		if got.kind != tc.kind || !slices.Equal(got.pos, tc.pos) || !slices.Equal(got.labels, tc.labels) {
@@ -253,5 +254,38 @@ func TestChartsChangeResumes(t *testing.T) {
 	other, _ := Parse("s.yaml", []byte(strings.Replace(base, "nodes: 300", "nodes: 301", 1)))
 	if err := Claim(other, dir); err == nil {
 		t.Error("another study claimed the folder")
+	}
+}
+
+// A heat map's cells follow the values' order: numbers and durations
+// ascending whatever the file's order, categories as the file lists them.
+func TestHeatMapCellsInValueOrder(t *testing.T) {
+	nums := classify(Axis{Key: "alpha", Values: []string{"10", "1", "5"}})
+	if r, l := nums.ranks(), nums.sortedLabels(); !slices.Equal(r, []int{2, 0, 1}) || !slices.Equal(l, []string{"1", "5", "10"}) {
+		t.Errorf("numbers: ranks %v, labels %q", r, l)
+	}
+	cats := classify(Axis{Key: "termination", Values: []string{"stale", "beta"}})
+	if r, l := cats.ranks(), cats.sortedLabels(); !slices.Equal(r, []int{0, 1}) || !slices.Equal(l, []string{"stale", "beta"}) {
+		t.Errorf("categories: ranks %v, labels %q", r, l)
+	}
+}
+
+// A figure of every metric holds up to maxFacetCols facets; beyond, each
+// metric gets files of maxPanels panels, at most maxPages of them, the
+// last saying how many panels it leaves out.
+func TestPagesBoundTheFiles(t *testing.T) {
+	metrics := chartMetrics[Retrieval]
+	if pg := pages(metrics, maxFacetCols, 5); len(pg) != 1 || len(pg[0].metrics) != len(metrics) || pg[0].wrapped {
+		t.Errorf("%d facets: %+v", maxFacetCols, pg)
+	}
+	pg := pages(metrics, 200, 4)
+	if len(pg) != len(metrics)*maxPages {
+		t.Fatalf("200 facets: %d files, want %d", len(pg), len(metrics)*maxPages)
+	}
+	for i, p := range pg {
+		last := i%maxPages == maxPages-1
+		if len(p.facets) != maxPanels || (p.omitted != 0) != last || last && p.omitted != 200-maxPages*maxPanels {
+			t.Errorf("file %d: %d facets, %d left out", i, len(p.facets), p.omitted)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -15,7 +16,6 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
-	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -24,16 +24,39 @@ import (
 // the key a sweep varies, the settings every line shares in the subtitle,
 // and one legend outside the data.
 
-// networkLine describes a network's parameters for a chart's subtitle.
-func networkLine(n int, p Params) string {
-	return fmt.Sprintf("N=%s, profile %v, k=%d, alpha=%d, beta=%d, steps=%d, rule %v, conn delay %v, errors fast %g %% / slow %g %%, latency %s, seed %d",
-		report.FormatNumber(float64(n)), p.Profile, p.K, p.Alpha, p.BetaOrK(), p.Steps, rule(p), p.ConnDelay, p.FastErrorRate, p.SlowErrorRate,
-		cmpOr(p.Latency, "uniform"), p.Seed)
+// settingNames are the settings a benchmark chart's subtitle names, in
+// order.
+var settingNames = []string{"N", "profile", "k", "alpha", "beta", "steps", "rule", "conn delay", "refused after",
+	"fast errors", "slow errors", "latency", "churn", "leave rate", "refresh", "fail limit", "policy", "seed"}
+
+// settings reads the settings of a result's network, by name: the one
+// place the charts read a result's parameters.
+func settings(r *Result) map[string]string {
+	p := r.Params
+	return map[string]string{
+		"N": report.FormatNumber(float64(r.Row.N)), "profile": p.Profile.String(), "k": strconv.Itoa(p.K),
+		"alpha": strconv.Itoa(p.Alpha), "beta": strconv.Itoa(p.BetaOrK()), "steps": strconv.Itoa(p.Steps),
+		"rule":       p.Config(1).Effective().Client.Termination.String(), // default, as the profile reads it
+		"conn delay": p.ConnDelay.String(), "refused after": p.FastDelay.String(),
+		"fast errors": strconv.FormatFloat(p.FastErrorRate, 'g', -1, 64) + " %", "slow errors": strconv.FormatFloat(p.SlowErrorRate, 'g', -1, 64) + " %",
+		"latency": cmpOr(p.Latency, "uniform"), "churn": p.Churn.String(), "leave rate": strconv.FormatFloat(p.LeaveRate, 'g', -1, 64) + "/h",
+		"refresh": offOr(p.Refresh.Seconds()), "fail limit": strconv.Itoa(p.FailLimit), "policy": p.Policy.String(),
+		"seed": strconv.FormatUint(p.Seed, 10),
+	}
 }
 
-// rule is the termination rule the network applies: default read as its
-// profile reads it.
-func rule(p Params) lookup.Rule { return p.Config(1).Effective().Client.Termination }
+// networkLine lists a result's settings for a chart's subtitle, but those
+// the chart varies (its axes and lines).
+func networkLine(r *Result, varied ...string) string {
+	set := settings(r)
+	var parts []string
+	for _, name := range settingNames {
+		if !slices.Contains(varied, name) {
+			parts = append(parts, name+" "+set[name])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 func cmpOr(s, def string) string { return cmp.Or(s, def) }
 
@@ -218,7 +241,8 @@ func buildLine(results []*Result) string {
 			if len(r.Rounds) > 1 {
 				band = "; band: 95 % confidence interval of the mean over the rounds"
 			}
-			return fmt.Sprintf("k=%d, seed %d; each point is the mean of %s%s", r.Row.K, r.Row.Seed, plural(len(r.Rounds), "round"), band)
+			set := settings(r)
+			return fmt.Sprintf("k %s, seed %s; each point is the mean of %s%s", set["k"], set["seed"], plural(len(r.Rounds), "round"), band)
 		}
 	}
 	return ""
@@ -264,7 +288,7 @@ func DelayHistogram(w io.Writer, r *Result) error {
 	}
 	f := &report.Figure{
 		Title:       fmt.Sprintf("Simulated delay of %s %s (%s)", report.FormatNumber(float64(st.Ops)), what, r.Spec.Bench),
-		Subtitle:    networkLine(r.Row.N, r.Params),
+		Subtitle:    networkLine(r),
 		LegendTitle: "delay",
 		Panels:      [][]*report.Panel{{p}},
 		PanelWidth:  20 * vg.Centimeter, PanelHeight: 13 * vg.Centimeter,
@@ -327,10 +351,8 @@ func ErrorSweepChart(w io.Writer, results []*Result) error {
 		Lines: []report.Line{{Label: "p50", Style: 1, Points: p50}, {Label: "p90", Style: 2, Points: p90, Dashed: true}}}
 	r0 := pts[0].r
 	f := &report.Figure{
-		Title: fmt.Sprintf("Lookups against the fast error rate (%s lookups a rate)", report.FormatNumber(float64(len(r0.Lookups)))),
-		Subtitle: fmt.Sprintf("N=%s, k=%d, alpha=%d, beta=%d, steps=%d, rule %v, conn delay %v, refused after %v, slow errors %g %%, seed %d",
-			report.FormatNumber(float64(r0.Row.N)), r0.Params.K, r0.Params.Alpha, r0.Params.BetaOrK(), r0.Params.Steps, rule(r0.Params),
-			r0.Params.ConnDelay, r0.Params.FastDelay, r0.Params.SlowErrorRate, r0.Params.Seed),
+		Title:       fmt.Sprintf("Lookups against the fast error rate (%s lookups a rate)", report.FormatNumber(float64(len(r0.Lookups)))),
+		Subtitle:    networkLine(r0, "fast errors"),
 		LegendTitle: "line",
 		Panels: [][]*report.Panel{
 			{panel("accuracy", "true beta closest found (%)", report.PercentAxis, acc),
@@ -398,9 +420,7 @@ func AlphaSweepChart(w io.Writer, results []*Result) error {
 	f := &report.Figure{
 		Title: fmt.Sprintf("Lookups against alpha, one line per termination rule (%s lookups a point; bands: 95 %% CI of the mean over the lookups)",
 			report.FormatNumber(float64(len(r0.Lookups)))),
-		Subtitle: fmt.Sprintf("N=%s, k=%d, beta=%d, steps=%d, conn delay %v, errors fast %g %% / slow %g %%, latency %s, seed %d",
-			report.FormatNumber(float64(r0.Row.N)), r0.Params.K, r0.Params.BetaOrK(), r0.Params.Steps, r0.Params.ConnDelay,
-			r0.Params.FastErrorRate, r0.Params.SlowErrorRate, cmpOr(r0.Params.Latency, "uniform"), r0.Params.Seed),
+		Subtitle:    networkLine(r0, "alpha", "rule"),
 		LegendTitle: "termination rule",
 		Panels:      [][]*report.Panel{{delay, msgs, acc}},
 		ShareX:      true,
@@ -494,7 +514,7 @@ func TimelineChart(w io.Writer, results []*Result) error {
 	}
 	f := &report.Figure{
 		Title:       fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)", len(panels)),
-		Subtitle:    networkLine(r0.Row.N, r0.Params),
+		Subtitle:    networkLine(r0),
 		LegendTitle: "request",
 		Panels:      grid,
 		ShareX:      true,
@@ -523,9 +543,7 @@ func LatencyCDFChart(w io.Writer, results []*Result) error {
 			Points:  report.CDF(st.Delays, 1e3),
 			NoMarks: true,
 		})
-		sub = fmt.Sprintf("N=%s, %s lookups per model, k=%d, alpha=%d, beta=%d, rule %v, errors fast %g %% / slow %g %%, seed %d",
-			report.FormatNumber(float64(r.Row.N)), report.FormatNumber(float64(st.Ops)), r.Params.K, r.Params.Alpha, r.Params.BetaOrK(),
-			rule(r.Params), r.Params.FastErrorRate, r.Params.SlowErrorRate, r.Params.Seed)
+		sub = report.FormatNumber(float64(st.Ops)) + " lookups per model; " + networkLine(r, "latency")
 	}
 	if len(p.Lines) == 0 {
 		return fmt.Errorf("no latency-model results")
@@ -569,8 +587,7 @@ func ChurnCharts(w io.Writer, results []*Result) error {
 		}{{found, f}, {replicas, rep}, {online, on}, {closest, cl}} {
 			s.p.Lines = append(s.p.Lines, report.Line{Label: r.SeriesLabel, Style: i, Points: s.pts})
 		}
-		sub = fmt.Sprintf("churn %v, leave rate %g/h, refresh %s, fail limit %d, policy %v; %s",
-			r.Params.Churn, r.Params.LeaveRate, offOr(r.Params.Refresh.Seconds()), r.Params.FailLimit, r.Params.Policy, networkLine(r.Row.N, r.Params))
+		sub = networkLine(r, "N") // each run's N is in its line's label
 		i++
 	}
 	if i == 0 {

@@ -682,11 +682,15 @@ func subtitle(s *Study, aggs []Aggregate) string {
 	}
 	var parts []string
 	for i, c := range cols {
-		if swept[c] || mine[i] == "" || c == "workload" {
+		if swept[c] || swept[strings.TrimSuffix(c, "_s")] || mine[i] == "" || c == "workload" {
 			continue
 		}
 		if slices.Contains(coreKeys, c) || def == nil || mine[i] != def[i] {
-			parts = append(parts, c+"="+humanValue(mine[i]))
+			name, v := c, humanValue(mine[i])
+			if sec, err := strconv.ParseFloat(mine[i], 64); err == nil && strings.HasSuffix(c, "_s") {
+				name, v = strings.TrimSuffix(c, "_s"), report.FormatDuration(sec) // a duration in seconds
+			}
+			parts = append(parts, name+"="+v)
 		}
 	}
 	parts = append(parts, "workload "+s.Workload.String())

@@ -6,11 +6,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
@@ -386,50 +388,45 @@ func writeCharts(s *Study, dir string, aggs []Aggregate) ([]string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
 		return nil, err
 	}
-	var files []string
-	write := func(name string, f *report.Figure) error {
-		path := filepath.Join(dir, "charts", name)
-		if err := report.WriteFile(path, f.Render); err != nil {
-			return err
-		}
-		files = append(files, path)
-		return nil
-	}
 	sub := subtitle(s, aggs)
+	var figs []namedFigure
 	for xi := range s.Axes {
-		figs := sweepFigures(s, aggs, xi, sub)
-		for _, nf := range figs {
-			if err := write(nf.name, nf.fig); err != nil {
-				return files, err
-			}
-		}
+		figs = append(figs, sweepFigures(s, aggs, xi, sub)...)
 	}
 	for _, m := range s.Charts.Metrics {
 		name, fig := heatmapFigure(s, aggs, m, sub)
-		if err := write(name, fig); err != nil {
-			return files, err
-		}
+		figs = append(figs, namedFigure{name: name, fig: fig})
 	}
 	if s.Workload == Availability {
-		figs, err := overTimeFigures(s, dir, aggs, sub)
+		more, err := overTimeFigures(s, dir, aggs, sub)
 		if err != nil {
-			return files, err
+			return nil, err
 		}
-		for _, nf := range figs {
-			if err := write(nf.name, nf.fig); err != nil {
-				return files, err
-			}
-		}
+		figs = append(figs, more...)
 	} else if len(s.Axes) == 0 {
 		fig, err := distributionFigure(s, dir, aggs[0], sub)
 		if err != nil {
-			return files, err
+			return nil, err
 		}
-		if err := write("distributions.png", fig); err != nil {
-			return files, err
-		}
+		figs = append(figs, namedFigure{name: "distributions.png", fig: fig})
 	}
-	return files, nil
+	// Drawing is the slow part: the figures are drawn at once, one per
+	// core; the files are listed in the order above.
+	files := make([]string, len(figs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, nf := range figs {
+		g.Go(func() error {
+			path := filepath.Join(dir, "charts", nf.name)
+			if err := report.WriteFile(path, nf.fig.Render); err != nil {
+				return err
+			}
+			files[i] = path
+			return nil
+		})
+	}
+	err := g.Wait()
+	return slices.DeleteFunc(files, func(f string) bool { return f == "" }), err
 }
 
 // namedFigure is a figure and its file name.

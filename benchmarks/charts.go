@@ -8,28 +8,72 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/network"
 )
 
-// networkLine describes a network's parameters for a chart title.
-func networkLine(p Params) string {
-	return fmt.Sprintf("k=%d, alpha=%d, beta=%d, steps=%d, conn delay %v, errors fast %g%% / slow %g%%, seed %d",
-		p.K, p.Alpha, p.BetaOrK(), p.Steps, p.ConnDelay, p.FastErrorRate, p.SlowErrorRate, p.Seed)
+// The charts of the benchmark suite, drawn as facet grids
+// (report.Figure): one panel per measure or facet, one line per value of
+// the key a sweep varies, the settings every line shares in the subtitle,
+// and one legend outside the data.
+
+// settingNames are the settings a benchmark chart's subtitle names, in
+// order.
+var settingNames = []string{"N", "profile", "k", "alpha", "beta", "steps", "rule", "conn delay", "refused after",
+	"fast errors", "slow errors", "latency", "churn", "leave rate", "refresh", "fail limit", "policy", "seed"}
+
+// settings reads the settings of a result's network, by name: the one
+// place the charts read a result's parameters.
+func settings(r *Result) map[string]string {
+	p := r.Params
+	return map[string]string{
+		"N": report.FormatNumber(float64(r.Row.N)), "profile": p.Profile.String(), "k": strconv.Itoa(p.K),
+		"alpha": strconv.Itoa(p.Alpha), "beta": strconv.Itoa(p.BetaOrK()), "steps": strconv.Itoa(p.Steps),
+		"rule":       p.Config(1).Effective().Client.Termination.String(), // default, as the profile reads it
+		"conn delay": p.ConnDelay.String(), "refused after": p.FastDelay.String(),
+		"fast errors": strconv.FormatFloat(p.FastErrorRate, 'g', -1, 64) + " %", "slow errors": strconv.FormatFloat(p.SlowErrorRate, 'g', -1, 64) + " %",
+		"latency": cmpOr(p.Latency, "uniform"), "churn": p.Churn.String(), "leave rate": strconv.FormatFloat(p.LeaveRate, 'g', -1, 64) + "/h",
+		"refresh": offOr(p.Refresh.Seconds()), "fail limit": strconv.Itoa(p.FailLimit), "policy": p.Policy.String(),
+		"seed": strconv.FormatUint(p.Seed, 10),
+	}
+}
+
+// networkLine lists a result's settings for a chart's subtitle, but those
+// the chart varies (its axes and lines).
+func networkLine(r *Result, varied ...string) string {
+	set := settings(r)
+	var parts []string
+	for _, name := range settingNames {
+		if !slices.Contains(varied, name) {
+			parts = append(parts, name+" "+set[name])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func cmpOr(s, def string) string { return cmp.Or(s, def) }
+
+// meanBand returns the mean of xs with its 95 % confidence band (the t
+// interval of the mean; none for fewer than two values), times scale, at
+// x.
+func meanBand(x float64, xs []float64, scale float64) report.Point {
+	m, h := report.Mean(xs)*scale, report.CI95(xs)*scale
+	return report.Point{X: x, Y: m, Lo: m - h, Hi: m + h}
 }
 
 // scaleRow is one point of the scaling charts.
 type scaleRow struct {
 	n, workers             int
 	tables                 string
-	build                  float64 // mean build time, s
-	liveMiB, peakMiB, perN float64 // heap of the network, peak heap, bytes per node
+	builds                 []float64 // build time of each round, s
+	liveMiB, peakMiB, perN float64   // heap of the network, peak heap, bytes per node
 }
 
 // series names the line of a row: its tables mode and workers.
@@ -45,10 +89,13 @@ func scaleRows(results []*Result) []scaleRow {
 		if r.Scale == nil || len(r.Rounds) == 0 {
 			continue
 		}
-		st := SummarizeRounds(r.Rounds)
+		var builds []float64
+		for _, rd := range r.Rounds {
+			builds = append(builds, rd.Duration.Seconds())
+		}
 		tables := cmp.Or(r.Scale.Tables, "eager")
 		rows = append(rows, scaleRow{
-			n: r.Scale.N, workers: r.Scale.Workers, tables: tables, build: st.Mean,
+			n: r.Scale.N, workers: r.Scale.Workers, tables: tables, builds: builds,
 			liveMiB: r.Scale.LiveBytes / (1 << 20), peakMiB: r.Scale.PeakBytes / (1 << 20),
 			perN: r.Scale.LiveBytes / float64(r.Scale.N),
 		})
@@ -79,95 +126,123 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word + "s"
 }
 
+// sizes returns the network sizes of rows, sorted, as axis values.
+func sizes(rows []scaleRow) []float64 {
+	var ns []float64
+	for _, r := range rows {
+		if x := float64(r.n); !slices.Contains(ns, x) {
+			ns = append(ns, x)
+		}
+	}
+	slices.Sort(ns)
+	return ns
+}
+
 // BuildTimeChart draws the time to make a network ready for lookups
 // against its size, on log-log axes: one line per tables mode and worker
-// count, with a line proportional to N for reference.
+// count, with its 95 % band over the rounds, and a line proportional to N
+// for reference.
 func BuildTimeChart(w io.Writer, results []*Result) error {
 	rows := scaleRows(results)
 	if len(rows) == 0 {
 		return fmt.Errorf("no scaling results")
 	}
-	p := report.NewPlot(
-		"Time to make a network ready for lookups (dht.Spawn + BootstrapAll: keys, index, and every table when eager)\n"+buildLine(results),
-		"network size N (nodes, log scale)", "build time (log scale)")
+	ns := sizes(rows)
+	p := &report.Panel{
+		X: report.Axis{Label: "network size N (nodes, log scale)", Kind: report.LogAxis, Ticks: report.ValueTicks(ns, nil)},
+		Y: report.Axis{Label: "build time (wall clock, log scale)", Kind: report.LogAxis, Ticks: report.LogTicks{Durations: true}},
+	}
 	names, series := bySeries(rows)
-	lo, hi := math.Inf(1), 0.0
-	nlo, nhi := math.Inf(1), 0.0
 	var longest []scaleRow
 	for i, name := range names {
-		var xys plotter.XYs
+		var pts []report.Point
 		for _, r := range series[name] {
-			xys = append(xys, plotter.XY{X: float64(r.n), Y: r.build})
-			lo, hi = min(lo, r.build), max(hi, r.build)
-			nlo, nhi = min(nlo, float64(r.n)), max(nhi, float64(r.n))
+			pts = append(pts, meanBand(float64(r.n), r.builds, 1))
 		}
-		if err := report.AddSeries(p, name, i, xys); err != nil {
-			return err
-		}
+		p.Lines = append(p.Lines, report.Line{Label: name, Style: i, Points: pts})
 		if len(series[name]) > len(longest) {
 			longest = series[name]
 		}
 	}
 	// Guide: linear growth from the first point of the longest line.
 	if len(longest) > 1 {
-		x0, y0 := float64(longest[0].n), longest[0].build
-		guide := plotter.XYs{{X: x0, Y: y0}, {X: nhi, Y: y0 * nhi / x0}}
-		l, err := plotter.NewLine(guide)
-		if err != nil {
-			return err
-		}
-		l.Color = color.Gray{Y: 140}
-		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		p.Add(l)
-		p.Legend.Add("proportional to N (guide)", l)
-		hi = max(hi, y0*nhi/x0)
+		x0, y0 := float64(longest[0].n), report.Mean(longest[0].builds)
+		nhi := ns[len(ns)-1]
+		p.Lines = append(p.Lines, report.Line{Label: "proportional to N (guide)", Style: len(names), Color: report.Grey, Dashed: true, NoMarks: true,
+			Points: []report.Point{report.XY(x0, y0), report.XY(nhi, y0*nhi/x0)}})
 	}
-	report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
-	report.LogAxis(&p.Y, lo, hi, report.FormatSeconds)
-	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	f := &report.Figure{
+		Title:       "Time to make a network ready for lookups (dht.Spawn + BootstrapAll: keys, index, and every table when eager)",
+		Subtitle:    buildLine(results),
+		LegendTitle: "tables, workers",
+		Panels:      [][]*report.Panel{{p}},
+		PanelWidth:  20 * vg.Centimeter, PanelHeight: 13 * vg.Centimeter,
+	}
+	return f.Render(w)
 }
 
-// MemoryChart draws the heap a built network holds per node, and the peak
-// heap of its build per node, against its size, for each tables mode:
-// eager tables grow with log N, so their bytes per node do too; on demand,
-// a node costs its key and index entry.
+// MemoryChart draws the heap a built network holds per node (solid), and
+// the peak heap of its build per node (dashed), against its size, for each
+// tables mode: eager tables grow with log N, so their bytes per node do
+// too; on demand, a node costs its key and index entry.
 func MemoryChart(w io.Writer, results []*Result) error {
 	rows := scaleRows(results)
 	if len(rows) == 0 {
 		return fmt.Errorf("no scaling results")
 	}
-	p := report.NewPlot("Heap per node against network size (runtime/metrics heap objects, above the heap before the build)\n"+buildLine(results),
-		"network size N (nodes, log scale)", "heap / N (bytes per node)")
-	names, series := bySeries(rows)
-	nlo, nhi, top := math.Inf(1), 0.0, 0.0
-	i := 0
-	for _, name := range names {
-		var live, peak plotter.XYs
-		for _, r := range series[name] {
-			v := r.peakMiB * (1 << 20) / float64(r.n)
-			live = append(live, plotter.XY{X: float64(r.n), Y: r.perN})
-			peak = append(peak, plotter.XY{X: float64(r.n), Y: v})
-			nlo, nhi, top = min(nlo, float64(r.n)), max(nhi, float64(r.n)), max(top, r.perN, v)
-		}
-		if err := report.AddSeries(p, "held by the built network, "+name, i, live); err != nil {
-			return err
-		}
-		if err := report.AddSeries(p, "peak during the build, "+name, i+1, peak); err != nil {
-			return err
-		}
-		i += 2
+	ns := sizes(rows)
+	p := &report.Panel{
+		X: report.Axis{Label: "network size N (nodes, log scale)", Kind: report.LogAxis, Ticks: report.ValueTicks(ns, nil)},
+		Y: report.Axis{Label: "heap / N (bytes per node)", FromZero: true},
 	}
-	report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
-	p.Y.Min, p.Y.Max = 0, top*1.5
-	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	names, series := bySeries(rows)
+	for i, name := range names {
+		var live, peak []report.Point
+		for _, r := range series[name] {
+			live = append(live, report.XY(float64(r.n), r.perN))
+			peak = append(peak, report.XY(float64(r.n), r.peakMiB*(1<<20)/float64(r.n)))
+		}
+		p.Lines = append(p.Lines, report.Line{Label: name, Style: i, Points: live},
+			report.Line{Label: name, Style: i, Points: peak, Dashed: true})
+	}
+	p.Legend = solidDashed("held by the built network", "peak during the build")
+	f := &report.Figure{
+		Title:       "Heap per node against network size (runtime/metrics heap objects, above the heap before the build)",
+		Subtitle:    buildLine(results),
+		LegendTitle: "tables, workers",
+		Panels:      [][]*report.Panel{{p}},
+		PanelWidth:  20 * vg.Centimeter, PanelHeight: 13 * vg.Centimeter,
+	}
+	return f.Render(w)
 }
 
-// buildLine describes the scaling runs for a chart title: the build does
-// not depend on link parameters, only on k and the seed.
+// solidDashed returns the legend entries that say what solid and dashed
+// lines of one colour are.
+func solidDashed(solid, dashed string) []report.LegendItem {
+	thumb := func(d bool) plot.Thumbnailer {
+		l := &plotter.Line{LineStyle: draw.LineStyle{Color: color.Gray{Y: 90}, Width: vg.Points(1.6)}}
+		if d {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		return l
+	}
+	return []report.LegendItem{
+		{Label: "solid: " + solid, Thumbs: []plot.Thumbnailer{thumb(false)}},
+		{Label: "dashed: " + dashed, Thumbs: []plot.Thumbnailer{thumb(true)}},
+	}
+}
+
+// buildLine describes the scaling runs for a chart's subtitle: the build
+// does not depend on link parameters, only on k and the seed.
 func buildLine(results []*Result) string {
 	for _, r := range results {
 		if r.Scale != nil {
-			return fmt.Sprintf("k=%d, seed %d; each point is the mean of %s", r.Row.K, r.Row.Seed, plural(len(r.Rounds), "round"))
+			band := ""
+			if len(r.Rounds) > 1 {
+				band = "; band: 95 % confidence interval of the mean over the rounds"
+			}
+			set := settings(r)
+			return fmt.Sprintf("k %s, seed %s; each point is the mean of %s%s", set["k"], set["seed"], plural(len(r.Rounds), "round"), band)
 		}
 	}
 	return ""
@@ -188,124 +263,120 @@ func DelayHistogram(w io.Writer, r *Result) error {
 	if r.ValueLookups {
 		what = "retrievals of provided segments (stop at the first value)"
 	}
-	p := report.NewPlot(
-		fmt.Sprintf("Simulated delay of %d %s (%s)\nN=%d, %s", st.Ops, what, r.Spec.Bench, r.Row.N, networkLine(r.Params)),
-		"simulated delay of a lookup (ms)", "lookups (count per bin)")
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Millimeter * 3
 	h, err := plotter.NewHist(ms, 40)
 	if err != nil {
 		return err
 	}
 	h.FillColor = color.RGBA{R: 120, G: 160, B: 210, A: 255}
 	h.LineStyle.Color = color.RGBA{R: 60, G: 90, B: 140, A: 255}
-	p.Add(h)
-	p.Legend.Add("lookups per bin", h)
 	top := 0.0
 	for _, b := range h.Bins {
 		top = max(top, b.Weight)
+	}
+	p := &report.Panel{
+		X:        report.Axis{Label: "simulated delay of a lookup (ms)", FromZero: true},
+		Y:        report.Axis{Label: "lookups per bin (count)", FromZero: true},
+		Plotters: []plot.Plotter{h},
+		Legend:   []report.LegendItem{{Label: "lookups per bin", Thumbs: []plot.Thumbnailer{h}}},
 	}
 	for i, q := range []struct {
 		name string
 		v    float64
 	}{{"p50", st.DelayP50}, {"p90", st.DelayP90}, {"p99", st.DelayP99}} {
-		l, err := plotter.NewLine(plotter.XYs{{X: q.v * 1e3, Y: 0}, {X: q.v * 1e3, Y: top * 1.05}})
-		if err != nil {
-			return err
-		}
-		l.Color = plotutil.Color(i + 1)
-		l.Width = vg.Points(2)
-		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s = %.0f ms", q.name, q.v*1e3), l)
+		p.Lines = append(p.Lines, report.Line{Label: fmt.Sprintf("%s = %.0f ms", q.name, q.v*1e3), Style: i + 1, Dashed: true, NoMarks: true,
+			Points: []report.Point{report.XY(q.v*1e3, 0), report.XY(q.v*1e3, top*1.02)}})
 	}
-	p.Y.Min = 0
-	p.Y.Max = top * 1.4 // room for the legend above the bars
-	p.Y.Tick.Marker = report.PlainTicks{}
-	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	f := &report.Figure{
+		Title:       fmt.Sprintf("Simulated delay of %s %s (%s)", report.FormatNumber(float64(st.Ops)), what, r.Spec.Bench),
+		Subtitle:    networkLine(r),
+		LegendTitle: "delay",
+		Panels:      [][]*report.Panel{{p}},
+		PanelWidth:  20 * vg.Centimeter, PanelHeight: 13 * vg.Centimeter,
+	}
+	return f.Render(w)
+}
+
+// lookupMeans returns the per-lookup figures of ops that the sweeps
+// chart: accuracy (%, of the lookups that track it), connection
+// attempts and hops.
+func lookupMeans(ops []LookupOp) (acc, attempts, hops []float64) {
+	for _, o := range ops {
+		s := o.Summary
+		if s.HasAccuracy() {
+			acc = append(acc, 100*s.Accuracy)
+		}
+		attempts = append(attempts, float64(s.Attempts))
+		hops = append(hops, float64(s.Hops))
+	}
+	return acc, attempts, hops
 }
 
 // ErrorSweepChart draws, against the fast error rate, the accuracy of
-// lookups and what they cost (hops and peers contacted), side by side.
+// lookups, what they cost (connection attempts and hops) and their
+// simulated delay: one panel each, means with their 95 % band over the
+// lookups.
 func ErrorSweepChart(w io.Writer, results []*Result) error {
 	type point struct {
 		rate float64
-		st   OpStats
+		r    *Result
 	}
 	var pts []point
-	var params Params
-	var n int
 	for _, r := range results {
 		if r.ErrorRate != nil && len(r.Lookups) > 0 {
-			pts = append(pts, point{*r.ErrorRate, SummarizeLookups(r.Lookups, r.ValueLookups)})
-			params, n = r.Params, r.Row.N
+			pts = append(pts, point{*r.ErrorRate, r})
 		}
 	}
 	if len(pts) == 0 {
 		return fmt.Errorf("no error sweep results")
 	}
 	slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.rate, b.rate) })
-	var acc, hops, peers, p50, p90 plotter.XYs
-	var ticks plot.ConstantTicks
+	var acc, att, hops, p50, p90 []report.Point
+	var rates []float64
 	for _, pt := range pts {
-		acc = append(acc, plotter.XY{X: pt.rate, Y: 100 * pt.st.Accuracy})
-		hops = append(hops, plotter.XY{X: pt.rate, Y: pt.st.Hops})
-		peers = append(peers, plotter.XY{X: pt.rate, Y: pt.st.Peers})
-		p50 = append(p50, plotter.XY{X: pt.rate, Y: 1e3 * pt.st.DelayP50})
-		p90 = append(p90, plotter.XY{X: pt.rate, Y: 1e3 * pt.st.DelayP90})
-		ticks = append(ticks, plot.Tick{Value: pt.rate, Label: strconv.FormatFloat(pt.rate, 'g', -1, 64)})
+		a, at, h := lookupMeans(pt.r.Lookups)
+		st := SummarizeLookups(pt.r.Lookups, pt.r.ValueLookups)
+		acc = append(acc, meanBand(pt.rate, a, 1))
+		att = append(att, meanBand(pt.rate, at, 1))
+		hops = append(hops, meanBand(pt.rate, h, 1))
+		p50 = append(p50, report.XY(pt.rate, 1e3*st.DelayP50))
+		p90 = append(p90, report.XY(pt.rate, 1e3*st.DelayP90))
+		rates = append(rates, pt.rate)
 	}
-	const xLabel = "fast error rate (% of attempts refused)"
-	acc1 := report.NewPlot(fmt.Sprintf("Accuracy of lookups\nN=%d, k=%d, alpha=%d, beta=%d, steps=%d",
-		n, params.K, params.Alpha, params.BetaOrK(), params.Steps),
-		xLabel, "accuracy (% of the true beta closest found)")
-	acc1.Legend.Top, acc1.Legend.YOffs = false, vg.Millimeter*2
-	if err := report.AddSeries(acc1, "mean accuracy", 0, acc); err != nil {
-		return err
+	x := report.Axis{Label: "fast error rate (% of attempts refused)", Ticks: report.ValueTicks(rates, nil)}
+	panel := func(title, y string, kind report.AxisKind, pts []report.Point) *report.Panel {
+		return &report.Panel{Title: title, X: x, Y: report.Axis{Label: y, Kind: kind, FromZero: true},
+			Lines: []report.Line{{Label: "mean, 95 % band over the lookups", Points: pts}}}
 	}
-	acc1.Y.Min, acc1.Y.Max = 0, 105
-	cost := report.NewPlot(fmt.Sprintf("Cost of lookups\nslow errors %g%%, %d lookups per rate", params.SlowErrorRate, pts[0].st.Ops),
-		xLabel, "mean per lookup (count)")
-	top := 0.0
-	for _, xy := range peers {
-		top = max(top, xy.Y)
+	delay := &report.Panel{Title: "simulated delay", X: x, Y: report.Axis{Label: "delay of a lookup (ms)", FromZero: true},
+		Lines: []report.Line{{Label: "p50", Style: 1, Points: p50}, {Label: "p90", Style: 2, Points: p90, Dashed: true}}}
+	r0 := pts[0].r
+	f := &report.Figure{
+		Title:       fmt.Sprintf("Lookups against the fast error rate (%s lookups a rate)", report.FormatNumber(float64(len(r0.Lookups)))),
+		Subtitle:    networkLine(r0, "fast errors"),
+		LegendTitle: "line",
+		Panels: [][]*report.Panel{
+			{panel("accuracy", "true beta closest found (%)", report.PercentAxis, acc),
+				panel("cost: peers contacted", "connection attempts per lookup", report.LinearAxis, att)},
+			{panel("cost: depth", "hops (deepest peer that answered)", report.LinearAxis, hops), delay},
+		},
+		ShareX: true,
 	}
-	if err := report.AddSeries(cost, "peers contacted (connection attempts)", 1, peers); err != nil {
-		return err
-	}
-	if err := report.AddSeries(cost, "hops (deepest peer that answered)", 2, hops); err != nil {
-		return err
-	}
-	cost.Y.Min, cost.Y.Max = 0, top*1.3
-	delay := report.NewPlot(fmt.Sprintf("Simulated delay of lookups\nrefused attempt %v, connection %v", params.FastDelay, params.ConnDelay),
-		xLabel, "simulated delay of a lookup (ms)")
-	delay.Legend.Top, delay.Legend.YOffs = false, vg.Millimeter*2
-	if err := report.AddSeries(delay, "p90", 4, p90); err != nil {
-		return err
-	}
-	if err := report.AddSeries(delay, "p50", 3, p50); err != nil {
-		return err
-	}
-	delay.Y.Min = 0
-	for _, p := range []*plot.Plot{acc1, cost, delay} {
-		p.X.Tick.Marker = ticks
-		p.X.Min, p.X.Max = pts[0].rate-2, pts[len(pts)-1].rate+2
-	}
-	return report.RenderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, acc1, cost, delay)
+	return f.Render(w)
 }
 
 // AlphaSweepChart draws, against alpha, the simulated delay of lookups
-// (p50), the messages they send (connection attempts) and their accuracy:
-// one line per termination rule.
+// (p50), the messages they send (connection attempts, with their 95 %
+// band over the lookups) and their accuracy: one line per termination
+// rule.
 func AlphaSweepChart(w io.Writer, results []*Result) error {
 	type point struct {
 		alpha int
-		st    OpStats
+		r     *Result
 	}
 	byRule := map[string][]point{}
 	var rules []string
-	var params Params
-	var n int
+	var r0 *Result
+	var alphas []float64
 	for _, r := range results {
 		if r.Sweep == nil || len(r.Lookups) == 0 {
 			continue
@@ -313,55 +384,48 @@ func AlphaSweepChart(w io.Writer, results []*Result) error {
 		if _, ok := byRule[r.Sweep.Rule]; !ok {
 			rules = append(rules, r.Sweep.Rule)
 		}
-		byRule[r.Sweep.Rule] = append(byRule[r.Sweep.Rule], point{r.Sweep.Alpha, SummarizeLookups(r.Lookups, false)})
-		params, n = r.Params, r.Row.N
+		byRule[r.Sweep.Rule] = append(byRule[r.Sweep.Rule], point{r.Sweep.Alpha, r})
+		if a := float64(r.Sweep.Alpha); !slices.Contains(alphas, a) {
+			alphas = append(alphas, a)
+		}
+		r0 = r
 	}
 	if len(rules) == 0 {
 		return fmt.Errorf("no alpha sweep results")
 	}
-	const xLabel = "alpha (requests in flight)"
-	delay := report.NewPlot(fmt.Sprintf("Simulated delay of lookups (p50)\nN=%d, k=%d, beta=%d, steps=%d, conn %v",
-		n, params.K, params.BetaOrK(), params.Steps, params.ConnDelay), xLabel, "delay p50 (ms)")
-	msgs := report.NewPlot(fmt.Sprintf("Messages per lookup\nerrors fast %g%% / slow %g%%, seed %d",
-		params.FastErrorRate, params.SlowErrorRate, params.Seed), xLabel, "connection attempts per lookup")
-	acc := report.NewPlot("Accuracy of lookups\n(share of the true beta closest in the result)", xLabel, "accuracy (%)")
-	acc.Legend.Top, acc.Legend.YOffs = false, vg.Millimeter*2
-	var ticks plot.ConstantTicks
-	seen := map[int]bool{}
-	topDelay, topMsgs := 0.0, 0.0
+	slices.Sort(alphas)
+	x := report.Axis{Label: "alpha (requests in flight)", Ticks: report.ValueTicks(alphas, nil)}
+	delay := &report.Panel{Title: "simulated delay (p50)", X: x, Y: report.Axis{Label: "delay p50 of a lookup (ms)", FromZero: true}}
+	msgs := &report.Panel{Title: "messages", X: x, Y: report.Axis{Label: "connection attempts per lookup", FromZero: true}}
+	acc := &report.Panel{Title: "accuracy", X: x, Y: report.Axis{Label: "true beta closest in the result (%)", Kind: report.PercentAxis}}
 	for i, rule := range rules {
 		pts := byRule[rule]
 		slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.alpha, b.alpha) })
-		var d, m, a plotter.XYs
+		var d, m, a []report.Point
 		for _, pt := range pts {
 			x := float64(pt.alpha)
-			d = append(d, plotter.XY{X: x, Y: pt.st.DelayP50 * 1e3})
-			m = append(m, plotter.XY{X: x, Y: pt.st.Peers})
-			a = append(a, plotter.XY{X: x, Y: 100 * pt.st.Accuracy})
-			topDelay, topMsgs = max(topDelay, pt.st.DelayP50*1e3), max(topMsgs, pt.st.Peers)
-			if !seen[pt.alpha] {
-				seen[pt.alpha] = true
-				ticks = append(ticks, plot.Tick{Value: x, Label: strconv.Itoa(pt.alpha)})
-			}
+			st := SummarizeLookups(pt.r.Lookups, false)
+			ac, at, _ := lookupMeans(pt.r.Lookups)
+			d = append(d, report.XY(x, st.DelayP50*1e3))
+			m = append(m, meanBand(x, at, 1))
+			a = append(a, meanBand(x, ac, 1))
 		}
 		for _, add := range []struct {
-			p   *plot.Plot
-			xys plotter.XYs
+			p   *report.Panel
+			pts []report.Point
 		}{{delay, d}, {msgs, m}, {acc, a}} {
-			if err := report.AddSeries(add.p, "rule "+rule, i, add.xys); err != nil {
-				return err
-			}
+			add.p.Lines = append(add.p.Lines, report.Line{Label: rule, Style: i, Points: add.pts})
 		}
 	}
-	delay.Y.Min, delay.Y.Max = 0, topDelay*1.4
-	msgs.Y.Min, msgs.Y.Max = 0, topMsgs*1.4
-	acc.Y.Min, acc.Y.Max = 0, 105
-	for _, p := range []*plot.Plot{delay, msgs, acc} {
-		p.X.Tick.Marker = ticks
-		p.X.Scale = plot.LogScale{}
-		p.X.Min, p.X.Max = 0.8, 13
+	f := &report.Figure{
+		Title: fmt.Sprintf("Lookups against alpha, one line per termination rule (%s lookups a point; bands: 95 %% CI of the mean over the lookups)",
+			report.FormatNumber(float64(len(r0.Lookups)))),
+		Subtitle:    networkLine(r0, "alpha", "rule"),
+		LegendTitle: "termination rule",
+		Panels:      [][]*report.Panel{{delay, msgs, acc}},
+		ShareX:      true,
 	}
-	return report.RenderPNG(w, 42*vg.Centimeter, 14*vg.Centimeter, delay, msgs, acc)
+	return f.Render(w)
 }
 
 // outcomeColors are the colours of a request's outcome in the timeline.
@@ -388,11 +452,11 @@ func outcomeIndex(r network.Record) int {
 	return 2
 }
 
-// TimelineChart draws the requests of a few lookups as a Gantt chart: each
-// request a bar from its start to its end in simulated time, coloured by
-// outcome, one lane per request, grouped by lookup with its end marked, so
-// that a reader sees the alpha requests in flight and the answers that
-// arrive after the end.
+// TimelineChart draws the requests of a few lookups as Gantt charts, one
+// panel per lookup: each request a bar from its start to its end in
+// simulated time, coloured by outcome, one lane per request in order of
+// start, and the end of the lookup dashed, so that a reader sees the
+// alpha requests in flight and the answers that arrive after the end.
 func TimelineChart(w io.Writer, results []*Result) error {
 	var tl []TimelineLookup
 	var r0 *Result
@@ -405,146 +469,146 @@ func TimelineChart(w io.Writer, results []*Result) error {
 	if r0 == nil {
 		return fmt.Errorf("no lookup timeline")
 	}
-	var g report.Gantt
-	var ticks plot.ConstantTicks
-	y := 0.0
-	var ends plotter.XYs
+	var panels []*report.Panel
+	most := 0
 	for i, l := range tl {
 		if len(l.Records) == 0 {
 			continue
 		}
+		var g report.Gantt
 		start := l.Records[0].Start
-		first := y
 		end := 0.0
-		for _, r := range l.Records {
+		for j, r := range l.Records {
 			x0 := (r.Start - start).Seconds() * 1e3
 			x1 := (r.End - start).Seconds() * 1e3
-			g.Bars = append(g.Bars, report.Bar{Y: y, X0: x0, X1: x1, Color: outcomeColors[outcomeIndex(r)].c})
+			g.Bars = append(g.Bars, report.Bar{Y: -float64(j), X0: x0, X1: x1, Color: outcomeColors[outcomeIndex(r)].c})
 			if !r.Abandoned {
 				end = max(end, x1)
 			}
-			y--
 		}
-		ticks = append(ticks, plot.Tick{Value: (first + y + 1) / 2, Label: fmt.Sprintf("lookup %d\n(%s)", i+1, l.Reason)})
-		ends = append(ends, plotter.XY{X: end, Y: first + 0.5}, plotter.XY{X: end, Y: y + 0.5})
-		y -= 1.5 // a gap between lookups
-	}
-	p := report.NewPlot(fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)\nN=%d, %s",
-		len(tl), r0.Row.N, networkLine(r0.Params)), "simulated time since the lookup started (ms)", "")
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Millimeter * 3
-	p.Add(g)
-	for i := 0; i+1 < len(ends); i += 2 {
-		l, err := plotter.NewLine(ends[i : i+2])
-		if err != nil {
-			return err
+		n := len(l.Records)
+		most = max(most, n)
+		p := &report.Panel{
+			Title:    fmt.Sprintf("lookup %d: %s, ended by rule %s", i+1, plural(n, "request"), l.Reason),
+			X:        report.Axis{Label: "simulated time since the lookup started (ms)", FromZero: true},
+			Y:        report.Axis{Label: "requests in order of start", Ticks: plot.ConstantTicks{}},
+			Plotters: []plot.Plotter{g},
+			Lines: []report.Line{{Label: "end of the lookup", Color: color.Black, Dashed: true, NoMarks: true,
+				Points: []report.Point{report.XY(end, 0.6), report.XY(end, -float64(n)+0.4)}}},
 		}
-		l.Color = color.Black
-		l.Width = vg.Points(1.5)
-		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
-		p.Add(l)
-		if i == 0 {
-			p.Legend.Add("end of the lookup", l)
+		for _, oc := range outcomeColors {
+			p.Legend = append(p.Legend, report.LegendItem{Label: oc.label, Thumbs: []plot.Thumbnailer{report.Swatch{Color: oc.c}}})
 		}
+		panels = append(panels, p)
 	}
-	for _, oc := range outcomeColors {
-		p.Legend.Add(oc.label, report.Swatch{Color: oc.c})
+	if len(panels) == 0 {
+		return fmt.Errorf("no lookup timeline with requests")
 	}
-	p.Y.Tick.Marker = ticks
-	p.X.Min = 0
-	_, xmax, _, _ := g.DataRange()
-	p.X.Max = xmax * 1.35 // room for the legend
-	return report.RenderPNG(w, 26*vg.Centimeter, vg.Length(8+0.45*float64(len(g.Bars)))*vg.Centimeter, p)
+	for _, p := range panels {
+		p.Y.Min, p.Y.Max = -float64(most)+0.4, 0.6 // one lane height in every panel
+	}
+	const cols = 2
+	var grid [][]*report.Panel
+	for i := 0; i < len(panels); i += cols {
+		grid = append(grid, panels[i:min(i+cols, len(panels))])
+	}
+	f := &report.Figure{
+		Title:       fmt.Sprintf("Requests of %d lookups in simulated time (each bar: one request, start to end)", len(panels)),
+		Subtitle:    networkLine(r0),
+		LegendTitle: "request",
+		Panels:      grid,
+		ShareX:      true,
+		PanelWidth:  13 * vg.Centimeter,
+		PanelHeight: vg.Length(4+0.3*float64(most)) * vg.Centimeter,
+	}
+	return f.Render(w)
 }
 
 // LatencyCDFChart draws the distribution of the simulated delay of the
 // same lookups under each latency model: one cumulative line per model.
 func LatencyCDFChart(w io.Writer, results []*Result) error {
-	p := report.NewPlot("Simulated delay of a lookup under each latency model (cumulative)\n", "simulated delay of a lookup (ms)", "share of lookups (%)")
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Millimeter*3, vg.Millimeter*3
-	i := 0
-	var line string
+	p := &report.Panel{
+		X: report.Axis{Label: "simulated delay of a lookup (ms)", FromZero: true},
+		Y: report.Axis{Label: "lookups at most this delay (%)", Kind: report.PercentAxis},
+	}
+	var sub string
 	for _, r := range results {
 		if r.Model == "" || len(r.Lookups) == 0 {
 			continue
 		}
 		st := SummarizeLookups(r.Lookups, false)
-		ms := make([]float64, len(st.Delays))
-		for j, d := range st.Delays {
-			ms[j] = d * 1e3
-		}
-		slices.Sort(ms)
-		xys := make(plotter.XYs, 0, 200)
-		step := max(1, len(ms)/200)
-		for j := 0; j < len(ms); j += step {
-			xys = append(xys, plotter.XY{X: ms[j], Y: 100 * float64(j+1) / float64(len(ms))})
-		}
-		xys = append(xys, plotter.XY{X: ms[len(ms)-1], Y: 100})
-		l, err := plotter.NewLine(xys)
-		if err != nil {
-			return err
-		}
-		l.Color = plotutil.Color(i)
-		l.Width = vg.Points(2)
-		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms", r.Model, st.DelayP50*1e3, st.DelayP90*1e3, st.DelayP99*1e3), l)
-		line = fmt.Sprintf("N=%d, %d lookups per model, k=%d, alpha=%d, beta=%d, rule %v", r.Row.N, st.Ops, r.Params.K, r.Params.Alpha, r.Params.BetaOrK(), r.Params.Termination)
-		i++
+		p.Lines = append(p.Lines, report.Line{
+			Label:   fmt.Sprintf("%s: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms", r.Model, st.DelayP50*1e3, st.DelayP90*1e3, st.DelayP99*1e3),
+			Style:   len(p.Lines),
+			Points:  report.CDF(st.Delays, 1e3),
+			NoMarks: true,
+		})
+		sub = report.FormatNumber(float64(st.Ops)) + " lookups per model; " + networkLine(r, "latency")
 	}
-	if i == 0 {
+	if len(p.Lines) == 0 {
 		return fmt.Errorf("no latency-model results")
 	}
-	p.Title.Text += line
-	p.Y.Min, p.Y.Max = 0, 100
-	p.X.Min = 0
-	return report.RenderPNG(w, 24*vg.Centimeter, 15*vg.Centimeter, p)
+	f := &report.Figure{
+		Title:       "Simulated delay of a lookup under each latency model (cumulative)",
+		Subtitle:    sub,
+		LegendTitle: "latency model",
+		Panels:      [][]*report.Panel{{p}},
+		PanelWidth:  20 * vg.Centimeter, PanelHeight: 13 * vg.Centimeter,
+	}
+	return f.Render(w)
 }
 
 // ChurnCharts draws what BenchmarkChurn measured every simulated hour, one
 // line per run: the share of retrievals that found their segment and the
 // replicas online (availability), and the health of the tables.
 func ChurnCharts(w io.Writer, results []*Result) error {
-	found := report.NewPlot("Retrievals that found a segment provided at hour 0", "simulated time (hours)", "found (%)")
-	replicas := report.NewPlot("Nodes online that hold a segment (mean)", "simulated time (hours)", "replicas online")
-	online := report.NewPlot("Routing tables: peers online", "simulated time (hours)", "share of a table online (%)")
-	closest := report.NewPlot("Routing tables: true k closest known", "simulated time (hours)", "share of the k closest online nodes known (%)")
+	x := report.Axis{Label: "simulated time (h)", FromZero: true, Ticks: report.HourTicks}
+	found := &report.Panel{Title: "retrievals of segments provided at hour 0", X: x, Y: report.Axis{Label: "found (%)", Kind: report.PercentAxis}}
+	replicas := &report.Panel{Title: "replicas", X: x, Y: report.Axis{Label: "nodes online holding a segment (mean)", FromZero: true}}
+	online := &report.Panel{Title: "routing tables: peers online", X: x, Y: report.Axis{Label: "share of a table online (%)", Kind: report.PercentAxis}}
+	closest := &report.Panel{Title: "routing tables: true k closest known", X: x, Y: report.Axis{Label: "k closest online nodes known (%)", Kind: report.PercentAxis}}
+	var sub string
 	i := 0
-	var churnLine string
 	for _, r := range results {
 		if len(r.Series) == 0 {
 			continue
 		}
-		var f, rep, on, cl plotter.XYs
+		var f, rep, on, cl []report.Point
 		for _, pt := range r.Series {
 			h := pt.At.Hours()
-			f = append(f, plotter.XY{X: h, Y: 100 * pt.Found})
-			rep = append(rep, plotter.XY{X: h, Y: pt.Replicas})
-			on = append(on, plotter.XY{X: h, Y: 100 * pt.TableOnline})
-			cl = append(cl, plotter.XY{X: h, Y: 100 * pt.TableClosest})
+			f = append(f, report.XY(h, 100*pt.Found))
+			rep = append(rep, report.XY(h, pt.Replicas))
+			on = append(on, report.XY(h, 100*pt.TableOnline))
+			cl = append(cl, report.XY(h, 100*pt.TableClosest))
 		}
 		for _, s := range []struct {
-			p   *plot.Plot
-			xys plotter.XYs
+			p   *report.Panel
+			pts []report.Point
 		}{{found, f}, {replicas, rep}, {online, on}, {closest, cl}} {
-			if err := report.AddSeries(s.p, r.SeriesLabel, i, s.xys); err != nil {
-				return err
-			}
+			s.p.Lines = append(s.p.Lines, report.Line{Label: r.SeriesLabel, Style: i, Points: s.pts})
 		}
-		churnLine = fmt.Sprintf("churn %v, leave rate %g/h, refresh %v, fail limit %d, policy %v",
-			r.Params.Churn, r.Params.LeaveRate, r.Params.Refresh, r.Params.FailLimit, r.Params.Policy)
+		sub = networkLine(r, "N") // each run's N is in its line's label
 		i++
 	}
 	if i == 0 {
 		return fmt.Errorf("no churn results")
 	}
-	for _, p := range []*plot.Plot{found, online, closest} {
-		p.Y.Min, p.Y.Max = 0, 135
-		p.Legend.Top, p.Legend.YOffs = true, -vg.Millimeter*2
+	f := &report.Figure{
+		Title:       "Availability and routing tables under churn, measured every simulated hour",
+		Subtitle:    sub,
+		LegendTitle: "run",
+		Panels:      [][]*report.Panel{{found, replicas}, {online, closest}},
+		ShareX:      true,
 	}
-	found.Title.Text += "\n" + churnLine
-	replicas.Y.Min = 0
-	return report.RenderPNG(w, 56*vg.Centimeter, 14*vg.Centimeter, found, replicas, online, closest)
+	return f.Render(w)
+}
+
+// offOr prints a period in seconds as a duration, 0 as "off".
+func offOr(sec float64) string {
+	if sec == 0 {
+		return "off"
+	}
+	return report.FormatDuration(sec)
 }
 
 // HopsChart draws the retrieval hops of BenchmarkHopsScaling (alpha 1, no
@@ -555,6 +619,7 @@ func HopsChart(w io.Writer, results []*Result) error {
 	byK := map[int]map[string][]HopsPoint{}
 	var ks []int
 	var fills []string
+	var ns []float64
 	for _, r := range results {
 		h := r.Hops
 		if h == nil {
@@ -567,54 +632,49 @@ func HopsChart(w io.Writer, results []*Result) error {
 		if !slices.Contains(fills, h.Fill) {
 			fills = append(fills, h.Fill)
 		}
+		if !slices.Contains(ns, float64(h.N)) {
+			ns = append(ns, float64(h.N))
+		}
 		byK[h.K][h.Fill] = append(byK[h.K][h.Fill], *h)
 	}
 	if len(ks) == 0 {
 		return fmt.Errorf("no hops scaling results")
 	}
 	slices.Sort(ks)
-	var panels []*plot.Plot
-	ymax := 0.0
+	slices.Sort(ns)
+	var panels []*report.Panel
 	for _, k := range ks {
-		p := report.NewPlot(fmt.Sprintf("Retrieval hops against N, k = %d\n(alpha 1, no errors; %d retrievals a point)", k, hopsRetrievals),
-			"network size N (nodes, log scale)", "retrieval hops (mean)")
-		nlo, nhi := math.Inf(1), 0.0
+		p := &report.Panel{Title: fmt.Sprintf("k = %d", k),
+			X: report.Axis{Label: "network size N (nodes, log scale)", Kind: report.LogAxis, Ticks: report.ValueTicks(ns, nil)},
+			Y: report.Axis{Label: "retrieval hops (mean)", FromZero: true}}
 		for i, fill := range fills {
 			pts := byK[k][fill]
 			if len(pts) == 0 {
 				continue
 			}
 			slices.SortFunc(pts, func(a, b HopsPoint) int { return a.N - b.N })
-			var xys plotter.XYs
+			var line []report.Point
 			for _, pt := range pts {
-				xys = append(xys, plotter.XY{X: float64(pt.N), Y: pt.RetrievalHops})
-				nlo, nhi = min(nlo, float64(pt.N)), max(nhi, float64(pt.N))
-				ymax = max(ymax, pt.RetrievalHops)
+				line = append(line, report.XY(float64(pt.N), pt.RetrievalHops))
 			}
-			if err := report.AddSeries(p, fill+" fill", i, xys); err != nil {
-				return err
-			}
+			p.Lines = append(p.Lines, report.Line{Label: fill + " fill", Style: i, Points: line})
 		}
-		var ref plotter.XYs
-		for n := nlo; n <= nhi*1.01; n *= math.Sqrt(10) {
-			ref = append(ref, plotter.XY{X: n, Y: math.Log2(n) / math.Log2(float64(k))})
-			ymax = max(ymax, ref[len(ref)-1].Y)
+		var ref []report.Point
+		for n := ns[0]; n <= ns[len(ns)-1]*1.01; n *= math.Sqrt(10) {
+			ref = append(ref, report.XY(n, math.Log2(n)/math.Log2(float64(k))))
 		}
 		if len(ref) > 1 {
-			l, err := plotter.NewLine(ref)
-			if err != nil {
-				return err
-			}
-			l.Color = color.Gray{Y: 120}
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			p.Add(l)
-			p.Legend.Add("log2(N) / log2(k)", l)
+			p.Lines = append(p.Lines, report.Line{Label: "log2(N) / log2(k)", Style: len(fills), Color: report.Grey, Dashed: true, NoMarks: true, Points: ref})
 		}
-		report.LogAxis(&p.X, nlo, nhi, report.FormatCount)
 		panels = append(panels, p)
 	}
-	for _, p := range panels {
-		p.Y.Min, p.Y.Max = 0, math.Ceil(ymax+0.5)
+	f := &report.Figure{
+		Title:       fmt.Sprintf("Retrieval hops against the network size, one panel per bucket size k (alpha 1, no errors; %d retrievals a point)", hopsRetrievals),
+		LegendTitle: "table fill",
+		Panels:      [][]*report.Panel{panels},
+		ShareY:      true,
+		ShareX:      true,
+		PanelWidth:  9 * vg.Centimeter,
 	}
-	return report.RenderPNG(w, vg.Length(len(panels))*11*vg.Centimeter, 13*vg.Centimeter, panels...)
+	return f.Render(w)
 }

@@ -128,14 +128,10 @@ func MeasuredChart(w io.Writer, rows []Measured) error {
 	if len(rows) == 0 {
 		return fmt.Errorf("no measurements")
 	}
-	p := plot.New()
-	p.Title.Text = "go-dht against published measurements: go-dht's value / the published value\n(log scale; dashed: a factor of 2 either way; grey: figures the model was calibrated to)"
-	p.X.Label.Text = "ratio go-dht / published (log scale)"
-	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.ConstantTicks{{Value: 0.1, Label: "0.1"}, {Value: 0.2, Label: "0.2"}, {Value: 0.5, Label: "0.5"},
-		{Value: 1, Label: "1"}, {Value: 2, Label: "2"}, {Value: 5, Label: "5"}, {Value: 10, Label: "10"}}
 	lo, hi := 0.08, 12.0
+	blue, grey := color.RGBA{R: 31, G: 119, B: 180, A: 255}, color.Gray{Y: 150}
 	labels := make([]string, len(rows))
+	var ps []plot.Plotter
 	var ends plotter.XYs
 	var texts []string
 	for i, m := range rows {
@@ -147,11 +143,11 @@ func MeasuredChart(w io.Writer, rows []Measured) error {
 			return err
 		}
 		l.Width = vg.Points(9)
-		l.Color = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+		l.Color = blue
 		if m.Calibrated {
-			l.Color = color.Gray{Y: 150}
+			l.Color = grey
 		}
-		p.Add(l)
+		ps = append(ps, l)
 		labels[int(y)] = m.ID
 		ends = append(ends, plotter.XY{X: r, Y: y})
 		texts = append(texts, fmt.Sprintf(" %.2f ", m.Ratio()))
@@ -166,7 +162,8 @@ func MeasuredChart(w io.Writer, rows []Measured) error {
 		}
 		lbl.TextStyle[i].YAlign = -0.5
 	}
-	p.Add(lbl)
+	ps = append(ps, lbl)
+	var dashed *plotter.Line
 	for _, x := range []float64{0.5, 1, 2} {
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: -0.5}, {X: x, Y: float64(len(rows)) - 0.5}})
 		if err != nil {
@@ -174,12 +171,31 @@ func MeasuredChart(w io.Writer, rows []Measured) error {
 		}
 		if x != 1 {
 			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			dashed = l
 		}
 		l.Color = color.Gray{Y: 90}
-		p.Add(l)
+		ps = append(ps, l)
 	}
-	p.NominalY(labels...)
-	p.X.Min, p.X.Max = lo, hi
-	p.Y.Min, p.Y.Max = -0.7, float64(len(rows))-0.3
-	return report.RenderPNG(w, 24*vg.Centimeter, vg.Length(len(rows))*0.75*vg.Centimeter+4*vg.Centimeter, p)
+	ticks := plot.ConstantTicks{}
+	for _, v := range []float64{0.1, 0.2, 0.5, 1, 2, 5, 10} {
+		ticks = append(ticks, plot.Tick{Value: v, Label: report.FormatNumber(v)})
+	}
+	p := &report.Panel{
+		X:        report.Axis{Label: "ratio go-dht / published (log scale)", Kind: report.LogAxis, Ticks: ticks, Min: lo, Max: hi},
+		Y:        report.Axis{Kind: report.CategoryAxis, Categories: labels},
+		Plotters: ps,
+		Legend: []report.LegendItem{
+			{Label: "go-dht's value / the published one", Thumbs: []plot.Thumbnailer{report.Swatch{Color: blue}}},
+			{Label: "calibrated to it (agrees by construction)", Thumbs: []plot.Thumbnailer{report.Swatch{Color: grey}}},
+			{Label: "a factor of 2 either way", Thumbs: []plot.Thumbnailer{dashed}},
+		},
+	}
+	f := &report.Figure{
+		Title:       "go-dht against published measurements: go-dht's value / the published value",
+		Subtitle:    "each bar from 1 to the ratio, the ratio written at its end; sources in the CSV and the README",
+		Panels:      [][]*report.Panel{{p}},
+		PanelWidth:  22 * vg.Centimeter,
+		PanelHeight: vg.Length(len(rows))*0.75*vg.Centimeter + 3*vg.Centimeter,
+	}
+	return f.Render(w)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network/churn"
@@ -82,9 +83,9 @@ func benchChurn(b *testing.B, spec Spec, n int, republish time.Duration) {
 		}
 	}
 	r := env.s.Result(spec, p, p.Row(n, p.Workers))
-	r.SeriesLabel = fmt.Sprintf("n=%d, republish %v", n, republish)
+	r.SeriesLabel = fmt.Sprintf("n=%s, republish every %s", report.FormatNumber(float64(n)), report.FormatDuration(republish.Seconds()))
 	if republish == 0 {
-		r.SeriesLabel = fmt.Sprintf("n=%d, no republish", n)
+		r.SeriesLabel = fmt.Sprintf("n=%s, no republish", report.FormatNumber(float64(n)))
 	}
 	cfg := p.Config(n)
 	cfg.Network.DiscardRecords = true

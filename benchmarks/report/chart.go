@@ -1,145 +1,122 @@
 package report
 
 import (
-	"io"
+	"image/color"
 	"math"
-	"strconv"
+	"slices"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Charts are drawn so that a reader understands each without the CSV: the
-// title says what was measured and on which network, the axes carry units,
-// a legend names every line.
+// title says what was measured, the subtitle on which network and with
+// which settings, the axes carry units, and one legend outside the data
+// names every line (Figure).
 
 // ChartDPI makes PNGs sharp enough to read on a laptop screen.
 const ChartDPI = 110
 
-// RenderPNG draws panels (one row of plots) on one PNG.
-func RenderPNG(w io.Writer, width, height vg.Length, panels ...*plot.Plot) error {
-	c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(ChartDPI))
-	dc := draw.New(c)
-	if len(panels) == 1 {
-		// A margin on the right keeps the legend and the last tick label
-		// inside the image.
-		panels[0].Draw(draw.Crop(dc, 0, -vg.Millimeter*4, 0, -vg.Millimeter))
-	} else {
-		tiles := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Millimeter * 8,
-			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 4}
-		canvases := plot.Align([][]*plot.Plot{panels}, tiles, dc)
-		for i, p := range panels {
-			p.Draw(canvases[0][i])
+// MaxCDFPoints bounds the points of a line CDF draws: a page cannot show
+// more apart.
+const MaxCDFPoints = 400
+
+// CDF returns the empirical distribution function of xs, each value
+// multiplied by scale, as the points of its staircase (value, share of
+// the values at most it, in %): at each distinct value the line rises
+// from the share below it to the share at it. Above MaxCDFPoints distinct
+// values it keeps an even sample of them (the first and last included),
+// joined by straight lines.
+// NaN values are left out.
+func CDF(xs []float64, scale float64) []Point {
+	s := slices.DeleteFunc(slices.Clone(xs), math.IsNaN)
+	if len(s) == 0 {
+		return nil
+	}
+	slices.Sort(s)
+	n := float64(len(s))
+	type step struct{ x, below, at float64 }
+	var steps []step
+	for i := 0; i < len(s); {
+		j := i
+		for j+1 < len(s) && s[j+1] == s[i] {
+			j++
 		}
+		steps = append(steps, step{s[i] * scale, 100 * float64(i) / n, 100 * float64(j+1) / n})
+		i = j + 1
 	}
-	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
-	return err
-}
-
-// NewPlot returns a plot with a title, axis labels and a legend in the
-// top left corner.
-func NewPlot(title, x, y string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.Title.Padding = vg.Millimeter * 3
-	p.X.Label.Text = x
-	p.Y.Label.Text = y
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs = vg.Millimeter * 2
-	p.Legend.YOffs = -vg.Millimeter * 2
-	p.X.Tick.Marker, p.Y.Tick.Marker = PlainTicks{}, PlainTicks{}
-	p.Add(plotter.NewGrid())
-	return p
-}
-
-// AddSeries adds a line with points, in the i-th color and shape.
-func AddSeries(p *plot.Plot, label string, i int, xys plotter.XYs) error {
-	l, s, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return err
-	}
-	l.Color, s.Color = plotutil.Color(i), plotutil.Color(i)
-	l.Width = vg.Points(1.5)
-	s.Shape = plotutil.Shape(i)
-	s.Radius = vg.Points(3)
-	p.Add(l, s)
-	p.Legend.Add(label, l, s)
-	return nil
-}
-
-// LogAxis puts a (positive) axis on a log scale over [lo, hi], widened by a
-// third of a decade each side, with ticks labelled by format.
-func LogAxis(a *plot.Axis, lo, hi float64, format func(float64) string) {
-	a.Scale = plot.LogScale{}
-	a.Min = lo / math.Pow(10, 1.0/3)
-	a.Max = hi * math.Pow(10, 1.0/3)
-	a.Tick.Marker = LogTicks{Format: format}
-}
-
-// LogTicks labels the powers of ten of a log axis, and 2× and 5× when a
-// range holds fewer than two powers of ten.
-type LogTicks struct{ Format func(float64) string }
-
-func (t LogTicks) Ticks(lo, hi float64) []plot.Tick {
-	var ticks []plot.Tick
-	powers := 0
-	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
-		if v := math.Pow(10, e); v >= lo {
-			powers++
+	if len(steps) > MaxCDFPoints {
+		every := (len(steps) + MaxCDFPoints - 1) / MaxCDFPoints
+		var kept []step
+		for i := 0; i < len(steps); i += every {
+			kept = append(kept, steps[i])
 		}
+		if last := steps[len(steps)-1]; kept[len(kept)-1].x != last.x {
+			kept = append(kept, last)
+		}
+		steps = kept
 	}
-	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
-		base := math.Pow(10, e)
-		for m := 1.0; m < 10; m++ {
-			v := m * base
-			if v < lo || v > hi {
+	pts := make([]Point, 0, 2*len(steps))
+	for _, st := range steps {
+		pts = append(pts, XY(st.x, st.below), XY(st.x, st.at))
+	}
+	return pts
+}
+
+// HeatMap is a plotter of a grid of cells coloured by value (light: low,
+// dark: high), each labelled, on two Category axes: cell (i, j) is
+// column i of X, row j of Y.
+type HeatMap struct {
+	// Values[j][i] is the cell at X i, Y j; NaN leaves it blank.
+	Values [][]float64
+	// Labels[j][i] is written in the cell.
+	Labels [][]string
+	// Lo and Hi are the values of the palette's ends.
+	Lo, Hi float64
+}
+
+// HeatColor returns the colour of t in [0, 1] on the heat maps' palette.
+func HeatColor(t float64) color.Color {
+	t = min(max(t, 0), 1)
+	const n = 101
+	return Color(int(math.Round(t*(n-1))), n, true)
+}
+
+// Plot implements plot.Plotter.
+func (h HeatMap) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := textStyle(tickSize)
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+	for j, row := range h.Values {
+		for i, v := range row {
+			if math.IsNaN(v) {
 				continue
 			}
-			tick := plot.Tick{Value: v}
-			if m == 1 || powers < 2 && (m == 2 || m == 5) {
-				tick.Label = t.Format(v)
+			t := 0.5
+			if h.Hi > h.Lo {
+				t = (v - h.Lo) / (h.Hi - h.Lo)
 			}
-			ticks = append(ticks, tick)
+			fill := HeatColor(t)
+			x0, x1 := trX(float64(i)-0.5), trX(float64(i)+0.5)
+			y0, y1 := trY(float64(j)-0.5), trY(float64(j)+0.5)
+			c.FillPolygon(fill, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}})
+			if j < len(h.Labels) && i < len(h.Labels[j]) {
+				sty.Color = color.Black
+				if t > 0.45 {
+					sty.Color = color.White
+				}
+				c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, h.Labels[j][i])
+			}
 		}
 	}
-	return ticks
 }
 
-// FormatCount prints 1000 as "1k", 1000000 as "1M".
-func FormatCount(v float64) string {
-	switch {
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'g', 3, 64) + "M"
-	case v >= 1e3:
-		return strconv.FormatFloat(v/1e3, 'g', 3, 64) + "k"
+// DataRange implements plot.DataRanger.
+func (h HeatMap) DataRange() (xmin, xmax, ymin, ymax float64) {
+	cols := 0
+	for _, r := range h.Values {
+		cols = max(cols, len(r))
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
-// FormatSeconds prints seconds with the unit that keeps the number short.
-func FormatSeconds(v float64) string {
-	switch {
-	case v >= 1:
-		return strconv.FormatFloat(v, 'g', 3, 64) + " s"
-	case v >= 1e-3:
-		return strconv.FormatFloat(v*1e3, 'g', 3, 64) + " ms"
-	}
-	return strconv.FormatFloat(v*1e6, 'g', 3, 64) + " µs"
-}
-
-// PlainTicks are the default ticks, labelled without trailing zeros.
-type PlainTicks struct{}
-
-func (PlainTicks) Ticks(lo, hi float64) []plot.Tick {
-	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'g', 6, 64)
-		}
-	}
-	return ticks
+	return -0.5, float64(cols) - 0.5, -0.5, float64(len(h.Values)) - 0.5
 }

@@ -11,8 +11,8 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/go-dht/go-dht/dht/crawler"
 )
@@ -53,8 +53,8 @@ func CrawlLine(s crawler.Summary) string {
 	if o.Retries != 1 {
 		retries = strconv.Itoa(o.Retries) + " retries"
 	}
-	return fmt.Sprintf("N=%d, k=%d, W=%d, %d requests a visit, timeout %v, %s; conn %v, errors fast %g%% / slow %g%%%s, seed %d",
-		s.Nodes, s.K, o.InFlight, o.Requests, o.Timeout, retries, n.ConnDelay, n.FastErrorRate, n.SlowErrorRate, churn, n.Seed)
+	return fmt.Sprintf("N=%s, k=%d, W=%d, %d requests a visit, timeout %v, %s, conn %v, errors fast %g %% / slow %g %%%s, seed %d",
+		FormatNumber(float64(s.Nodes)), s.K, o.InFlight, o.Requests, o.Timeout, retries, n.ConnDelay, n.FastErrorRate, n.SlowErrorRate, churn, n.Seed)
 }
 
 // CrawlTimelineChart draws the visits of a crawl as a Gantt chart: each
@@ -62,7 +62,7 @@ func CrawlLine(s crawler.Summary) string {
 // outcome, one lane per visit in order of start, so that the slope of the
 // staircase is the crawl's pace and its width the visits in flight. Above
 // MaxTimelineBars visits it draws every m-th and says so. s is the crawl's
-// summary, for the title.
+// summary, for the subtitle.
 func CrawlTimelineChart(w io.Writer, visits []crawler.Visit, s crawler.Summary) error {
 	if len(visits) == 0 {
 		return fmt.Errorf("crawl timeline: no visits")
@@ -74,49 +74,47 @@ func CrawlTimelineChart(w io.Writer, visits []crawler.Visit, s crawler.Summary) 
 	step := (len(sorted) + MaxTimelineBars - 1) / MaxTimelineBars
 	var g Gantt
 	var seen [4]bool
-	xmax := 0.0
 	for i := 0; i < len(sorted); i += step {
 		v := sorted[i]
 		x0, x1 := (v.Start - s.Start).Seconds(), (v.End - s.Start).Seconds()
 		g.Bars = append(g.Bars, Bar{Y: -float64(i / step), X0: x0, X1: x1, Color: outcomeColor[v.Outcome]})
 		seen[v.Outcome] = true
-		xmax = max(xmax, x1)
 	}
-	what := fmt.Sprintf("all %d visits", len(sorted))
+	what := fmt.Sprintf("all %s visits", FormatNumber(float64(len(sorted))))
 	if step > 1 {
-		what = fmt.Sprintf("every %s visit of %d (%d drawn)", ordinal(step), len(sorted), len(g.Bars))
+		what = fmt.Sprintf("every %s visit of %s, %d drawn", ordinal(step), FormatNumber(float64(len(sorted))), len(g.Bars))
 	}
-	p := NewPlot(fmt.Sprintf("Visits of a crawl in simulated time (each bar: one visit, start to end; %s)\n%s", what, CrawlLine(s)),
-		"simulated time since the crawl started (s)", "visits in order of start")
-	p.Legend.Left = false
-	p.Legend.XOffs = -vg.Millimeter * 3
-	p.Add(g)
+	p := &Panel{
+		X:        Axis{Label: "simulated time since the crawl started", FromZero: true, Ticks: DurationTicks{}},
+		Y:        Axis{Label: "visit, in order of start", Ticks: visitTicks(len(sorted), step), Min: -float64(len(g.Bars)), Max: 1},
+		Plotters: []plot.Plotter{g},
+	}
 	for _, o := range crawler.Outcomes() {
 		if seen[o] {
-			p.Legend.Add(outcomeLabel[o], Swatch{Color: outcomeColor[o]})
+			p.Legend = append(p.Legend, LegendItem{Label: outcomeLabel[o], Thumbs: []plot.Thumbnailer{Swatch{Color: outcomeColor[o]}}})
 		}
 	}
-	// Lanes count down from the first visit; label them by visit number
-	// (1 is the first to start), at round numbers.
-	var ticks plot.ConstantTicks
-	lanes := len(g.Bars)
-	var round []plot.Tick
-	if len(sorted) > 1 { // DefaultTicks panics on an empty range
-		round = (plot.DefaultTicks{}).Ticks(1, float64(len(sorted)))
+	f := &Figure{
+		Title:       fmt.Sprintf("Visits of a crawl in simulated time (each bar: one visit, start to end; %s)", what),
+		Subtitle:    CrawlLine(s),
+		LegendTitle: "outcome of a visit",
+		Panels:      [][]*Panel{{p}},
+		PanelWidth:  24 * vg.Centimeter, PanelHeight: 16 * vg.Centimeter,
 	}
-	for _, t := range round {
-		if t.Label == "" || t.Value < 1 {
+	return f.Render(w)
+}
+
+// visitTicks labels the lanes of a crawl timeline by visit number (1 is
+// the first to start) at round numbers: lane -l holds visit l*step+1.
+func visitTicks(visits, step int) plot.Ticker {
+	ticks := plot.ConstantTicks{{Value: 0, Label: "1"}}
+	for _, v := range niceValues(0, float64(visits), maxTicks, niceSteps) {
+		if v < float64(step)*2 { // too close to the first
 			continue
 		}
-		ticks = append(ticks, plot.Tick{Value: -math.Floor((t.Value - 1) / float64(step)), Label: strconv.FormatFloat(t.Value, 'f', -1, 64)})
+		ticks = append(ticks, plot.Tick{Value: -math.Floor((v - 1) / float64(step)), Label: FormatNumber(v)})
 	}
-	if len(ticks) == 0 || ticks[0].Value != 0 {
-		ticks = append(plot.ConstantTicks{{Value: 0, Label: "1"}}, ticks...)
-	}
-	p.Y.Tick.Marker = ticks
-	p.Y.Min, p.Y.Max = -float64(lanes), 1
-	p.X.Min, p.X.Max = 0, max(xmax*1.3, 1e-9) // room for the legend
-	return RenderPNG(w, 26*vg.Centimeter, 18*vg.Centimeter, p)
+	return ticks
 }
 
 // ordinal prints 2 as "2nd", 11 as "11th".
@@ -146,77 +144,63 @@ func CrawlSweepChart(w io.Writer, crawls []crawler.Summary) error {
 	}
 	byRate := map[float64][]crawler.Summary{}
 	var rates []float64
-	var ws []int
+	var ws []float64
 	for _, s := range crawls {
 		r := s.Network.FastErrorRate
 		if _, ok := byRate[r]; !ok {
 			rates = append(rates, r)
 		}
 		byRate[r] = append(byRate[r], s)
-		if !slices.Contains(ws, s.Options.InFlight) {
-			ws = append(ws, s.Options.InFlight)
+		if x := float64(s.Options.InFlight); !slices.Contains(ws, x) {
+			ws = append(ws, x)
 		}
 	}
 	slices.Sort(rates)
 	slices.Sort(ws)
-	s0 := crawls[0]
-	const xLabel = "W: visits in flight (log scale)"
-	dur := NewPlot(fmt.Sprintf("Simulated duration of a crawl\nN=%d, k=%d, conn %v, refused after %v, seed %d",
-		s0.Nodes, s0.K, s0.Network.ConnDelay, s0.Network.FastDelay, s0.Network.Seed), xLabel, "crawl duration (simulated, log scale)")
-	dur.Legend.Top, dur.Legend.YOffs = false, vg.Millimeter*2 // the lines fall to the right
-	comp := NewPlot(fmt.Sprintf("Completeness of a crawl (nodes online at the start)\n%d requests a visit, timeout %v, %d retries",
-		s0.Options.Requests, s0.Options.Timeout, s0.Options.Retries), xLabel, "share of the nodes online (%)")
-	comp.Legend.Top, comp.Legend.YOffs = false, vg.Millimeter*2
-	lo, hi := math.Inf(1), 0.0
+	x := Axis{Label: "W: visits in flight (log scale)", Kind: LogAxis, Ticks: ValueTicks(ws, nil)}
+	dur := &Panel{Title: "simulated duration of a crawl", X: x,
+		Y: Axis{Label: "crawl duration (simulated, log scale)", Kind: LogAxis, Ticks: LogTicks{Durations: true}}}
+	comp := &Panel{Title: "completeness (nodes online at the start)", X: x,
+		Y: Axis{Label: "share of the nodes online (%)", Kind: PercentAxis}}
 	for i, r := range rates {
 		pts := byRate[r]
 		slices.SortFunc(pts, func(a, b crawler.Summary) int { return cmp.Compare(a.Options.InFlight, b.Options.InFlight) })
-		var d, found, reached plotter.XYs
+		var d, found, reached []Point
 		for _, s := range pts {
 			x := float64(s.Options.InFlight)
-			sec := max(s.Duration.Seconds(), 1e-9)
-			d = append(d, plotter.XY{X: x, Y: sec})
-			lo, hi = min(lo, sec), max(hi, sec)
-			found = append(found, plotter.XY{X: x, Y: 100 * s.CompletenessStart()})
-			reached = append(reached, plotter.XY{X: x, Y: 100 * s.ReachedStart()})
+			d = append(d, XY(x, max(s.Duration.Seconds(), 1e-9)))
+			found = append(found, XY(x, 100*s.CompletenessStart()))
+			reached = append(reached, XY(x, 100*s.ReachedStart()))
 		}
-		label := fmt.Sprintf("%g%% refused", r)
-		if err := AddSeries(dur, label, i, d); err != nil {
-			return err
-		}
-		if err := AddSeries(comp, "found, "+label, i, found); err != nil {
-			return err
-		}
-		if err := addDashed(comp, "reached, "+label, i, reached); err != nil {
-			return err
-		}
+		label := fmt.Sprintf("%g %%", r)
+		dur.Lines = append(dur.Lines, Line{Label: label, Style: i, Points: d})
+		comp.Lines = append(comp.Lines, Line{Label: label, Style: i, Points: found},
+			Line{Label: label, Style: i, Points: reached, Dashed: true})
 	}
-	var ticks plot.ConstantTicks
-	for _, x := range ws {
-		ticks = append(ticks, plot.Tick{Value: float64(x), Label: strconv.Itoa(x)})
+	grey := color.Gray{Y: 90}
+	comp.Legend = []LegendItem{
+		{Label: "solid: found", Thumbs: []plot.Thumbnailer{lineThumb(grey, false)}},
+		{Label: "dashed: reached (answered)", Thumbs: []plot.Thumbnailer{lineThumb(grey, true)}},
 	}
-	for _, p := range []*plot.Plot{dur, comp} {
-		p.X.Scale = plot.LogScale{}
-		p.X.Min, p.X.Max = float64(ws[0])/2, float64(ws[len(ws)-1])*2
-		p.X.Tick.Marker = ticks
+	s0 := crawls[0]
+	f := &Figure{
+		Title: "Crawls against the visits in flight (W), one line per fast error rate",
+		Subtitle: fmt.Sprintf("N=%s, k=%d, conn %v, refused after %v, %d requests a visit, timeout %v, %d retries, seed %d",
+			FormatNumber(float64(s0.Nodes)), s0.K, s0.Network.ConnDelay, s0.Network.FastDelay,
+			s0.Options.Requests, s0.Options.Timeout, s0.Options.Retries, s0.Network.Seed),
+		LegendTitle: "fast error rate",
+		Ordered:     len(rates) > 1,
+		Panels:      [][]*Panel{{dur, comp}},
+		ShareX:      true,
 	}
-	LogAxis(&dur.Y, lo, hi, FormatSeconds)
-	comp.Y.Min, comp.Y.Max = 0, 105
-	return RenderPNG(w, 40*vg.Centimeter, 16*vg.Centimeter, dur, comp)
+	return f.Render(w)
 }
 
-// addDashed adds a dashed line with points, in the i-th colour and shape.
-func addDashed(p *plot.Plot, label string, i int, xys plotter.XYs) error {
-	l, s, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return err
+// lineThumb is a legend thumbnail of a line, solid or dashed.
+func lineThumb(c color.Color, dashed bool) plot.Thumbnailer {
+	l := &plotter.Line{LineStyle: draw.LineStyle{Color: c, Width: vg.Points(1.6)}}
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	}
-	l.Color, s.Color = plotutil.Color(i), plotutil.Color(i)
-	l.Width = vg.Points(1.5)
-	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-	s.Shape = plotutil.Shape(i)
-	s.Radius = vg.Points(3)
-	p.Add(l, s)
-	p.Legend.Add(label, l, s)
-	return nil
+	return l
 }

@@ -240,7 +240,7 @@ func (s *Study) Canonical() []byte {
 	if !workDone {
 		addPair(top, "workload", work)
 	}
-	return encode(top)
+	return append(encode(top), s.chartsYAML()...) // last: withoutCharts cuts it
 }
 
 func mappingNode() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }

@@ -41,7 +41,9 @@
 //     workload they are an error (ErrWrongWorkload), not ignored. The
 //     key warnings (a list of sentences) is what a runner records in a
 //     combination's params.yaml (Combination.Warnings); it is read and
-//     ignored, so that a params.yaml reads back as a study. The study keys are name and repeats. The
+//     ignored, so that a params.yaml reads back as a study. The key
+//     charts (ChartsKey) asks for heat maps of summary figures over two
+//     swept keys; it says how to draw the results, not what to run. The study keys are name and repeats. The
 //     workload keys sit in the mapping workload: type (retrieval, slot or
 //     availability), then for retrieval segments, retrievers, samples and
 //     segment_size; for slot rows, cols, provides_in_flight, validators,

@@ -57,7 +57,7 @@ func (s *Study) latencyChange(old []byte) error {
 		}
 		body = rest
 	}
-	if !bytes.Equal(body, s.Canonical()) {
+	if !bytes.Equal(withoutCharts(body), withoutCharts(s.Canonical())) {
 		return nil
 	}
 	for _, path := range s.latencyPaths() {

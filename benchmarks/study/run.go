@@ -35,8 +35,12 @@ import (
 //	                          checksum (MarkFile), and the build of go-dht
 //	    provides.csv, retrievals.csv, records.csv      (retrieval)
 //	    provides.csv, samples.csv, validators.csv, load.csv   (slot)
-//	DIR/summary.csv           one row per combination found in DIR
-//	DIR/charts/<key>.png      the main metrics against each swept key
+//	DIR/runs.csv              one row per combination found in DIR
+//	DIR/summary.csv           one row per grid point: the figures' means
+//	                          over its seeds and their 95 % intervals
+//	DIR/charts/               the charts (see writeCharts): the main
+//	                          figures against each swept key, heat maps,
+//	                          distributions, availability over time
 //
 // A combination's folder is written under a temporary name and renamed
 // when complete, with its completion mark (MarkFile) written last: a
@@ -204,6 +208,13 @@ func Claim(s *Study, dir string) error {
 	switch {
 	case err == nil && bytes.Equal(old, canon):
 		return report.RemoveTemporaries(dir) // resuming
+	case err == nil && bytes.Equal(withoutCharts(old), withoutCharts(canon)):
+		// The same combinations, other charts asked for: resuming, and
+		// the record says what the summary now draws.
+		if err := report.RemoveTemporaries(dir); err != nil {
+			return err
+		}
+		return report.WriteFile(path, func(w io.Writer) error { _, err := w.Write(canon); return err })
 	case err == nil:
 		if err := s.latencyChange(old); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)

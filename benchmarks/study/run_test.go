@@ -38,22 +38,39 @@ func parse(t *testing.T, text string) *study.Study {
 	return s
 }
 
-// readSummary returns the rows of summary.csv without the wall-clock
-// column.
+// readSummary returns the rows of summary.csv and runs.csv, one after
+// the other, without the wall-clock columns (wall_s and wall_s_ci95).
 func readSummary(t *testing.T, dir string) [][]string {
 	t.Helper()
-	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "summary.csv"))
-	wall := slices.Index(rows[0], "wall_s")
-	for i := range rows {
-		rows[i] = slices.Delete(rows[i], wall, wall+1)
+	return append(readRuns(t, dir, study.SummaryFile), readRuns(t, dir, study.RunsFile)...)
+}
+
+// readRuns returns the rows of DIR/name (runs.csv when name is empty)
+// without the wall-clock columns.
+func readRuns(t *testing.T, dir string, name ...string) [][]string {
+	t.Helper()
+	file := study.RunsFile
+	if len(name) > 0 {
+		file = name[0]
 	}
-	return rows
+	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, file))
+	var out [][]string
+	for _, r := range rows {
+		var kept []string
+		for j, v := range r {
+			if !strings.HasPrefix(rows[0][j], "wall_s") {
+				kept = append(kept, v)
+			}
+		}
+		out = append(out, kept)
+	}
+	return out
 }
 
 // A run writes one folder per combination with its parameters, CSVs and
-// summary row, then the study's summary (one row per combination, by
-// index) and a chart per swept key; the same study gives the same
-// figures again.
+// summary row, then the study's runs.csv (one row per combination, by
+// index), its summary.csv (one row per grid point) and a chart per swept
+// key; the same study gives the same figures again.
 func TestRunWritesEveryCombination(t *testing.T) {
 	s := parse(t, small)
 	dir := t.TempDir()
@@ -75,10 +92,13 @@ func TestRunWritesEveryCombination(t *testing.T) {
 			t.Fatalf("%s: params.yaml does not read back as the combination: %v", c.Name, err)
 		}
 	}
-	rows := readSummary(t, dir)
-	if len(rows) != 9 || rows[1][0] != "0" || rows[8][0] != "7" {
-		t.Fatalf("summary has %d rows", len(rows))
+	if runs := dhttest.ReadCSVFile(t, filepath.Join(dir, study.RunsFile)); len(runs) != 9 || runs[1][0] != "0" || runs[8][0] != "7" {
+		t.Fatalf("runs.csv has %d rows, want 8 and the header", len(runs))
 	}
+	if points := dhttest.ReadCSVFile(t, filepath.Join(dir, study.SummaryFile)); len(points) != 5 || points[1][0] != "0" || points[4][0] != "3" {
+		t.Fatalf("summary.csv has %d rows, want 4 points and the header", len(points))
+	}
+	rows := readSummary(t, dir)
 	for _, key := range []string{"alpha", "fast_error_rate"} {
 		if st, err := os.Stat(filepath.Join(dir, "charts", key+".png")); err != nil || st.Size() < 1000 {
 			t.Errorf("chart of %s: %v", key, err)
@@ -122,8 +142,8 @@ func TestRunResumes(t *testing.T) {
 	if done != 3 {
 		t.Fatalf("%d combination folders after stopping after 3", done)
 	}
-	if rows := readSummary(t, dir); len(rows) != 4 {
-		t.Fatalf("the stopped run's summary has %d rows, want 3 and the header", len(rows))
+	if rows := dhttest.ReadCSVFile(t, filepath.Join(dir, study.RunsFile)); len(rows) != 4 {
+		t.Fatalf("the stopped run's runs.csv has %d rows, want 3 and the header", len(rows))
 	}
 	res, err := study.Run(context.Background(), s, study.Options{Out: dir})
 	if err != nil || res.Skipped != 3 || res.Ran != 5 {
@@ -258,7 +278,7 @@ workload:
 	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
-	rows := readSummary(t, dir)
+	rows := readRuns(t, dir)
 	tables := slices.Index(rows[0], "tables")
 	if len(rows) != 3 || rows[1][tables] != "eager" || rows[2][tables] != "on-demand" {
 		t.Fatalf("summary:\n%v", rows)
@@ -412,7 +432,7 @@ func TestMergeTakesOnlyCombinationsThatVerify(t *testing.T) {
 			t.Errorf("the error does not name the missing %s: %v", name, err)
 		}
 	}
-	if rows := readSummary(t, alone); len(rows) != 1+8-len(damages) {
+	if rows := readRuns(t, alone); len(rows) != 1+8-len(damages) {
 		t.Errorf("the partial report has %d rows", len(rows)-1)
 	}
 }

@@ -52,6 +52,9 @@ type Study struct {
 	Seed uint64
 	// Workload is the study's workload type.
 	Workload WorkloadType
+	// Charts are the charts the study asks for beyond the standard ones
+	// (ChartsKey).
+	Charts Charts
 
 	// entries holds every key's values, by keyDefs index: one value for a
 	// key given one value or left to its default, the list of an axis.
@@ -180,6 +183,9 @@ type parser struct {
 	unreadable bool
 	// seen dedupes errors found in several combinations.
 	seen map[string]bool
+	// chartsForm is the charts mapping as read, checked once the axes are
+	// known (readCharts).
+	chartsForm *chartsForm
 }
 
 // add records an error, with the parser's file name, once: a value out of
@@ -295,6 +301,7 @@ func (ps *parser) parse(data []byte) *Study {
 	s := &Study{File: ps.file, Source: slices.Clone(data), entries: make([]entry, len(keyDefs))}
 	ps.mapping(s, root, "", nil)
 	ps.fillDefaults(s)
+	ps.readCharts(s) // needs only the lists and the workload type
 	if ps.unreadable {
 		return nil
 	}
@@ -408,6 +415,10 @@ func (ps *parser) mapping(s *Study, m *yaml.Node, prefix string, wtype *Workload
 		}
 		if key == WarningsKey {
 			ps.warnings(v)
+			continue
+		}
+		if key == ChartsKey {
+			ps.charts(k, v)
 			continue
 		}
 		i, ok := keyIndex[key]

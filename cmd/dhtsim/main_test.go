@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,15 +59,23 @@ func writeStudy(t *testing.T) string {
 	return path
 }
 
-// summary reads DIR/summary.csv without its wall-clock column.
+// summary reads DIR/summary.csv and DIR/runs.csv without their
+// wall-clock columns (wall_s, wall_s_ci95).
 func summary(t *testing.T, dir string) string {
 	t.Helper()
-	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, "summary.csv"))
-	wall := slices.Index(rows[0], "wall_s")
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	for _, r := range rows {
-		w.Write(slices.Delete(r, wall, wall+1))
+	for _, name := range []string{study.SummaryFile, study.RunsFile} {
+		rows := dhttest.ReadCSVFile(t, filepath.Join(dir, name))
+		for _, r := range rows {
+			var kept []string
+			for j, v := range r {
+				if !strings.HasPrefix(rows[0][j], "wall_s") {
+					kept = append(kept, v)
+				}
+			}
+			w.Write(kept)
+		}
 	}
 	w.Flush()
 	return b.String()
@@ -330,8 +337,8 @@ func TestMergeNamesMissingCombinations(t *testing.T) {
 			t.Errorf("the merge's error does not name %s:\n%s", name, out)
 		}
 	}
-	if rows := dhttest.ReadCSVFile(t, filepath.Join(merged, "summary.csv")); len(rows) != 1+8 {
-		t.Errorf("the partial report has %d rows, want 8", len(rows)-1)
+	if rows := dhttest.ReadCSVFile(t, filepath.Join(merged, study.RunsFile)); len(rows) != 1+8 {
+		t.Errorf("the partial report has %d runs, want 8", len(rows)-1)
 	}
 	if out, err := dhtsim(nil, "merge", "-out", merged, shards[2]).CombinedOutput(); err != nil || !strings.Contains(string(out), "12 combinations of 12") {
 		t.Fatalf("merging the missing shard into the same folder: %v\n%s", err, out)

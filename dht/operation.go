@@ -30,7 +30,8 @@ type LookupOptions struct {
 	StopOnNode bool
 	// Op names the operation, 1..network.AutoOpBit-1: its random draws
 	// depend only on the seed and this id, and its records carry it. 0
-	// lets the network number it (with network.AutoOpBit set).
+	// lets the network number it (from network.AutoOpBit + 1 up, below
+	// 2^63: every id fits an int64).
 	Op uint64
 	// Start is the simulated time the operation starts, from the start of
 	// the run. An isolated call (DHTNetwork.Lookup) runs alone on a clock

@@ -278,7 +278,7 @@ func (r *Run) check(kind opKind, at time.Duration, from uint32, key hashes.Key, 
 	if !r.net.links.Online(from, at) {
 		return planned{}, fmt.Errorf("%w: node %d at %v", ErrOffline, from, at)
 	}
-	if id&network.AutoOpBit != 0 {
+	if id >= network.AutoOpBit {
 		return planned{}, fmt.Errorf("dht: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(network.AutoOpBit-1))
 	}
 	return planned{kind: kind, origin: routing.Peer{ID: from, Key: r.net.space.Key(from)}, key: key, at: at, id: id}, nil

@@ -83,9 +83,12 @@ func New(cfg Config, dir Directory) (*Network, error) {
 func (n *Network) Config() Config { return n.cfg }
 
 // AutoOpBit marks operation ids the network chose itself, so that they
-// never collide with ids chosen by callers (which must stay below it). In
-// CSVs such an id reads as a number of 2^63 or more.
-const AutoOpBit = 1 << 63
+// never collide with ids chosen by callers, which must stay below it
+// (1..AutoOpBit-1). Automatic ids are AutoOpBit + n for the n-th operation
+// that named none: from 2^62 up, below 2^63, so that every id fits an
+// int64 (CSV readers such as pandas read larger integers as floats or
+// not at all).
+const AutoOpBit = 1 << 62
 
 // StartOp starts operation id into o, which the caller owns (so that a
 // pooled Op keeps its record buffer). A non-zero id below AutoOpBit names
@@ -94,9 +97,9 @@ const AutoOpBit = 1 << 63
 // in every run by naming them. It is an error to start an id that a running
 // operation holds (ErrOpInUse); starting the id of a finished operation
 // replays its draws. With id 0 the network numbers operations in the order
-// they start, with AutoOpBit set. o must be new or closed.
+// they start, from AutoOpBit + 1 up. o must be new or closed.
 func (n *Network) StartOp(o *Op, id uint64) error {
-	if id&AutoOpBit != 0 {
+	if id >= AutoOpBit {
 		return fmt.Errorf("network: operation id %d: allowed 1..%d, or 0 for an automatic id", id, uint64(AutoOpBit-1))
 	}
 	named := id != 0
@@ -111,7 +114,9 @@ func (n *Network) StartOp(o *Op, id uint64) error {
 			return fmt.Errorf("%w: %d", ErrOpInUse, id)
 		}
 	} else {
-		id = AutoOpBit | n.nextOp.Add(1)
+		// 2^62 automatic ids below 2^63: numbering a million operations a
+		// second, a network would take 146,000 years to run out.
+		id = AutoOpBit + n.nextOp.Add(1)
 	}
 	*o = Op{net: n, id: id, named: named, rng: *rand.NewPCG(n.root, id), rnd: o.rnd, records: o.records[:0]}
 	return nil

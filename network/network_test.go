@@ -612,3 +612,26 @@ func TestConcurrentOps(t *testing.T) {
 
 // seconds formats d as the CSV does.
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
+
+// Every operation id fits an int64, which is what CSV readers such as
+// pandas load as an integer: automatic ids are 2^62 + n (above every
+// named id, below 2^63), and a named id of 2^62 or more, 2^63 included,
+// is refused.
+func TestOpIDsFitInt64(t *testing.T) {
+	net := newNetwork(t, network.Config{Seed: 8}, 4)
+	for range 3 {
+		op := newOp(t, net, 0)
+		if id := op.ID(); id <= network.AutoOpBit || id > math.MaxInt64 {
+			t.Errorf("automatic id %d: want above 2^62 and at most 2^63-1", id)
+		}
+		op.Close()
+	}
+	for _, id := range []uint64{network.AutoOpBit, network.AutoOpBit + 1, 1 << 63, math.MaxUint64} {
+		if _, err := net.NewOp(id); err == nil {
+			t.Errorf("named id %d was accepted; allowed 1..2^62-1", id)
+		}
+	}
+	if op := newOp(t, net, network.AutoOpBit-1); op.ID() != network.AutoOpBit-1 {
+		t.Errorf("largest named id: got %d", op.ID())
+	}
+}

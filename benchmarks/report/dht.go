@@ -7,8 +7,8 @@ import (
 )
 
 // LookupColumns name the fields of a dht.LookupSummary in a CSV. op joins a
-// row to the records CSV (ids of 2^63 and more were numbered by the
-// network); start_s is the simulated start; delays are seconds; abandoned
+// row to the records CSV (ids of 2^62 and more were numbered by the
+// network; every id fits an int64); start_s is the simulated start; delays are seconds; abandoned
 // counts the requests in flight at the end; reason says why the lookup
 // ended (stale, pydht, beta, kclosest, value, starved); accuracy is a share
 // in [0, 1], empty when not tracked.

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-dht/go-dht/internal/cell"
 )
 
 // RequestKind is what an attempt asked of the remote.
@@ -299,10 +301,9 @@ func (r Record) appendCSV(buf []byte, id int) []byte {
 	return append(buf, '\n')
 }
 
-// appendSeconds writes d in seconds, exactly (nanosecond resolution).
-func appendSeconds(buf []byte, d time.Duration) []byte {
-	return strconv.AppendFloat(buf, d.Seconds(), 'f', -1, 64)
-}
+// appendSeconds writes d in seconds, exactly (nanosecond resolution), as
+// every CSV of the project does (cell.AppendSeconds).
+func appendSeconds(buf []byte, d time.Duration) []byte { return cell.AppendSeconds(buf, d) }
 
 // csvFields returns ",a,b,...", each field quoted as CSV requires.
 func csvFields(fields []string) []byte {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-dht/go-dht/internal/cell"
 )
 
 // Human prints seconds with three significant digits and a unit.
@@ -48,16 +50,13 @@ func Itoa(v int) string { return strconv.Itoa(v) }
 // Utoa formats a uint64.
 func Utoa(v uint64) string { return strconv.FormatUint(v, 10) }
 
-// Float formats a float exactly; NaN (not measured) is an empty cell.
-func Float(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
+// Float formats a measured float for a CSV cell: rounded to 6 significant
+// digits, in its shortest form; NaN (not measured) is an empty cell. Every
+// CSV of the project writes floats with it (cell.Float).
+func Float(v float64) string { return cell.Float(v) }
 
-// Seconds formats d in seconds, exactly.
-func Seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
+// Seconds formats d in seconds, exactly (cell.Seconds).
+func Seconds(d time.Duration) string { return cell.Seconds(d) }
 
 // UnixSeconds formats t as Unix seconds with microseconds, as Python's
 // time.time() in the reference's CSVs.

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/go-dht/go-dht/internal/cell"
 )
 
 // VisitsHeader is the header of the visits CSV: one row per visit, in the
@@ -123,9 +125,7 @@ func (c *EdgesCSV) Flush() error {
 
 // appendSeconds writes d in seconds, exactly (nanosecond resolution), as
 // the records CSV does.
-func appendSeconds(b []byte, d time.Duration) []byte {
-	return strconv.AppendFloat(b, d.Seconds(), 'f', -1, 64)
-}
+func appendSeconds(b []byte, d time.Duration) []byte { return cell.AppendSeconds(b, d) }
 
 // seconds formats d in seconds, exactly.
 func seconds(d time.Duration) string { return string(appendSeconds(nil, d)) }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-dht/go-dht/internal/cell"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -233,10 +234,6 @@ func (s Summary) Row() []string {
 	}
 }
 
-// float formats v exactly; NaN is an empty cell.
-func float(v float64) string {
-	if math.IsNaN(v) {
-		return ""
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
+// float formats a measured v as every CSV of the project does
+// (cell.Float: 6 significant digits); NaN is an empty cell.
+func float(v float64) string { return cell.Float(v) }

@@ -34,14 +34,14 @@ var settingNames = []string{"N", "profile", "k", "alpha", "beta", "steps", "rule
 func settings(r *Result) map[string]string {
 	p := r.Params
 	return map[string]string{
-		"N": report.FormatNumber(float64(r.Row.N)), "profile": p.Profile.String(), "k": strconv.Itoa(p.K),
-		"alpha": strconv.Itoa(p.Alpha), "beta": strconv.Itoa(p.BetaOrK()), "steps": strconv.Itoa(p.Steps),
-		"rule":       p.Config(1).Effective().Client.Termination.String(), // default, as the profile reads it
-		"conn delay": p.ConnDelay.String(), "refused after": p.FastDelay.String(),
-		"fast errors": strconv.FormatFloat(p.FastErrorRate, 'g', -1, 64) + " %", "slow errors": strconv.FormatFloat(p.SlowErrorRate, 'g', -1, 64) + " %",
-		"latency": cmpOr(p.Latency, "uniform"), "churn": p.Churn.String(), "leave rate": strconv.FormatFloat(p.LeaveRate, 'g', -1, 64) + "/h",
-		"refresh": offOr(p.Refresh.Seconds()), "fail limit": strconv.Itoa(p.FailLimit), "policy": p.Policy.String(),
-		"seed": strconv.FormatUint(p.Seed, 10),
+		"N": report.FormatNumber(float64(r.Params.Config.Nodes)), "profile": p.Config.Profile.String(), "k": strconv.Itoa(p.Config.Client.K),
+		"alpha": strconv.Itoa(p.Config.Client.Alpha), "beta": strconv.Itoa(p.BetaOrK()), "steps": strconv.Itoa(p.Config.Client.StepsToStop),
+		"rule":       p.NetConfig(1).Effective().Client.Termination.String(), // default, as the profile reads it
+		"conn delay": p.Config.Network.ConnDelay.String(), "refused after": p.Config.Network.FastDelay.String(),
+		"fast errors": strconv.FormatFloat(p.Config.Network.FastErrorRate, 'g', -1, 64) + " %", "slow errors": strconv.FormatFloat(p.Config.Network.SlowErrorRate, 'g', -1, 64) + " %",
+		"latency": cmpOr(p.Latency, "uniform"), "churn": p.Config.Network.Churn.String(), "leave rate": strconv.FormatFloat(p.Config.Network.LeaveRate, 'g', -1, 64) + "/h",
+		"refresh": offOr(p.Config.Maintenance.Refresh.Seconds()), "fail limit": strconv.Itoa(p.Config.Maintenance.FailLimit), "policy": p.Config.Client.Policy.String(),
+		"seed": strconv.FormatUint(p.Config.Network.Seed, 10),
 	}
 }
 

@@ -23,10 +23,6 @@ import (
 // the larger ones.
 var crawlSizes = []int{10_000, 1_000_000}
 
-// crawlBootstrapPeers is the number of bootstrap peers of a benchmark
-// crawl, drawn from the seed.
-const crawlBootstrapPeers = 4
-
 // crawlEdgesMax is the largest network whose edges CSV BenchmarkCrawl
 // writes without -crawl-edges: 10^5 nodes give some 3 x 10^7 edges.
 const crawlEdgesMax = 100_000
@@ -39,7 +35,7 @@ const crawlKeepRecords = 100_000
 // crawlNetwork builds a network of n nodes with p's parameters and eager
 // tables: a crawl reads every node's table.
 func crawlNetwork(p Params, n int) (*dht.DHTNetwork, error) {
-	cfg := p.Config(n)
+	cfg := p.NetConfig(n)
 	cfg.Tables = dht.TablesEager
 	cfg.Network.DiscardRecords = n > crawlKeepRecords
 	return dht.New(cfg)
@@ -47,12 +43,12 @@ func crawlNetwork(p Params, n int) (*dht.DHTNetwork, error) {
 
 // crawlOptions returns the options of a benchmark crawl of n nodes.
 func crawlOptions(p Params, n int) (crawler.Options, error) {
-	boot, err := crawler.PickBootstrap(n, min(n, crawlBootstrapPeers), p.Seed)
+	boot, err := crawler.PickBootstrap(n, min(n, p.Crawl.Bootstrap), p.Config.Network.Seed)
 	return p.CrawlOptions(boot), err
 }
 
 // BenchmarkCrawl crawls networks of 10,000 and 1,000,000 nodes (eager
-// tables) from 4 bootstrap peers drawn from the seed, with -crawl-inflight
+// tables) from -crawl-bootstrap peers (4) drawn from the seed, with -crawl-inflight
 // visits in flight, -crawl-retries and -crawl-timeout, on the links of the
 // flags (-fast-error-rate, -conn-delay, ...). A round is one crawl. It
 // reports visits/s (wall), crawl-s (simulated duration), completeness
@@ -68,8 +64,8 @@ func BenchmarkCrawl(b *testing.B) {
 	for _, n := range crawlSizes {
 		size := fmt.Sprintf("n=%d", n)
 		b.Run(size, func(b *testing.B) {
-			if n > p.ScalingMax {
-				b.Skipf("n=%d is above -scaling-max=%d", n, p.ScalingMax)
+			if n > p.Bench.ScalingMax {
+				b.Skipf("n=%d is above -scaling-max=%d", n, p.Bench.ScalingMax)
 			}
 			benchCrawl(b, base.Sub(size), p, n)
 		})
@@ -77,7 +73,9 @@ func BenchmarkCrawl(b *testing.B) {
 }
 
 func benchCrawl(b *testing.B, spec Spec, p Params, n int) {
-	r := env.s.Result(spec, p, p.Row(n, p.Workers))
+	p = p.With(n, p.Config.Workers)
+	p.Config.Tables = dht.TablesEager // what crawlNetwork builds
+	r := env.s.Result(spec, p)
 	var net *dht.DHTNetwork
 	timePrep(b, r, func() (err error) {
 		net, err = crawlNetwork(p, n)
@@ -91,7 +89,7 @@ func benchCrawl(b *testing.B, spec Spec, p Params, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	edges := n <= crawlEdgesMax || p.CrawlEdges
+	edges := n <= crawlEdgesMax || p.Bench.CrawlEdges
 	var (
 		out       crawler.Output
 		visits    []crawler.Visit
@@ -188,9 +186,9 @@ func BenchmarkCrawlSweep(b *testing.B) {
 				wSub := fmt.Sprintf("W=%d", w)
 				b.Run(wSub, func(b *testing.B) {
 					p := env.p
-					p.FastErrorRate, p.CrawlInFlight = rate, w
-					if err := p.Config(p.N).Validate(); err != nil {
-						b.Skipf("fast error rate %g%% with -slow-error-rate %g%%: %v", rate, p.SlowErrorRate, err)
+					p.Config.Network.FastErrorRate, p.Crawl.Options.InFlight = rate, w
+					if err := p.NetConfig(p.Config.Nodes).Validate(); err != nil {
+						b.Skipf("fast error rate %g%% with -slow-error-rate %g%%: %v", rate, p.Config.Network.SlowErrorRate, err)
 					}
 					benchCrawlSweep(b, base.Sub(rateSub).Sub(wSub), p)
 				})
@@ -200,26 +198,27 @@ func BenchmarkCrawlSweep(b *testing.B) {
 }
 
 func benchCrawlSweep(b *testing.B, spec Spec, p Params) {
-	r := env.s.Result(spec, p, p.Row(p.N, p.Workers))
+	p.Config.Tables = dht.TablesEager // what crawlNetwork builds
+	r := env.s.Result(spec, p)
 	var net *dht.DHTNetwork
 	timePrep(b, r, func() error {
 		// One build of the tables for the whole sweep, one network per
 		// rate on top of it.
 		q := p
-		q.FastErrorRate = env.p.FastErrorRate
-		shared, _, err := Cached(env.s, fmt.Sprintf("crawl_sweep/n=%d", p.N), func() (*dht.DHTNetwork, error) {
-			return crawlNetwork(q, p.N)
+		q.Config.Network.FastErrorRate = env.p.Config.Network.FastErrorRate
+		shared, _, err := Cached(env.s, fmt.Sprintf("crawl_sweep/n=%d", p.Config.Nodes), func() (*dht.DHTNetwork, error) {
+			return crawlNetwork(q, p.Config.Nodes)
 		})
 		if err != nil {
 			return err
 		}
-		cfg := p.Config(p.N)
+		cfg := p.NetConfig(p.Config.Nodes)
 		cfg.Tables = dht.TablesEager
 		cfg.Network.DiscardRecords = true
 		net, err = shared.Derive(cfg)
 		return err
 	})
-	opts, err := crawlOptions(p, p.N)
+	opts, err := crawlOptions(p, p.Config.Nodes)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func crawlFiles(t *testing.T, p Params) (string, *Suite) {
 	defer func() { crawlSizes = saved }()
 	crawlSizes = []int{300, 2000}
 	dir := t.TempDir()
-	s := runBenchmarksTo(t, &Report{Dir: dir, Tag: p.Tag}, p, 2, BenchmarkCrawl)
+	s := runBenchmarksTo(t, &Report{Dir: dir, Tag: p.Bench.Tag}, p, 2, BenchmarkCrawl)
 	return dir, s
 }
 
@@ -31,7 +32,7 @@ func crawlFiles(t *testing.T, p Params) (string, *Suite) {
 // reports visits/s, and the same seed gives the same files.
 func TestCrawlBenchmarkFiles(t *testing.T) {
 	p := smallParams()
-	p.ScalingMax, p.FastErrorRate, p.CrawlRetries = 1000, 20, 1
+	p.Bench.ScalingMax, p.Config.Network.FastErrorRate, p.Crawl.Options.Retries = 1000, 20, 1
 	dir, s := crawlFiles(t, p)
 	results := s.Results()
 	if len(results) != 1 || results[0].Spec.Bench != "BenchmarkCrawl/n=300" || results[0].Crawl == nil {
@@ -47,8 +48,9 @@ func TestCrawlBenchmarkFiles(t *testing.T) {
 	}
 	base := filepath.Join(dir, "smoke_crawl_crawl_n300")
 	checkCSV(t, base+".csv", RoundsHeader, 2)
-	rows := checkCSV(t, base+"_crawl.csv", crawler.SummaryHeader, 1)
-	if len(rows) == 1 && rows[0][0] != "300" {
+	rows := checkCSV(t, base+"_crawl.csv", CrawlHeader, 1)
+	if len(rows) == 1 && (rows[0][slices.Index(CrawlHeader, "nodes")] != "300" || rows[0][slices.Index(CrawlHeader, "retries")] != "1" ||
+		rows[0][slices.Index(CrawlHeader, "fast_error_rate")] != "20" || rows[0][slices.Index(CrawlHeader, "found")] != "300") {
 		t.Errorf("summary row %v", rows[0])
 	}
 	checkCSV(t, base+"_visits.csv", strings.Split(crawler.VisitsHeader, ","), 300)
@@ -73,7 +75,7 @@ func TestCrawlBenchmarkFiles(t *testing.T) {
 // faster with more in flight, and fewer peers reached at higher rates.
 func TestCrawlSweep(t *testing.T) {
 	p := smallParams()
-	p.N = 400
+	p.Config.Nodes = 400
 	results := runBenchmarks(t, p, 1, BenchmarkCrawlSweep).Results()
 	if len(results) != len(crawlSweepInFlight)*len(crawlSweepRates) {
 		t.Fatalf("%d results", len(results))

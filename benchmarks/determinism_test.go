@@ -18,7 +18,7 @@ func workloadFiles(t *testing.T, p Params) map[string]string {
 	t.Helper()
 	s := runBenchmarks(t, p, 2, BenchmarkLookup, BenchmarkProvide, BenchmarkRetrieve, BenchmarkLookupErrorSweep)
 	dir := t.TempDir()
-	if _, err := (Report{Dir: dir, Tag: p.Tag, SkipCharts: true}).Write(io.Discard, s.Results()); err != nil {
+	if _, err := (Report{Dir: dir, Tag: p.Bench.Tag, SkipCharts: true}).Write(io.Discard, s.Results()); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string]string{}
@@ -61,11 +61,11 @@ func withoutColumn(t *testing.T, path, column string) string {
 // seed gives others.
 func TestWorkloadReproducible(t *testing.T) {
 	p := smallParams()
-	p.N, p.Seed, p.Workers = 300, 7, 1
+	p.Config.Nodes, p.Config.Network.Seed, p.Config.Workers = 300, 7, 1
 	// Errors and load exercise every random draw and the shared overheads.
-	p.SlowErrorRate, p.Gamma = 5, time.Millisecond
+	p.Config.Network.SlowErrorRate, p.Config.Network.Gamma = 5, time.Millisecond
 	one := workloadFiles(t, p)
-	p.Workers = 3
+	p.Config.Workers = 3
 	three := workloadFiles(t, p)
 	for name, want := range one {
 		if got, ok := three[name]; !ok {
@@ -74,7 +74,7 @@ func TestWorkloadReproducible(t *testing.T) {
 			t.Errorf("%s differs between 1 and 3 workers", name)
 		}
 	}
-	p.Seed = 8
+	p.Config.Network.Seed = 8
 	other := workloadFiles(t, p)
 	if name := "smoke_workload_lookup_lookups.csv"; other[name] == one[name] {
 		t.Errorf("%s: seeds 7 and 8 gave the same lookups", name)

@@ -9,9 +9,12 @@
 //	go test -run '^$' -bench . -benchtime 10x ./benchmarks/ -args -n 10000 -tag run1
 //
 // Parameters are flags of the test binary, after -args (before it, go test
-// would read -n and -o as its own): see Params and RegisterFlags for each
-// flag and its default. Invalid values stop the run before any work, with an
-// error naming the flag.
+// would read -n and -o as its own): the parameters of the registry
+// (package param) given to the benchmarks; `go run ./cmd/dhtsim params`
+// lists each with its default and range. Invalid values stop the run
+// before any work, every one at once, each error naming its flag and
+// value. A benchmark's Result keeps the parameters it ran with (Params,
+// adjusted to what it runs), and every row of its CSVs ends with them.
 //
 // Terms:
 //   - A round is one timed iteration of a benchmark (b.Loop): -benchtime=Nx

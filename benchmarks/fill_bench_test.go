@@ -58,14 +58,14 @@ func BenchmarkHopsScaling(b *testing.B) {
 // benchHops runs one point of BenchmarkHopsScaling.
 func benchHops(b *testing.B, spec Spec, p Params, n, k int, fill dht.Fill) {
 	q := p
-	q.K, q.Beta, q.Alpha, q.Fill = k, k, 1, fill
-	q.FastErrorRate, q.SlowErrorRate = 0, 0
-	r := env.s.Result(spec, q, q.Row(n, q.Workers))
-	cfg := q.Config(n)
-	cfg.Network.DiscardRecords = true
+	q.Config.Client.K, q.Config.Client.Beta, q.Config.Client.Alpha, q.Config.Fill = k, k, 1, fill
+	q.Config.Network.FastErrorRate, q.Config.Network.SlowErrorRate = 0, 0
 	if n > 100_000 {
-		cfg.Tables = dht.TablesOnDemand
+		q.Config.Tables = dht.TablesOnDemand
 	}
+	r := env.s.Result(spec, q.With(n, q.Config.Workers))
+	cfg := q.NetConfig(n)
+	cfg.Network.DiscardRecords = true
 	var pt HopsPoint
 	runRounds(b, r, roundFuncs{
 		task: func(round int) error {
@@ -73,8 +73,8 @@ func benchHops(b *testing.B, spec Spec, p Params, n, k int, fill dht.Fill) {
 			if err != nil {
 				return err
 			}
-			ret := dhttest.Retrievals(b, net, hopsSegments, hopsRetrievals, q.Seed)
-			rng := rand.New(rand.NewPCG(q.Seed, 0x686f7073))
+			ret := dhttest.Retrievals(b, net, hopsSegments, hopsRetrievals, q.Config.Network.Seed)
+			rng := rand.New(rand.NewPCG(q.Config.Network.Seed, 0x686f7073))
 			var hops, peers, acc float64
 			for i := range hopsLookups {
 				res, err := net.Lookup(uint32(rng.IntN(n)), hashes.Key(rng.Uint64()),
@@ -126,9 +126,9 @@ func BenchmarkGrow(b *testing.B) {
 
 func benchGrow(b *testing.B, spec Spec, p Params, n int) {
 	q := p
-	q.Fill = dht.FillGrown
-	r := env.s.Result(spec, q, q.Row(n, 1))
-	cfg := q.Config(n)
+	q.Config.Fill = dht.FillGrown
+	r := env.s.Result(spec, q.With(n, 1))
+	cfg := q.NetConfig(n)
 	cfg.Network.DiscardRecords = true
 	var (
 		net     *dht.DHTNetwork
@@ -157,7 +157,7 @@ func benchGrow(b *testing.B, spec Spec, p Params, n int) {
 				return fmt.Errorf("no growth")
 			}
 			pt.Stats = stats
-			h, err := net.Health(context.Background(), dht.HealthOptions{Nodes: min(n, 2000), Seed: q.Seed})
+			h, err := net.Health(context.Background(), dht.HealthOptions{Nodes: min(n, 2000), Seed: q.Config.Network.Seed})
 			pt.Health = h
 			return err
 		},

@@ -112,7 +112,7 @@ func reportPerOp(b *testing.B, unit string, ops int) {
 // newNetwork builds a network of n nodes with p's parameters: dht.New with
 // the table building sharded over workers goroutines.
 func newNetwork(p Params, n, workers int, discardRecords bool) (*dht.DHTNetwork, error) {
-	cfg := p.Config(n)
+	cfg := p.NetConfig(n)
 	cfg.Workers = workers
 	cfg.Network.DiscardRecords = discardRecords
 	return dht.New(cfg)
@@ -120,7 +120,7 @@ func newNetwork(p Params, n, workers int, discardRecords bool) (*dht.DHTNetwork,
 
 // spawn creates a network of n nodes without routing tables.
 func spawn(p Params, n int) (*dht.DHTNetwork, error) {
-	return dht.Spawn(p.Config(n))
+	return dht.Spawn(p.NetConfig(n))
 }
 
 // bootstrap fills every table of a spawned network.

@@ -22,7 +22,7 @@ var hashSink uint64
 // hashResult registers a batched benchmark of the hashes group.
 func hashResult(bench, name string, batch int) *Result {
 	p := env.p
-	r := env.s.Result(Spec{Bench: bench, Group: "hashes", Name: name}, p, p.Row(p.N, 1))
+	r := env.s.Result(Spec{Bench: bench, Group: "hashes", Name: name}, p.With(p.Config.Nodes, 1))
 	r.BatchOps = batch
 	return r
 }
@@ -41,7 +41,7 @@ func randomKeys(seed uint64, stream string, n int) []hashes.Key {
 // seeded by the network's seed), as Spawn does for every node; each round
 // hashes a new range of ids.
 func BenchmarkHashCreation(b *testing.B) {
-	seed := env.p.Seed
+	seed := env.p.Config.Network.Seed
 	r := hashResult("BenchmarkHashCreation", "hash_creation", hashBatch)
 	runRounds(b, r, roundFuncs{task: func(round int) error {
 		base := uint32(round * hashBatch)
@@ -60,8 +60,8 @@ func BenchmarkHashCreation(b *testing.B) {
 func BenchmarkHashSegmentKey(b *testing.B) {
 	p := env.p
 	r := hashResult("BenchmarkHashSegmentKey", "segment_key", segmentBatch)
-	segs := PlanSegments(RoundRand(p.Seed, "segment_key", 0), segmentBatch, p.SegmentSize)
-	b.SetBytes(int64(segmentBatch * p.SegmentSize))
+	segs := PlanSegments(RoundRand(p.Config.Network.Seed, "segment_key", 0), segmentBatch, p.Bench.SegmentSize)
+	b.SetBytes(int64(segmentBatch * p.Bench.SegmentSize))
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		var acc hashes.Key
 		for _, s := range segs {
@@ -75,7 +75,7 @@ func BenchmarkHashSegmentKey(b *testing.B) {
 
 // BenchmarkHashDistance computes XOR distances between random keys.
 func BenchmarkHashDistance(b *testing.B) {
-	keys := randomKeys(env.p.Seed, "hash_distance", hashBatch+1)
+	keys := randomKeys(env.p.Config.Network.Seed, "hash_distance", hashBatch+1)
 	r := hashResult("BenchmarkHashDistance", "distance_between_hashes", hashBatch)
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		var acc uint64
@@ -91,7 +91,7 @@ func BenchmarkHashDistance(b *testing.B) {
 // BenchmarkHashSharedBits computes the common prefix length (the bucket
 // index) of random keys.
 func BenchmarkHashSharedBits(b *testing.B) {
-	keys := randomKeys(env.p.Seed, "hash_shared_bits", hashBatch+1)
+	keys := randomKeys(env.p.Config.Network.Seed, "hash_shared_bits", hashBatch+1)
 	r := hashResult("BenchmarkHashSharedBits", "shared_bits_between_hashes", hashBatch)
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		acc := 0

@@ -12,13 +12,10 @@ import (
 	"time"
 )
 
-// flagParams holds the values of the command-line flags (pass them after
-// -args).
-var flagParams = func() *Params {
-	p := DefaultParams()
-	p.RegisterFlags(flag.CommandLine)
-	return &p
-}()
+// readFlags reads the values of the command-line flags (pass them after
+// -args), once flag.Parse has run: the flags of the registry's parameters
+// of the suite (param.Bench).
+var readFlags = RegisterFlags(flag.CommandLine)
 
 // TestMain checks the flags and claims the report folder before any work,
 // runs the tests and benchmarks, and, when a benchmark ran, prints the
@@ -28,22 +25,26 @@ var flagParams = func() *Params {
 // finished benchmarks. Without -bench it writes nothing.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if err := flagParams.Validate(); err != nil {
-		fmt.Fprintf(os.Stderr, "benchmarks: %v\n", err)
+	flagParams, err := readFlags()
+	if err != nil {
+		// Every mistake at once, one a line.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(os.Stderr, "benchmarks: %s\n", line)
+		}
 		os.Exit(2)
 	}
-	env = benchEnv{p: *flagParams, s: NewSuite()}
+	env = benchEnv{p: flagParams, s: NewSuite()}
 	if bench := flag.Lookup("test.bench"); bench != nil && bench.Value.String() != "" {
 		// A configuration with a known trap runs, but says so first.
-		for _, w := range flagParams.Config(flagParams.N).Warnings() {
+		for _, w := range flagParams.NetConfig(flagParams.Config.Nodes).Warnings() {
 			fmt.Fprintf(os.Stderr, "benchmarks: warning: %s\n", w)
 		}
-		dir, err := claimReportDir(*flagParams)
+		dir, err := claimReportDir(flagParams)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "benchmarks: -out: %v\n", err)
 			os.Exit(2)
 		}
-		env.rep = &Report{Dir: dir, Tag: flagParams.Tag}
+		env.rep = &Report{Dir: dir, Tag: flagParams.Bench.Tag}
 		go writeSummaryOnSignal()
 	}
 	code := m.Run()
@@ -65,14 +66,14 @@ func TestMain(m *testing.M) {
 // claimReportDir returns the run's report folder, claimed for it: -out, or
 // a new folder reports/<start time>-<unique> at the module root.
 func claimReportDir(p Params) (string, error) {
-	dir := p.Out
+	dir := p.Run.Out
 	if dir == "" {
 		var err error
 		if dir, err = NewRunDir(filepath.Join(moduleRoot(), "reports"), time.Now()); err != nil {
 			return "", err
 		}
 	}
-	if err := ClaimDir(dir, p.Overwrite, strings.Join(os.Args, " ")); err != nil {
+	if err := ClaimDir(dir, p.Run.Overwrite, strings.Join(os.Args, " ")); err != nil {
 		return "", err
 	}
 	return dir, checkWritable(dir)

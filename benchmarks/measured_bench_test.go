@@ -44,11 +44,14 @@ const (
 func BenchmarkAgainstMeasurements(b *testing.B) {
 	p := env.p
 	spec := Spec{Bench: "BenchmarkAgainstMeasurements", Group: "realism", Name: "against_measurements"}
-	r := env.s.Result(spec, p, p.Row(ipfsNodes, p.Workers))
+	r := env.s.Result(spec, p)
+	// Each figure runs a setting of its own (its CSV row says which): the
+	// rounds carry only the seed and the workers, from the flags.
+	r.Composite = true
 	var rows []Measured
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		var err error
-		rows, err = againstMeasurements(context.Background(), p.Seed, p.Workers)
+		rows, err = againstMeasurements(context.Background(), p.Config.Network.Seed, p.Config.Workers)
 		return err
 	}})
 	r.Measured = rows

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/hashes"
@@ -42,10 +43,10 @@ func BenchmarkEngine(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkEngine", Group: "workload", Name: "engine"}
 	b.Run("queue", func(b *testing.B) {
-		r := env.s.Result(base.Sub("queue"), p, p.Row(p.N, 1))
+		r := env.s.Result(base.Sub("queue"), p.With(p.Config.Nodes, 1))
 		const pending, pops = 1000, 1_000_000
 		var q clock.Queue[event3]
-		rng := rand.New(rand.NewPCG(p.Seed, 1))
+		rng := rand.New(rand.NewPCG(p.Config.Network.Seed, 1))
 		runRounds(b, r, roundFuncs{task: func(int) error {
 			q.Reset()
 			for i := range pending {
@@ -60,10 +61,10 @@ func BenchmarkEngine(b *testing.B) {
 		reportRate(b, r, "events/s", pops)
 	})
 	b.Run("lookups", func(b *testing.B) {
-		r := env.s.Result(base.Sub("lookups"), p, p.Row(p.N, 1))
+		r := env.s.Result(base.Sub("lookups"), p.With(p.Config.Nodes, 1))
 		var net *dht.DHTNetwork
 		timePrep(b, r, func() (err error) {
-			net, err = newNetwork(p, p.N, p.Workers, true)
+			net, err = newNetwork(p, p.Config.Nodes, p.Config.Workers, true)
 			return err
 		})
 		var tasks []LookupTask
@@ -71,8 +72,8 @@ func BenchmarkEngine(b *testing.B) {
 		var events uint64
 		runRounds(b, r, roundFuncs{
 			prep: func(round int) error {
-				tasks = PlanLookups(RoundRand(p.Seed, "engine", round), p.N, p.Lookups, nil, uint64(round*p.Lookups+1))
-				starts = arrivals(p.Seed, "engine", round, p.Lookups, 1000)
+				tasks = PlanLookups(RoundRand(p.Config.Network.Seed, "engine", round), p.Config.Nodes, p.Bench.Lookups, nil, uint64(round*p.Bench.Lookups+1))
+				starts = arrivals(p.Config.Network.Seed, "engine", round, p.Bench.Lookups, 1000)
 				return nil
 			},
 			task: func(int) error {
@@ -114,23 +115,23 @@ func BenchmarkLookupShared(b *testing.B) {
 	const n = 10_000
 	b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 		p := env.p
-		if p.Gamma == 0 {
-			p.Gamma = time.Millisecond
+		if p.Config.Network.Gamma == 0 {
+			p.Config.Network.Gamma = time.Millisecond
 		}
-		r := env.s.Result(Spec{Bench: "BenchmarkLookupShared/n=10000", Group: "workload", Name: "lookup_shared_n10000"}, p, p.Row(n, 1))
+		r := env.s.Result(Spec{Bench: "BenchmarkLookupShared/n=10000", Group: "workload", Name: "lookup_shared_n10000"}, p.With(n, 1))
 		var net *dht.DHTNetwork
 		timePrep(b, r, func() (err error) {
-			net, err = newNetwork(p, n, p.Workers, true)
+			net, err = newNetwork(p, n, p.Config.Workers, true)
 			return err
 		})
-		count := p.ThroughputLookups
+		count := p.Bench.ThroughputLookups
 		var tasks []LookupTask
 		var starts []time.Duration
 		first := len(r.Lookups)
 		runRounds(b, r, roundFuncs{
 			prep: func(round int) error {
-				tasks = PlanLookups(RoundRand(p.Seed, "lookup_shared", round), n, count, nil, uint64(round*count+1))
-				starts = arrivals(p.Seed, "lookup_shared", round, count, 1000)
+				tasks = PlanLookups(RoundRand(p.Config.Network.Seed, "lookup_shared", round), n, count, nil, uint64(round*count+1))
+				starts = arrivals(p.Config.Network.Seed, "lookup_shared", round, count, 1000)
 				return nil
 			},
 			task: func(round int) error {
@@ -168,16 +169,16 @@ func BenchmarkLookupAlphaSweep(b *testing.B) {
 			sub := fmt.Sprintf("rule=%s/alpha=%d", rule, alpha)
 			b.Run(sub, func(b *testing.B) {
 				p := env.p
-				p.Alpha = alpha
-				p.Termination, _ = lookup.ParseRule(rule)
-				if p.Profile == dht.ProfilePyDHT && p.Termination != lookup.PyDHT {
+				p.Config.Client.Alpha = alpha
+				p.Config.Client.Termination, _ = lookup.ParseRule(rule)
+				if p.Config.Profile == dht.ProfilePyDHT && p.Config.Client.Termination != lookup.PyDHT {
 					b.Skipf("the py-dht profile has one rule, pydht")
 				}
 				r := workloadResult(base.Sub("rule="+rule).Sub(fmt.Sprintf("alpha=%d", alpha)), p)
 				r.Sweep = &SweepPoint{Alpha: alpha, Rule: rule}
 				var net *dht.DHTNetwork
 				timePrep(b, r, func() (err error) {
-					net, err = newNetwork(p, p.N, p.Workers, true)
+					net, err = newNetwork(p, p.Config.Nodes, p.Config.Workers, true)
 					return err
 				})
 				first := len(r.Lookups)
@@ -202,23 +203,26 @@ const (
 	dasPublishedPeers, dasPublishedDelayMs = 8.72, 318.3
 )
 
-// dasConfig returns the study's network under the py-dht profile: k 20,
-// alpha 3, beta 20, 3 steps, 10 % fast errors, no slow errors, connections
-// of 50-75 ms, fast errors of 50-100 ms, gamma 0.125 ms.
+// dasParams returns the study's parameters: the py-dht profile's (k 20,
+// alpha 3, beta k, 3 steps, its rule and fill), 12,000 nodes, 10 % fast
+// errors, no slow errors, connections of 50-75 ms, fast errors of
+// 50-100 ms, gamma 0.125 ms.
+func dasParams(seed uint64, workers int) Params {
+	p := Params{param.Defaults(dht.ProfilePyDHT, param.Retrieval)}
+	n := &p.Config.Network
+	n.Seed, n.FastErrorRate = seed, 10
+	n.ConnDelay = network.DelayRange{Min: 50 * time.Millisecond, Max: 75 * time.Millisecond}
+	n.FastDelay = network.DelayRange{Min: 50 * time.Millisecond, Max: 100 * time.Millisecond}
+	n.Gamma = 125 * time.Microsecond
+	return p.With(dasNodes, workers)
+}
+
+// dasConfig returns the study's network configuration (dasParams),
+// keeping no records.
 func dasConfig(seed uint64, workers int) dht.Config {
-	return dht.Config{
-		Network: network.Config{
-			Seed: seed, FastErrorRate: 10,
-			ConnDelay:      network.DelayRange{Min: 50 * time.Millisecond, Max: 75 * time.Millisecond},
-			FastDelay:      network.DelayRange{Min: 50 * time.Millisecond, Max: 100 * time.Millisecond},
-			Gamma:          125 * time.Microsecond,
-			DiscardRecords: true,
-		},
-		Client:  dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3},
-		Profile: dht.ProfilePyDHT,
-		Nodes:   dasNodes,
-		Workers: workers,
-	}
+	cfg := dasParams(seed, workers).NetConfig(dasNodes)
+	cfg.Network.DiscardRecords = true
+	return cfg
 }
 
 // BenchmarkDASRetrievalStudy runs das-research's DHT retrieval study under
@@ -228,16 +232,18 @@ func dasConfig(seed uint64, workers int) dht.Config {
 // whole study, network build included. It reports the means py-dht
 // published (8.72 peers contacted, 318.3 ms of simulated delay per
 // retrieval) next to its own. -seed changes the network and the draws; the
-// other flags do not apply.
+// other flags do not apply: its rows carry the study's parameters.
+// Round r runs with seed -seed + r (RoundSeeds).
 func BenchmarkDASRetrievalStudy(b *testing.B) {
 	p := env.p
-	r := workloadResult(Spec{Bench: "BenchmarkDASRetrievalStudy", Group: "workload", Name: "das_retrieval_study"}, p)
+	r := workloadResult(Spec{Bench: "BenchmarkDASRetrievalStudy", Group: "workload", Name: "das_retrieval_study"},
+		dasParams(p.Config.Network.Seed, p.Config.Workers))
 	r.ValueLookups = true
-	r.Row = RowParams{N: dasNodes, K: 20, Alpha: 3, Beta: 20, Workers: p.Workers, Seed: p.Seed}
+	r.RoundSeeds = true
 	first := len(r.Lookups)
 	runRounds(b, r, roundFuncs{task: func(round int) error {
-		seed := p.Seed + uint64(round)
-		net, err := dht.New(dasConfig(seed, p.Workers))
+		seed := p.Config.Network.Seed + uint64(round)
+		net, err := dht.New(dasConfig(seed, p.Config.Workers))
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ var networkSink int
 // networkResult registers a benchmark of the network group.
 func networkResult(bench, name string, workers, batch int) *Result {
 	p := env.p
-	r := env.s.Result(Spec{Bench: bench, Group: "network", Name: name}, p, p.Row(p.N, workers))
+	r := env.s.Result(Spec{Bench: bench, Group: "network", Name: name}, p.With(p.Config.Nodes, workers))
 	r.BatchOps = batch
 	return r
 }
@@ -22,21 +22,21 @@ func networkResult(bench, name string, workers, batch int) *Result {
 // routing tables (dht.Spawn).
 func BenchmarkNetworkInitialization(b *testing.B) {
 	p := env.p
-	r := networkResult("BenchmarkNetworkInitialization", "n_initialization", 1, p.N)
+	r := networkResult("BenchmarkNetworkInitialization", "n_initialization", 1, p.Config.Nodes)
 	runRounds(b, r, roundFuncs{task: func(int) error {
-		net, err := spawn(p, p.N)
+		net, err := spawn(p, p.Config.Nodes)
 		if err == nil {
 			networkSink += net.Len()
 		}
 		return err
 	}})
-	reportPerOp(b, "ns/node", p.N)
+	reportPerOp(b, "ns/node", p.Config.Nodes)
 }
 
 // spawnIndexed spawns a network and builds its sorted key index, which the
 // first table request of a network builds (and FastBootstrap times).
 func spawnIndexed(p Params) (*dht.DHTNetwork, error) {
-	net, err := spawn(p, p.N)
+	net, err := spawn(p, p.Config.Nodes)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func BenchmarkNetworkBootstrapNode(b *testing.B) {
 		return err
 	})
 	runRounds(b, r, roundFuncs{task: func(round int) error {
-		peers, err := net.OptimalPeers(uint32(pick(p.Seed, "bootstrap_node", round, p.N)))
+		peers, err := net.OptimalPeers(uint32(pick(p.Config.Network.Seed, "bootstrap_node", round, p.Config.Nodes)))
 		networkSink += len(peers)
 		return err
 	}})
@@ -69,14 +69,14 @@ func BenchmarkNetworkBootstrapNode(b *testing.B) {
 // N·k·log N, where the reference's grew as N².
 func BenchmarkNetworkBootstrapNetwork(b *testing.B) {
 	p := env.p
-	r := networkResult("BenchmarkNetworkBootstrapNetwork", "bootstrap_network", 1, p.N)
+	r := networkResult("BenchmarkNetworkBootstrapNetwork", "bootstrap_network", 1, p.Config.Nodes)
 	var net *dht.DHTNetwork
 	timePrep(b, r, func() (err error) {
 		net, err = spawnIndexed(p)
 		return err
 	})
 	runRounds(b, r, roundFuncs{task: func(int) error {
-		for id := range p.N {
+		for id := range p.Config.Nodes {
 			peers, err := net.OptimalPeers(uint32(id))
 			if err != nil {
 				return err
@@ -85,7 +85,7 @@ func BenchmarkNetworkBootstrapNetwork(b *testing.B) {
 		}
 		return nil
 	}})
-	reportPerOp(b, "ns/node", p.N)
+	reportPerOp(b, "ns/node", p.Config.Nodes)
 }
 
 // benchFastBootstrap times BootstrapAll (sorted index, then every optimal
@@ -97,23 +97,23 @@ func benchFastBootstrap(b *testing.B, r *Result, workers int) {
 		prep: func(int) (err error) {
 			net = nil
 			runtime.GC() // the previous round's network is garbage: collect it untimed
-			net, err = spawn(p, p.N)
+			net, err = spawn(p, p.Config.Nodes)
 			return err
 		},
 		task: func(int) error { return bootstrap(net, workers) },
 	})
-	reportPerOp(b, "ns/node", p.N)
+	reportPerOp(b, "ns/node", p.Config.Nodes)
 }
 
 // BenchmarkNetworkFastBootstrap builds every routing table of a spawned
 // network with one worker (DHTNetwork.BootstrapAll).
 func BenchmarkNetworkFastBootstrap(b *testing.B) {
-	benchFastBootstrap(b, networkResult("BenchmarkNetworkFastBootstrap", "fast_bootstrap_network", 1, env.p.N), 1)
+	benchFastBootstrap(b, networkResult("BenchmarkNetworkFastBootstrap", "fast_bootstrap_network", 1, env.p.Config.Nodes), 1)
 }
 
 // BenchmarkNetworkFastThreadedBootstrap builds every routing table of a
 // spawned network with -workers workers.
 func BenchmarkNetworkFastThreadedBootstrap(b *testing.B) {
-	w := env.p.Workers
-	benchFastBootstrap(b, networkResult("BenchmarkNetworkFastThreadedBootstrap", "fast_threaded_bootstrap_network", w, env.p.N), w)
+	w := env.p.Config.Workers
+	benchFastBootstrap(b, networkResult("BenchmarkNetworkFastThreadedBootstrap", "fast_threaded_bootstrap_network", w, env.p.Config.Nodes), w)
 }

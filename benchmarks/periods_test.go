@@ -20,13 +20,12 @@ func TestPeriodFlagsBounded(t *testing.T) {
 		{[]string{"-refresh", "1ms"}, []string{"-refresh", "1m0s..8760h0m0s"}},
 		{[]string{"-republish", "1ms"}, []string{"-republish", "1m0s"}},
 	} {
-		p := DefaultParams()
 		fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
-		p.RegisterFlags(fs)
+		read := RegisterFlags(fs)
 		err := fs.Parse(tc.args)
 		if err == nil {
-			err = p.Validate()
+			_, err = read()
 		}
 		for _, s := range tc.says {
 			if err == nil || !strings.Contains(err.Error(), s) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/dht"
 )
 
@@ -52,10 +53,13 @@ func BenchmarkProfileThroughput(b *testing.B) {
 }
 
 func benchProfileThroughput(b *testing.B, spec Spec, p Params, n int, profile dht.Profile, shared bool) {
-	r := env.s.Result(spec, p, p.Row(n, p.Workers))
-	cfg := dht.ProfileDefaults(profile)
-	cfg.Nodes, cfg.Workers = n, p.Workers
-	cfg.Network.Seed, cfg.Network.DiscardRecords = p.Seed, true
+	// The profile's defaults, the flags' seed: what the rows say.
+	q := Params{param.Defaults(profile, param.Retrieval)}
+	q.Config.Network.Seed = p.Config.Network.Seed
+	q = q.With(n, p.Config.Workers)
+	r := env.s.Result(spec, q)
+	cfg := q.NetConfig(n)
+	cfg.Network.DiscardRecords = true
 	var net *dht.DHTNetwork
 	timePrep(b, r, func() (err error) {
 		net, err = dht.New(cfg)
@@ -66,7 +70,7 @@ func benchProfileThroughput(b *testing.B, spec Spec, p Params, n int, profile dh
 	var hops, peers, done int64
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			planned := PlanLookups(RoundRand(p.Seed, "profile_throughput", round), n, profileLookups, nil, uint64(round*profileLookups+1))
+			planned := PlanLookups(RoundRand(q.Config.Network.Seed, "profile_throughput", round), n, profileLookups, nil, uint64(round*profileLookups+1))
 			tasks = make([]dht.LookupTask, len(planned))
 			for i, t := range planned {
 				tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
@@ -80,7 +84,7 @@ func benchProfileThroughput(b *testing.B, spec Spec, p Params, n int, profile dh
 				done++
 			}
 			if !shared {
-				return net.LookupMany(context.Background(), tasks, p.Workers, collect)
+				return net.LookupMany(context.Background(), tasks, q.Config.Workers, collect)
 			}
 			// One shared clock: a lookup starts every millisecond, so that
 			// a few hundred are in flight at once, interleaved.

@@ -28,14 +28,14 @@ func BenchmarkLookupLatencyModels(b *testing.B) {
 		b.Run(sub, func(b *testing.B) {
 			p := env.p
 			p.Latency = model
-			if p.Profile == dht.ProfilePyDHT && model != "uniform" {
+			if p.Config.Profile == dht.ProfilePyDHT && model != "uniform" {
 				b.Skip("the py-dht profile has no geography")
 			}
 			r := workloadResult(base.Sub(sub), p)
 			r.Model = model
 			var net *dht.DHTNetwork
 			timePrep(b, r, func() (err error) {
-				net, err = newNetwork(p, p.N, p.Workers, true)
+				net, err = newNetwork(p, p.Config.Nodes, p.Config.Workers, true)
 				return err
 			})
 			runLookups(b, r, net, p, "lookup_latency", nil, 1, dht.LookupOptions{})
@@ -61,10 +61,10 @@ func BenchmarkChurn(b *testing.B) {
 	for _, n := range churnSizes {
 		size := fmt.Sprintf("n=%d", n)
 		b.Run(size, func(b *testing.B) {
-			if n > env.p.ScalingMax {
-				b.Skipf("n=%d is above -scaling-max=%d", n, env.p.ScalingMax)
+			if n > env.p.Bench.ScalingMax {
+				b.Skipf("n=%d is above -scaling-max=%d", n, env.p.Bench.ScalingMax)
 			}
-			for _, republish := range []time.Duration{0, env.p.Republish} {
+			for _, republish := range []time.Duration{0, env.p.Bench.ChurnRepublish} {
 				sub := fmt.Sprintf("republish=%v", republish)
 				b.Run(sub, func(b *testing.B) { benchChurn(b, base.Sub(size).Sub(sub), n, republish) })
 			}
@@ -76,20 +76,21 @@ const churnHours = 24
 
 func benchChurn(b *testing.B, spec Spec, n int, republish time.Duration) {
 	p := env.p
-	if !p.Churn.Enabled() {
+	if !p.Config.Network.Churn.Enabled() {
 		var err error
-		if p.Churn, err = churn.Parse("ipfs"); err != nil {
+		if p.Config.Network.Churn, err = churn.Parse("ipfs"); err != nil {
 			b.Fatal(err)
 		}
 	}
-	r := env.s.Result(spec, p, p.Row(n, p.Workers))
+	p.Bench.ChurnRepublish = republish // the row says what this run did: 0 is never
+	r := env.s.Result(spec, p.With(n, p.Config.Workers))
 	r.SeriesLabel = fmt.Sprintf("n=%s, republish every %s", report.FormatNumber(float64(n)), report.FormatDuration(republish.Seconds()))
 	if republish == 0 {
 		r.SeriesLabel = fmt.Sprintf("n=%s, no republish", report.FormatNumber(float64(n)))
 	}
-	cfg := p.Config(n)
+	cfg := p.NetConfig(n)
 	cfg.Network.DiscardRecords = true
-	w := workload.Availability{Segments: 100, Retrievers: 100, Samples: 1, SegmentSize: p.SegmentSize,
+	w := workload.Availability{Segments: 100, Retrievers: 100, Samples: 1, SegmentSize: p.Bench.SegmentSize,
 		Duration: churnHours * time.Hour, Every: time.Hour, Republish: republish, HealthNodes: 100}
 	var net *dht.DHTNetwork
 	runRounds(b, r, roundFuncs{
@@ -98,7 +99,7 @@ func benchChurn(b *testing.B, spec Spec, n int, republish time.Duration) {
 			return err
 		},
 		task: func(round int) error {
-			res, err := w.Run(context.Background(), net, p.Seed+uint64(round))
+			res, err := w.Run(context.Background(), net, p.Config.Network.Seed+uint64(round))
 			if err != nil {
 				return err
 			}

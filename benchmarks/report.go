@@ -14,16 +14,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/network"
 )
 
 // ScalingHeader is the header of the scaling CSV: one row per network size
-// and worker count of BenchmarkNetworkScaling, the data of its charts.
-var ScalingHeader = []string{
-	"n", "tables", "workers", "rounds", "build_mean_s", "build_median_s", "ns_per_node", "bytes_per_node", "peak_heap_mib", "k", "seed",
-}
+// and worker count of BenchmarkNetworkScaling, the data of its charts,
+// then the point's parameters (nodes, workers and tables among them).
+var ScalingHeader = slices.Concat([]string{
+	"rounds", "build_mean_s", "build_median_s", "ns_per_node", "bytes_per_node", "peak_heap_mib",
+}, param.ColumnNames(roundsParams))
 
 // WriteScaling writes the scaling CSV.
 func WriteScaling(w io.Writer, results []*Result) error {
@@ -33,10 +35,10 @@ func WriteScaling(w io.Writer, results []*Result) error {
 				continue
 			}
 			s := Summarize(r)
-			if err := emit([]string{
-				report.Itoa(r.Scale.N), cmp.Or(r.Scale.Tables, "eager"), report.Itoa(r.Scale.Workers), report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
-				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Itoa(r.Row.K), report.Utoa(r.Row.Seed),
-			}); err != nil {
+			if err := emit(append([]string{
+				report.Itoa(s.Rounds), report.Float(s.Mean), report.Float(s.Median),
+				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB),
+			}, paramCells(r, roundsParams)...)); err != nil {
 				return err
 			}
 		}
@@ -45,11 +47,12 @@ func WriteScaling(w io.Writer, results []*Result) error {
 }
 
 // HopsHeader is the header of the hops scaling CSV: one row per point of
-// BenchmarkHopsScaling (alpha 1, no errors), the data of its chart.
-var HopsHeader = []string{
-	"n", "k", "fill", "tables", "retrieval_hops_mean", "retrieval_peers_mean", "found_share",
-	"lookup_hops_mean", "lookup_peers_mean", "accuracy_mean", "log2n_over_log2k", "alpha", "seed",
-}
+// BenchmarkHopsScaling (alpha 1, no errors), the data of its chart, then
+// the point's parameters (nodes, k, fill, tables among them).
+var HopsHeader = slices.Concat([]string{
+	"retrieval_hops_mean", "retrieval_peers_mean", "found_share",
+	"lookup_hops_mean", "lookup_peers_mean", "accuracy_mean", "log2n_over_log2k",
+}, param.ColumnNames(roundsParams))
 
 // WriteHops writes the hops scaling CSV.
 func WriteHops(w io.Writer, results []*Result) error {
@@ -59,11 +62,11 @@ func WriteHops(w io.Writer, results []*Result) error {
 			if h == nil {
 				continue
 			}
-			if err := emit([]string{
-				report.Itoa(h.N), report.Itoa(h.K), h.Fill, h.Tables, report.Float(h.RetrievalHops), report.Float(h.RetrievalPeers),
+			if err := emit(append([]string{
+				report.Float(h.RetrievalHops), report.Float(h.RetrievalPeers),
 				report.Float(h.Found), report.Float(h.LookupHops), report.Float(h.LookupPeers), report.Float(h.Accuracy),
-				report.Float(math.Log2(float64(h.N)) / math.Log2(float64(h.K))), report.Itoa(r.Params.Alpha), report.Utoa(r.Row.Seed),
-			}); err != nil {
+				report.Float(math.Log2(float64(h.N)) / math.Log2(float64(h.K))),
+			}, paramCells(r, roundsParams)...)); err != nil {
 				return err
 			}
 		}
@@ -72,12 +75,12 @@ func WriteHops(w io.Writer, results []*Result) error {
 }
 
 // GrowHeader is the header of the grow CSV: one row per size of
-// BenchmarkGrow.
-var GrowHeader = []string{
-	"n", "wall_s", "joins_per_s", "peak_heap_mib", "joins", "lookups", "requests", "growth_simulated_s", "deferred_joins",
-	"health_nodes", "know_all_share", "know_fewer_share", "unreachable_full_share", "unreachable_other_share",
-	"k", "alpha", "grow_peers", "grow_interval_s", "policy", "seed",
-}
+// BenchmarkGrow, then its parameters (nodes, grow_peers, grow_interval_s,
+// policy among them).
+var GrowHeader = slices.Concat([]string{
+	"wall_s", "joins_per_s", "peak_heap_mib", "joins", "growth_lookups", "growth_requests", "growth_simulated_s", "deferred_joins",
+	"health_tables", "know_all_share", "know_fewer_share", "unreachable_full_share", "unreachable_other_share",
+}, param.ColumnNames(roundsParams))
 
 // WriteGrow writes the grow CSV.
 func WriteGrow(w io.Writer, results []*Result) error {
@@ -87,13 +90,12 @@ func WriteGrow(w io.Writer, results []*Result) error {
 			if g == nil {
 				continue
 			}
-			st, h, p := g.Stats, g.Health, r.Params
-			if err := emit([]string{
-				report.Itoa(g.N), report.Float(g.Wall.Seconds()), report.Float(float64(st.Joins) / g.Wall.Seconds()), report.Float(g.PeakBytes / (1 << 20)),
-				report.Itoa(st.Joins), report.Itoa(st.Lookups), strconv.FormatInt(st.Attempts, 10), report.Float(st.End.Seconds()), report.Itoa(st.Deferred),
+			st, h := g.Stats, g.Health
+			if err := emit(append([]string{
+				report.Seconds(g.Wall), report.Float(float64(st.Joins) / g.Wall.Seconds()), report.Float(g.PeakBytes / (1 << 20)),
+				report.Itoa(st.Joins), report.Itoa(st.Lookups), strconv.FormatInt(st.Attempts, 10), report.Seconds(st.End), report.Itoa(st.Deferred),
 				report.Itoa(h.Nodes), report.Float(h.KnowAll), report.Float(h.KnowFewer), report.Float(h.UnreachableFull), report.Float(h.UnreachableOther),
-				report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Growth.Peers), report.Float(p.Growth.Interval.Seconds()), p.Policy.String(), report.Utoa(p.Seed),
-			}); err != nil {
+			}, paramCells(r, roundsParams)...)); err != nil {
 				return err
 			}
 		}
@@ -224,7 +226,9 @@ func (r Report) WriteResult(res *Result) ([]string, error) {
 		write(spec.File(r.Tag, "_delay", "png"), func(w io.Writer) error { return DelayHistogram(w, res) })
 	}
 	if c := res.Crawl; c != nil {
-		write(spec.File(r.Tag, "_crawl", "csv"), func(w io.Writer) error { return crawler.WriteSummaryCSV(w, c.Summary) })
+		write(spec.File(r.Tag, "_crawl", "csv"), func(w io.Writer) error {
+			return WriteCrawlSummaries(w, CrawlRow{Summary: c.Summary, Params: res.Params.Settings})
+		})
 		if c.Visits != nil {
 			o := c.Summary.Options
 			write(spec.File(r.Tag, "_visits", "csv"), func(w io.Writer) error {
@@ -268,6 +272,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 	var scale, sweep, alpha, timeline, models, churned, hops, grow bool
 	var measured []Measured
 	var crawls []crawler.Summary
+	var crawlRows []CrawlRow
 	for _, res := range results {
 		scale = scale || res.Scale != nil
 		sweep = sweep || res.ErrorRate != nil && len(res.Lookups) > 0
@@ -280,6 +285,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		measured = append(measured, res.Measured...)
 		if res.Crawl != nil && res.Crawl.Sweep {
 			crawls = append(crawls, res.Crawl.Summary)
+			crawlRows = append(crawlRows, CrawlRow{Summary: res.Crawl.Summary, Params: res.Params.Settings})
 		}
 	}
 	write(r.Tag+"_summary.csv", func(w io.Writer) error { return WriteSummary(w, rows) })
@@ -287,7 +293,7 @@ func (r Report) WriteSummary(out io.Writer, results []*Result) ([]string, error)
 		write(r.Tag+"_scale_network_scaling.csv", func(w io.Writer) error { return WriteScaling(w, results) })
 	}
 	if len(crawls) > 0 {
-		write(r.Tag+"_crawl_sweep.csv", func(w io.Writer) error { return crawler.WriteSummaryCSV(w, crawls...) })
+		write(r.Tag+"_crawl_sweep.csv", func(w io.Writer) error { return WriteCrawlSummaries(w, crawlRows...) })
 	}
 	if hops {
 		write(r.Tag+"_scale_hops_scaling.csv", func(w io.Writer) error { return WriteHops(w, results) })

@@ -42,9 +42,9 @@ var slowBenchmarks = []func(*testing.B){BenchmarkDASRetrievalStudy, BenchmarkChu
 // smallParams returns parameters that run the whole suite in seconds.
 func smallParams() Params {
 	p := DefaultParams()
-	p.N, p.Workers, p.Tag = 500, 2, "smoke"
-	p.Lookups, p.Segments, p.SegmentSize, p.ThroughputLookups = 20, 8, 64, 100
-	p.ScalingMax = 10_000
+	p.Config.Nodes, p.Config.Workers, p.Bench.Tag = 500, 2, "smoke"
+	p.Bench.Lookups, p.Bench.Segments, p.Bench.SegmentSize, p.Bench.ThroughputLookups = 20, 8, 64, 100
+	p.Bench.ScalingMax = 10_000
 	return p
 }
 
@@ -105,7 +105,7 @@ func TestReportFiles(t *testing.T) {
 	wantScale, wantThroughput, wantCrawl, wantSlow := 6, 1, 1, 3
 	benches := append(slices.Clone(allBenchmarks), slowBenchmarks...)
 	if testing.Short() {
-		p.ScalingMax = 1000
+		p.Bench.ScalingMax = 1000
 		wantScale, wantThroughput, wantCrawl, wantSlow = 3, 0, 0, 0
 		benches = allBenchmarks
 	}
@@ -118,15 +118,20 @@ func TestReportFiles(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var out bytes.Buffer
-	files, err := Report{Dir: dir, Tag: p.Tag}.Write(&out, results)
+	files, err := Report{Dir: dir, Tag: p.Bench.Tag}.Write(&out, results)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	for _, r := range results {
-		path := filepath.Join(dir, r.Spec.File(p.Tag, "", "csv"))
+		path := filepath.Join(dir, r.Spec.File(p.Bench.Tag, "", "csv"))
+		nodes, seed := slices.Index(RoundsHeader, "nodes"), slices.Index(RoundsHeader, "seed")
 		for i, row := range checkCSV(t, path, RoundsHeader, rounds) {
-			if row[0] != strconv.Itoa(i) || row[5] != "false" || row[6] != strconv.Itoa(r.Row.N) || row[11] != "1" {
+			wantSeed := uint64(1)
+			if r.RoundSeeds {
+				wantSeed += uint64(i)
+			}
+			if row[0] != strconv.Itoa(i) || row[5] != "false" || row[nodes] != strconv.Itoa(r.Params.Config.Nodes) || row[seed] != strconv.FormatUint(wantSeed, 10) {
 				t.Errorf("%s: row %d = %v", filepath.Base(path), i, row)
 			}
 		}
@@ -134,22 +139,22 @@ func TestReportFiles(t *testing.T) {
 			t.Errorf("the tables lack %s", r.Spec.Bench)
 		}
 	}
-	base := filepath.Join(dir, p.Tag+"_workload_")
-	checkCSV(t, base+"lookup_lookups.csv", LookupsHeader, rounds*p.Lookups)
-	checkCSV(t, base+"retrieve_retrievals.csv", LookupsHeader, rounds*p.Lookups)
-	checkCSV(t, base+"lookup_error_sweep_rate50_lookups.csv", LookupsHeader, rounds*p.Lookups)
-	checkCSV(t, base+"provide_provides.csv", ProvidesHeader, rounds*p.Segments)
-	checkCSV(t, base+"retrieve_setup_provides.csv", ProvidesHeader, p.Segments)
+	base := filepath.Join(dir, p.Bench.Tag+"_workload_")
+	checkCSV(t, base+"lookup_lookups.csv", LookupsHeader, rounds*p.Bench.Lookups)
+	checkCSV(t, base+"retrieve_retrievals.csv", LookupsHeader, rounds*p.Bench.Lookups)
+	checkCSV(t, base+"lookup_error_sweep_rate50_lookups.csv", LookupsHeader, rounds*p.Bench.Lookups)
+	checkCSV(t, base+"provide_provides.csv", ProvidesHeader, rounds*p.Bench.Segments)
+	checkCSV(t, base+"retrieve_setup_provides.csv", ProvidesHeader, p.Bench.Segments)
 	recordsHeader := strings.Split(network.RecordsHeader, ",")
 	for _, name := range []string{"lookup", "provide", "retrieve", "lookup_error_sweep_rate0"} {
 		if rows := checkCSV(t, base+name+"_records.csv", recordsHeader, -1); len(rows) == 0 {
 			t.Errorf("%s records: no rows", name)
 		}
 	}
-	checkCSV(t, filepath.Join(dir, p.Tag+"_summary.csv"), SummaryHeader, len(results))
-	checkCSV(t, filepath.Join(dir, p.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
-	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_sweep.csv"), crawler.SummaryHeader, crawlSweep)
-	checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_sweep_rate10_W125_crawl.csv"), crawler.SummaryHeader, 1)
+	checkCSV(t, filepath.Join(dir, p.Bench.Tag+"_summary.csv"), SummaryHeader, len(results))
+	checkCSV(t, filepath.Join(dir, p.Bench.Tag+"_scale_network_scaling.csv"), ScalingHeader, wantScale)
+	checkCSV(t, filepath.Join(dir, p.Bench.Tag+"_crawl_sweep.csv"), CrawlHeader, crawlSweep)
+	checkCSV(t, filepath.Join(dir, p.Bench.Tag+"_crawl_crawl_sweep_rate10_W125_crawl.csv"), CrawlHeader, 1)
 
 	charts := []string{"scale_build_time", "scale_memory", "workload_lookup_delay", "workload_retrieve_delay",
 		"workload_lookup_error_sweep", "workload_lookup_alpha_sweep", "workload_lookup_timeline", "workload_lookup_latency_cdf", "crawl_sweep"}
@@ -157,11 +162,11 @@ func TestReportFiles(t *testing.T) {
 		charts = append(charts, "workload_churn")
 	}
 	for _, name := range charts {
-		checkPNG(t, filepath.Join(dir, p.Tag+"_"+name+".png"))
+		checkPNG(t, filepath.Join(dir, p.Bench.Tag+"_"+name+".png"))
 	}
 	if wantCrawl > 0 {
-		checkCSV(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_visits.csv"), strings.Split(crawler.VisitsHeader, ","), 10000)
-		checkPNG(t, filepath.Join(dir, p.Tag+"_crawl_crawl_n10000_timeline.png"))
+		checkCSV(t, filepath.Join(dir, p.Bench.Tag+"_crawl_crawl_n10000_visits.csv"), strings.Split(crawler.VisitsHeader, ","), 10000)
+		checkPNG(t, filepath.Join(dir, p.Bench.Tag+"_crawl_crawl_n10000_timeline.png"))
 	}
 	for _, title := range []string{"== rounds", "== workload", "== crawl", "== scale"} {
 		if !strings.Contains(out.String(), title) {
@@ -171,7 +176,11 @@ func TestReportFiles(t *testing.T) {
 	if len(files) == 0 {
 		t.Error("no files written")
 	}
-
+	// No CSV of the report names a column twice, and every _s column
+	// holds seconds.
+	if n := dhttest.CheckCSVs(t, dir); n < 20 {
+		t.Errorf("read %d CSVs", n)
+	}
 }
 
 // A report folder is claimed by one run: a second run is refused before
@@ -299,11 +308,11 @@ func TestIndexBuildSizes(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("scaling-max=%d/huge=%v", tc.scalingMax, tc.huge), func(t *testing.T) {
 			p := smallParams()
-			p.ScalingMax, p.Huge = tc.scalingMax, tc.huge
+			p.Bench.ScalingMax, p.Bench.Huge = tc.scalingMax, tc.huge
 			var got []string
 			for _, r := range runBenchmarks(t, p, 2, BenchmarkIndexBuild).Results() {
 				got = append(got, strings.TrimPrefix(r.Spec.Bench, "BenchmarkIndexBuild/"))
-				if len(r.Rounds) != 2 || r.BatchOps != r.Row.N {
+				if len(r.Rounds) != 2 || r.BatchOps != r.Params.Config.Nodes {
 					t.Errorf("%s: %d rounds, %d batch ops", r.Spec.Bench, len(r.Rounds), r.BatchOps)
 				}
 			}

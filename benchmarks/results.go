@@ -49,12 +49,6 @@ func (s Spec) File(tag, suffix, ext string) string {
 	return tag + "_" + s.Group + "_" + s.Name + suffix + "." + ext
 }
 
-// RowParams are the parameters that close every rounds CSV row.
-type RowParams struct {
-	N, K, Alpha, Beta, Workers int
-	Seed                       uint64
-}
-
 // Round is one timed iteration of a benchmark: the reference's columns.
 type Round struct {
 	Index int
@@ -154,9 +148,20 @@ type CrawlRun struct {
 // Result is everything one benchmark (or sub-benchmark) measured, over
 // every run of its function (-count).
 type Result struct {
-	Spec   Spec
-	Params Params    // the run's parameters, adjusted to this benchmark
-	Row    RowParams // what its rounds CSV rows end with
+	Spec Spec
+	// Params are the parameters the benchmark ran with: the run's,
+	// adjusted to it (the network's size and worker count, a sweep's
+	// value, a study's own configuration). Every CSV row of the result
+	// carries them.
+	Params Params
+	// RoundSeeds says round r ran with seed Params' + r (a new network
+	// each round): the rows of round r carry that seed.
+	RoundSeeds bool
+	// Composite says the benchmark runs settings of its own, several of
+	// them (BenchmarkAgainstMeasurements, whose CSV says each figure's):
+	// its rows carry only what it takes from the flags, the seed and the
+	// worker count.
+	Composite bool
 
 	Rounds []Round
 	// BatchOps is the number of operations a round of a batched benchmark
@@ -249,13 +254,13 @@ func NewSuite() *Suite {
 
 // Result returns the result of spec, creating it on first use: further runs
 // of the same benchmark (-count) add rounds to it.
-func (s *Suite) Result(spec Spec, p Params, row RowParams) *Result {
+func (s *Suite) Result(spec Spec, p Params) *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r, ok := s.byBench[spec.Bench]; ok {
 		return r
 	}
-	r := &Result{Spec: spec, Params: p, Row: row}
+	r := &Result{Spec: spec, Params: p}
 	s.byBench[spec.Bench] = r
 	s.results = append(s.results, r)
 	return r

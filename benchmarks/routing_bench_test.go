@@ -29,7 +29,7 @@ func keySpace(seed uint64, n int) *routing.KeySpace {
 // routingResult registers a benchmark of the routing group.
 func routingResult(bench, name string, batch int) *Result {
 	p := env.p
-	r := env.s.Result(Spec{Bench: bench, Group: "routing", Name: name}, p, p.Row(p.N, 1))
+	r := env.s.Result(Spec{Bench: bench, Group: "routing", Name: name}, p.With(p.Config.Nodes, 1))
 	r.BatchOps = batch
 	return r
 }
@@ -37,14 +37,14 @@ func routingResult(bench, name string, batch int) *Result {
 // routingNode returns the key space of a network of -n nodes and the node
 // of it, drawn from the seed, that the routing benchmarks query.
 func routingNode(p Params) (*routing.KeySpace, uint32) {
-	return keySpace(p.Seed, p.N), uint32(RoundRand(p.Seed, "routing_self", 0).IntN(p.N))
+	return keySpace(p.Config.Network.Seed, p.Config.Nodes), uint32(RoundRand(p.Config.Network.Seed, "routing_self", 0).IntN(p.Config.Nodes))
 }
 
 // optimalTable returns the optimal table of the node of routingNode: what a
 // bootstrapped node holds.
 func optimalTable(p Params) (*routing.Table, error) {
 	space, self := routingNode(p)
-	return routing.NewIndex(space.Keys()).OptimalTable(self, space.Key(self), p.K, space)
+	return routing.NewIndex(space.Keys()).OptimalTable(self, space.Key(self), p.Config.Client.K, space)
 }
 
 // BenchmarkRoutingNewDiscoveredNode offers every node of a network of -n
@@ -54,19 +54,19 @@ func optimalTable(p Params) (*routing.Table, error) {
 // call.
 func BenchmarkRoutingNewDiscoveredNode(b *testing.B) {
 	p := env.p
-	r := routingResult("BenchmarkRoutingNewDiscoveredNode", "new_discv_node", p.N)
+	r := routingResult("BenchmarkRoutingNewDiscoveredNode", "new_discv_node", p.Config.Nodes)
 	var space *routing.KeySpace
 	var order []int
 	var self uint32
 	timePrep(b, r, func() error {
-		space = keySpace(p.Seed, p.N)
-		rng := RoundRand(p.Seed, "new_discv_node", 0)
-		self = uint32(rng.IntN(p.N))
-		order = rng.Perm(p.N)
+		space = keySpace(p.Config.Network.Seed, p.Config.Nodes)
+		rng := RoundRand(p.Config.Network.Seed, "new_discv_node", 0)
+		self = uint32(rng.IntN(p.Config.Nodes))
+		order = rng.Perm(p.Config.Nodes)
 		return nil
 	})
 	runRounds(b, r, roundFuncs{task: func(int) error {
-		t, err := routing.NewTable(self, space.Key(self), p.K, space)
+		t, err := routing.NewTable(self, space.Key(self), p.Config.Client.K, space)
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func BenchmarkRoutingNewDiscoveredNode(b *testing.B) {
 		routingSink += t.Len()
 		return nil
 	}})
-	reportPerOp(b, "ns/add", p.N)
+	reportPerOp(b, "ns/add", p.Config.Nodes)
 }
 
 // BenchmarkRoutingClosestToHash asks the optimal table of a node for its k
@@ -89,13 +89,13 @@ func BenchmarkRoutingClosestToHash(b *testing.B) {
 	var targets []hashes.Key
 	timePrep(b, r, func() (err error) {
 		table, err = optimalTable(p)
-		targets = randomKeys(p.Seed, "closest_to_hash", routingBatch)
+		targets = randomKeys(p.Config.Network.Seed, "closest_to_hash", routingBatch)
 		return err
 	})
-	dst := make([]routing.Peer, 0, p.K)
+	dst := make([]routing.Peer, 0, p.Config.Client.K)
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		for _, key := range targets {
-			dst = table.AppendClosest(dst[:0], key, p.K)
+			dst = table.AppendClosest(dst[:0], key, p.Config.Client.K)
 		}
 		routingSink += len(dst)
 		return nil
@@ -122,13 +122,13 @@ func BenchmarkRoutingOptimalClosest(b *testing.B) {
 		space, self = routingNode(p)
 		local = space.Key(self)
 		ix = routing.NewIndex(space.Keys())
-		targets = randomKeys(p.Seed, "closest_to_hash", routingBatch)
-		return routing.ValidateK(p.K) // AppendOptimalClosest reads a bad k as an empty table
+		targets = randomKeys(p.Config.Network.Seed, "closest_to_hash", routingBatch)
+		return routing.ValidateK(p.Config.Client.K) // AppendOptimalClosest reads a bad k as an empty table
 	})
-	dst := make([]routing.Peer, 0, p.K)
+	dst := make([]routing.Peer, 0, p.Config.Client.K)
 	runRounds(b, r, roundFuncs{task: func(int) error {
 		for _, key := range targets {
-			dst = ix.AppendOptimalClosest(dst[:0], self, local, p.K, key, p.K)
+			dst = ix.AppendOptimalClosest(dst[:0], self, local, p.Config.Client.K, key, p.Config.Client.K)
 		}
 		routingSink += len(dst)
 		return nil

@@ -24,10 +24,10 @@ type size struct {
 // skip reports why size z does not run, or "".
 func (z size) skip(p Params) string {
 	switch {
-	case z.huge && !p.Huge:
+	case z.huge && !p.Bench.Huge:
 		return fmt.Sprintf("n=%d runs with -huge only", z.n)
-	case !z.huge && z.n > p.ScalingMax:
-		return fmt.Sprintf("n=%d is above -scaling-max=%d", z.n, p.ScalingMax)
+	case !z.huge && z.n > p.Bench.ScalingMax:
+		return fmt.Sprintf("n=%d is above -scaling-max=%d", z.n, p.Bench.ScalingMax)
 	}
 	return ""
 }
@@ -73,12 +73,14 @@ func BenchmarkNetworkScaling(b *testing.B) {
 				b.Skip(why)
 			}
 			if n <= eagerMax {
-				for _, w := range workerCounts(p.Workers) {
+				for _, w := range workerCounts(p.Config.Workers) {
 					wk := fmt.Sprintf("workers=%d", w)
 					b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub(wk), p, n, w, dht.TablesEager) })
 				}
 			}
-			b.Run("on-demand", func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub("on-demand"), p, n, p.Workers, dht.TablesOnDemand) })
+			b.Run("on-demand", func(b *testing.B) {
+				benchBuild(b, base.Sub(sz).Sub("on-demand"), p, n, p.Config.Workers, dht.TablesOnDemand)
+			})
 		})
 	}
 }
@@ -86,13 +88,13 @@ func BenchmarkNetworkScaling(b *testing.B) {
 // benchBuild times the build of a network of n nodes with workers workers
 // and tables of the given mode.
 func benchBuild(b *testing.B, spec Spec, p Params, n, workers int, tables dht.Tables) {
-	r := env.s.Result(spec, p, p.Row(n, workers))
+	p = p.With(n, workers)
+	p.Config.Tables = tables
+	r := env.s.Result(spec, p)
 	if r.Scale == nil {
 		r.Scale = &ScalePoint{N: n, Workers: workers, Tables: tables.String()}
 	}
-	cfg := p.Config(n)
-	cfg.Workers = workers
-	cfg.Tables = tables
+	cfg := p.NetConfig(n)
 	cfg.Network.DiscardRecords = true
 	var (
 		net     *dht.DHTNetwork
@@ -151,8 +153,8 @@ func BenchmarkLookupThroughput(b *testing.B) {
 }
 
 func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
-	w := p.Workers
-	r := env.s.Result(spec, p, p.Row(n, w))
+	w := p.Config.Workers
+	r := env.s.Result(spec, p.With(n, w))
 	if r.Throughput == nil {
 		r.Throughput = &ThroughputPoint{N: n, Workers: w}
 	}
@@ -162,12 +164,12 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 		runtime.GC()
 		return err
 	})
-	count := p.ThroughputLookups
+	count := p.Bench.ThroughputLookups
 	var tasks []dht.LookupTask
 	var hops, peers, done int64
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			planned := PlanLookups(RoundRand(p.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
+			planned := PlanLookups(RoundRand(p.Config.Network.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
 			tasks = make([]dht.LookupTask, len(planned))
 			for i, t := range planned {
 				tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
@@ -213,7 +215,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 			if why := z.skip(p); why != "" {
 				b.Skip(why)
 			}
-			for _, w := range workerCounts(p.Workers) {
+			for _, w := range workerCounts(p.Config.Workers) {
 				wk := fmt.Sprintf("workers=%d", w)
 				b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(sz).Sub(wk), p, n, w) })
 			}
@@ -224,7 +226,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 // benchIndexBuild times the keys and the index of n nodes with workers
 // workers.
 func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
-	r := env.s.Result(spec, p, p.Row(n, workers))
+	r := env.s.Result(spec, p.With(n, workers))
 	r.BatchOps = n
 	var (
 		keys          []hashes.Key
@@ -244,7 +246,7 @@ func benchIndexBuild(b *testing.B, spec Spec, p Params, n, workers int) {
 		},
 		task: func(int) (err error) {
 			start := time.Now()
-			keys = hashes.NodeKeys(p.Seed, n, workers)
+			keys = hashes.NodeKeys(p.Config.Network.Seed, n, workers)
 			mid := time.Now()
 			ix, err = routing.NewIndexParallel(context.Background(), keys, workers)
 			keygen, index = keygen+mid.Sub(start), index+time.Since(mid)

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/report"
 )
 
@@ -64,30 +66,30 @@ func Summarize(r *Result) SummaryRow {
 	return s
 }
 
-// SummaryHeader is the header of the summary CSV: one row per benchmark.
-// Times are seconds, shares in [0, 1]; a cell is empty when the benchmark
-// does not measure it.
-var SummaryHeader = []string{
+// SummaryHeader is the header of the summary CSV: one row per benchmark,
+// its figures then its parameters (roundsParams). Times are seconds,
+// shares in [0, 1]; a cell is empty when the benchmark does not measure
+// it, or when a parameter does not apply to it.
+var SummaryHeader = slices.Concat([]string{
 	"benchmark", "group", "name", "rounds", "failed_rounds", "prep_s", "mean_s", "median_s", "p90_s",
 	"batch_ops", "ops", "hops_mean", "peers_mean", "delay_p50_s", "delay_p90_s", "delay_p99_s",
 	"accuracy_mean", "success_share", "wall_per_op_s",
 	"ns_per_node", "bytes_per_node", "peak_heap_mib", "lookups_per_s", "events_per_s",
 	"visits_per_s", "crawl_s", "completeness", "reached",
-	"n", "k", "alpha", "beta", "workers", "seed",
-}
+}, param.ColumnNames(roundsParams))
 
 // WriteSummary writes the summary CSV of rows.
 func WriteSummary(w io.Writer, rows []SummaryRow) error {
 	return report.WriteCSV(w, SummaryHeader, func(emit func([]string) error) error {
 		for _, s := range rows {
-			r, o, p := s.Result, s.Ops, s.Result.Row
+			r, o := s.Result, s.Ops
 			opCell := func(v float64) string {
 				if o.Ops == 0 {
 					return ""
 				}
 				return report.Float(v)
 			}
-			if err := emit([]string{
+			if err := emit(append([]string{
 				r.Spec.Bench, r.Spec.Group, r.Spec.Name, report.Itoa(s.Rounds), report.Itoa(s.Failed),
 				report.Seconds(s.Prep), report.Float(s.Mean), report.Float(s.Median), report.Float(s.P90),
 				report.Itoa(r.BatchOps), report.Itoa(o.Ops), opCell(o.Hops), opCell(o.Peers),
@@ -95,8 +97,7 @@ func WriteSummary(w io.Writer, rows []SummaryRow) error {
 				opCell(o.Accuracy), opCell(o.Success), opCell(o.Wall),
 				report.Float(s.NsPerNode), report.Float(s.BytesPerNode), report.Float(s.PeakMiB), report.Float(s.LookupsPerSec), report.Float(s.EventsPerSec),
 				report.Float(s.VisitsPerSec), report.Float(s.CrawlSeconds), report.Float(s.Completeness), report.Float(s.Reached),
-				report.Itoa(p.N), report.Itoa(p.K), report.Itoa(p.Alpha), report.Itoa(p.Beta), report.Itoa(p.Workers), report.Utoa(p.Seed),
-			}); err != nil {
+			}, paramCells(r, roundsParams)...)); err != nil {
 				return err
 			}
 		}
@@ -206,7 +207,7 @@ func printScale(w io.Writer, rows []SummaryRow) error {
 		if !math.IsNaN(s.PeakMiB) {
 			peak = report.Fixed(s.PeakMiB, 1) + " MiB"
 		}
-		if err := t.Append([]string{r.Spec.Bench, report.Itoa(r.Row.N), report.Itoa(r.Row.Workers), report.Human(s.Mean),
+		if err := t.Append([]string{r.Spec.Bench, report.Itoa(r.Params.Config.Nodes), report.Itoa(r.Params.Config.Workers), report.Human(s.Mean),
 			report.Fixed(s.NsPerNode, 0), report.Fixed(s.BytesPerNode, 0), peak, report.Fixed(s.LookupsPerSec, 0), report.Fixed(s.EventsPerSec, 0)}); err != nil {
 			return err
 		}

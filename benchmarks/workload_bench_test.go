@@ -22,7 +22,7 @@ import (
 
 // workloadResult registers a benchmark of the workload group, run with p.
 func workloadResult(spec Spec, p Params) *Result {
-	return env.s.Result(spec, p, p.Row(p.N, p.Workers))
+	return env.s.Result(spec, p.With(p.Config.Nodes, p.Config.Workers))
 }
 
 // sharedNetwork returns the network of a workload benchmark: built with p
@@ -33,7 +33,7 @@ func sharedNetwork(b *testing.B, r *Result, p Params) *dht.DHTNetwork {
 	timePrep(b, r, func() (err error) {
 		var cached bool
 		net, cached, err = Cached(env.s, r.Spec.Bench, func() (*dht.DHTNetwork, error) {
-			return newNetwork(p, p.N, p.Workers, false)
+			return newNetwork(p, p.Config.Nodes, p.Config.Workers, false)
 		})
 		if err == nil && !cached {
 			r.Records = net.WriteRecordsCSV
@@ -73,8 +73,8 @@ func runLookups(b *testing.B, r *Result, net *dht.DHTNetwork, p Params, stream s
 	var tasks []LookupTask
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			rng := RoundRand(p.Seed, stream, round)
-			tasks = PlanLookups(rng, p.N, p.Lookups, targets, firstOp+uint64(round*p.Lookups))
+			rng := RoundRand(p.Config.Network.Seed, stream, round)
+			tasks = PlanLookups(rng, p.Config.Nodes, p.Bench.Lookups, targets, firstOp+uint64(round*p.Bench.Lookups))
 			return nil
 		},
 		task: func(round int) error {
@@ -142,13 +142,13 @@ func BenchmarkProvide(b *testing.B) {
 	var segs [][]byte
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			rng := RoundRand(p.Seed, "provide", round)
-			builder = uint32(rng.IntN(p.N))
-			segs = PlanSegments(rng, p.Segments, p.SegmentSize)
+			rng := RoundRand(p.Config.Network.Seed, "provide", round)
+			builder = uint32(rng.IntN(p.Config.Nodes))
+			segs = PlanSegments(rng, p.Bench.Segments, p.Bench.SegmentSize)
 			return nil
 		},
 		task: func(round int) error {
-			ops, err := provideAll(net, builder, segs, uint64(round*p.Segments+1), round)
+			ops, err := provideAll(net, builder, segs, uint64(round*p.Bench.Segments+1), round)
 			r.Provides = append(r.Provides, ops...)
 			return err
 		},
@@ -190,13 +190,13 @@ func BenchmarkRetrieve(b *testing.B) {
 	var setup retrieveSetup
 	timePrep(b, r, func() (err error) {
 		setup, _, err = Cached(env.s, r.Spec.Bench, func() (retrieveSetup, error) {
-			net, err := newNetwork(p, p.N, p.Workers, false)
+			net, err := newNetwork(p, p.Config.Nodes, p.Config.Workers, false)
 			if err != nil {
 				return retrieveSetup{}, err
 			}
-			rng := RoundRand(p.Seed, "retrieve_setup", 0)
-			builder := uint32(rng.IntN(p.N))
-			segs := PlanSegments(rng, p.Segments, p.SegmentSize)
+			rng := RoundRand(p.Config.Network.Seed, "retrieve_setup", 0)
+			builder := uint32(rng.IntN(p.Config.Nodes))
+			segs := PlanSegments(rng, p.Bench.Segments, p.Bench.SegmentSize)
 			ops, err := provideAll(net, builder, segs, 1, 0)
 			if err != nil {
 				return retrieveSetup{}, err
@@ -213,7 +213,7 @@ func BenchmarkRetrieve(b *testing.B) {
 		return err
 	})
 	// Retrievals are numbered after the setup's provides.
-	runLookups(b, r, setup.net, p, "retrieve", setup.keys, uint64(p.Segments)+1,
+	runLookups(b, r, setup.net, p, "retrieve", setup.keys, uint64(p.Bench.Segments)+1,
 		dht.LookupOptions{StopOnFirstValue: true})
 }
 
@@ -230,9 +230,9 @@ func BenchmarkLookupErrorSweep(b *testing.B) {
 		sub := fmt.Sprintf("rate=%g", rate)
 		b.Run(sub, func(b *testing.B) {
 			p := env.p
-			p.FastErrorRate = rate
-			if err := p.Config(p.N).Validate(); err != nil {
-				b.Skipf("fast error rate %g%% with -slow-error-rate %g%%: %v", rate, p.SlowErrorRate, err)
+			p.Config.Network.FastErrorRate = rate
+			if err := p.NetConfig(p.Config.Nodes).Validate(); err != nil {
+				b.Skipf("fast error rate %g%% with -slow-error-rate %g%%: %v", rate, p.Config.Network.SlowErrorRate, err)
 			}
 			r := workloadResult(base.Sub(sub), p)
 			r.ErrorRate = &rate

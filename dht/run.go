@@ -47,7 +47,9 @@ type Run struct {
 	planned []planned // operations scheduled, by slot
 	freeP   []int32
 	events  uint64
-	err     error
+	// started and finished count the operations, for progress reports.
+	started, finished int
+	err               error
 	// ctx is the context of the Run or RunUntil call in progress: an
 	// event that loops over every node (a refresh) watches it too.
 	ctx context.Context
@@ -303,13 +305,20 @@ func (r *Run) RunUntil(ctx context.Context, t time.Duration) error {
 func (r *Run) run(ctx context.Context, until time.Duration) error {
 	r.ctx = ctx
 	defer func() { r.ctx = nil }()
+	report := progressOf(ctx)
 	for r.err == nil && r.q.Len() > 0 && r.q.Next() <= until {
 		if r.events&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if report != nil && r.events&(ProgressEvents-1) == 0 && r.events > 0 {
+				report(r.progress())
+			}
 		}
 		r.step()
+	}
+	if report != nil {
+		report(r.progress())
 	}
 	return r.err
 }
@@ -331,6 +340,7 @@ func (r *Run) step() {
 		if p.set != nil {
 			p.set(op)
 		}
+		r.started++
 		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
@@ -692,6 +702,7 @@ func (r *Run) endProvide(op *operation) {
 // result to its callback and returns it to the pool, unless the caller of
 // an isolated run reads the result itself.
 func (r *Run) finish(op *operation) {
+	r.finished++
 	if !r.keepOpen {
 		op.link.Close()
 	}

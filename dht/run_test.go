@@ -272,3 +272,34 @@ func TestAtAndRunUntil(t *testing.T) {
 		t.Fatalf("log %v", log)
 	}
 }
+
+// A run under WithProgress reports, on its own goroutine, how far it has
+// come: its events, simulated time and operations, the last report
+// counting every operation finished.
+func TestRunReportsProgress(t *testing.T) {
+	net := dhttest.New(t, dhttest.Config(300, 1))
+	var reports []dht.RunProgress
+	ctx := dht.WithProgress(context.Background(), func(p dht.RunProgress) { reports = append(reports, p) })
+	run := net.NewRun()
+	const lookups = 2000
+	for i := range lookups {
+		if err := run.Lookup(time.Duration(i)*time.Millisecond, uint32(i%300), hashes.Key(i)*0x9e3779b97f4a7c15, dht.LookupOptions{Op: uint64(i + 1)}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) < 2 {
+		t.Fatalf("%d reports of a run of %d events", len(reports), run.Events())
+	}
+	for i, p := range reports[1:] {
+		if q := reports[i]; p.Events < q.Events || p.Now < q.Now || p.Finished < q.Finished {
+			t.Errorf("report %d went back: %+v after %+v", i+1, p, q)
+		}
+	}
+	last := reports[len(reports)-1]
+	if last.Started != lookups || last.Finished != lookups || last.Events != run.Events() || last.Now != run.Now() {
+		t.Errorf("last report %+v, want %d operations finished at event %d, time %v", last, lookups, run.Events(), run.Now())
+	}
+}

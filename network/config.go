@@ -227,11 +227,17 @@ func (c Config) Validate() error {
 	if err := c.Sizes.validate(); err != nil {
 		return err
 	}
-	if c.PyDHT && (!c.Upload.Unlimited() || !c.Download.Unlimited()) {
+	if c.PyDHT && !c.Upload.Unlimited() {
 		return invalid("Upload", c.Upload, "unlimited under the py-dht profile, which has no bandwidth")
 	}
-	if c.PyDHT && (c.Transport != TransportNone || c.Reach.Enabled()) {
-		return invalid("Transport", c.Transport, "none and every node dialable under the py-dht profile, which has no connections")
+	if c.PyDHT && !c.Download.Unlimited() {
+		return invalid("Download", c.Download, "unlimited under the py-dht profile, which has no bandwidth")
+	}
+	if c.PyDHT && c.Transport != TransportNone {
+		return invalid("Transport", c.Transport, "none under the py-dht profile, which has no connections")
+	}
+	if c.PyDHT && c.Reach.Enabled() {
+		return invalid("Reach", c.Reach, "none under the py-dht profile, where every node is dialable")
 	}
 	return nil
 }

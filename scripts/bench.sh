@@ -24,15 +24,18 @@ usage: scripts/bench.sh [flags] [-- test-binary flags]
 
 Flags after -- go to the test binary as they are, e.g.
   scripts/bench.sh -- -fast-error-rate 10 -conn-delay 20ms-80ms -lookups 5000
-(see `go doc ./benchmarks Params` for all of them).
+(`go run ./cmd/dhtsim params` and the README's Parameters table list all
+of them: those given to the benchmarks).
 
-The default run includes the scale sweep up to 1,000,000 nodes (about
-1.5 GB of heap at its peak) and takes about 90 s on 2 cores, plus about 30 s
-to compile the first time, plus the crawl of 1,000,000 nodes
-(BenchmarkCrawl/n=1000000: about 25 s a round, 3 GB of memory, so about
-4 min at 10 rounds);
-`-- -scaling-max 100000` stops the sweep at 100,000 nodes and skips that
-crawl, `-b` selects benchmarks (e.g. -b 'Crawl' runs only the crawls).
+A default run is long: tens of minutes on 2 cores (count on 30 min or
+more), 3 GB of memory at its peak (the crawl of 1,000,000 nodes), about
+230 files and 450 MB. At the sizes of a quick run its 10 rounds take about
+17 min (HopsScaling's grown networks 12 min of it); the sizes above
+10,000 nodes add the rest (Grow at 100,000, HopsScaling at 10^5 and 10^6,
+the scale sweep and the crawl at 10^6). The README's Benchmarks section
+says how these were measured. -quick takes about 2 min (189 files,
+32 MB); `-- -scaling-max 10000` keeps the quick run's sizes with 10
+rounds; -b selects benchmarks (e.g. -b 'Crawl' runs only the crawls).
 EOF
 }
 

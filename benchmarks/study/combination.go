@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/go-dht/go-dht/benchmarks/param"
+	"github.com/go-dht/go-dht/dht"
 )
 
 // MaxNameBytes bounds the length of a combination's name, far below the
@@ -34,10 +37,10 @@ type Combination struct {
 	// Swept holds the swept keys and this combination's values, in axis
 	// order.
 	Swept []Setting
-	// Params are the model parameters.
+	// Params are every parameter of the combination, resolved: the
+	// model's, the workload's (Params.Workload) and the study's name and
+	// repeats (1: a combination is one run).
 	Params Params
-	// Workload holds the workload parameters.
-	Workload Workload
 }
 
 // Setting is one key's value, in canonical form.
@@ -88,12 +91,13 @@ func (s *Study) Combination(i int) Combination {
 	point, r := i/s.Repeats, i%s.Repeats
 	s.odometer(point, idx)
 	v := s.build(idx)
-	v.p.Seed = s.Seed + uint64(r)
-	c := Combination{Study: s.Name, Index: i, Point: point, Repeat: r, Params: v.p, Workload: v.w}
+	v.Config.Network.Seed = s.Seed + uint64(r)
+	v.Study = param.StudyOptions{Name: s.Name, Repeats: 1}
+	c := Combination{Study: s.Name, Index: i, Point: point, Repeat: r, Params: v}
 	for _, a := range s.axes {
 		c.Swept = append(c.Swept, Setting{Key: keyDefs[a].key, Value: s.entries[a].vals[idx[a]].text})
 	}
-	c.Name = s.name(i, idx, v.p.Seed)
+	c.Name = s.name(i, idx, v.Config.Network.Seed)
 	return c
 }
 
@@ -108,16 +112,26 @@ func (s *Study) odometer(point int, idx []int) {
 	}
 }
 
-// build applies the values that idx selects, and resolves what the file
-// leaves to the model (Params.resolve).
-func (s *Study) build(idx []int) values {
-	var v values
+// build returns the parameters of the point idx selects: the defaults of
+// its profile (the profile's value at idx, or godht's) for the study's
+// workload type, with the values that idx selects set, resolved (beta,
+// the termination rule and the fill as the model reads them).
+func (s *Study) build(idx []int) Params {
+	return s.buildRaw(idx).Resolve()
+}
+
+// buildRaw is build, unresolved.
+func (s *Study) buildRaw(idx []int) Params {
+	profile := dht.ProfileGoDHT
+	if e := &s.entries[keyIndex[profileKey]]; len(e.vals) > 0 {
+		profile = e.vals[idx[keyIndex[profileKey]]].v.(dht.Profile)
+	}
+	v := param.Defaults(profile, s.Workload)
 	for i := range s.entries {
 		if e := &s.entries[i]; len(e.vals) > 0 {
 			e.vals[idx[i]].set(&v)
 		}
 	}
-	v.p.resolve()
 	return v
 }
 
@@ -128,7 +142,7 @@ func (s *Study) name(i int, idx []int, seed uint64) string {
 	name := fmt.Sprintf("c%0*d", width, i)
 	suffix := "_seed=" + strconv.FormatUint(seed, 10)
 	for _, a := range s.axes {
-		part := "_" + keyDefs[a].column() + "=" + safe(s.entries[a].vals[idx[a]].text)
+		part := "_" + keyDefs[a].name() + "=" + safe(s.entries[a].vals[idx[a]].text)
 		if len(name)+len(part)+len(suffix) > MaxNameBytes {
 			break // the index keeps the name unique; params.yaml has every value
 		}
@@ -141,11 +155,14 @@ func (s *Study) name(i int, idx []int, seed uint64) string {
 // long); a longer value keeps its end.
 const maxValueBytes = 64
 
+// microseconds writes µs (and the Greek mu) as us.
+var microseconds = strings.NewReplacer("µs", "us", "μs", "us")
+
 // safe makes a value fit a file name on any system: ASCII letters, digits,
 // '.', '+' and '-'; a duration's µs is written us (as time.ParseDuration
 // also reads it), every other character '_'.
 func safe(v string) string {
-	v = strings.NewReplacer("µs", "us", "μs", "us").Replace(v)
+	v = microseconds.Replace(v)
 	b := make([]byte, 0, len(v))
 	for _, r := range v {
 		switch {
@@ -163,32 +180,28 @@ func safe(v string) string {
 	return string(b)
 }
 
-// NetworkKey identifies the built network of the combination; see
-// Params.NetworkKey.
-func (c Combination) NetworkKey() string { return c.Params.NetworkKey() }
-
-// values returns the combination as the keys see it.
-func (c Combination) values() values {
-	return values{name: c.Study, repeats: 1, p: c.Params, w: c.Workload}
-}
+// NetworkKey identifies the built network of the combination: two
+// combinations with one key can share one built network, and differ only
+// in link, lookup or workload parameters (see networkKey).
+func (c Combination) NetworkKey() string { return networkKey(c.Params) }
 
 // ParamsYAML returns every parameter of the combination as a study file
 // in canonical form (see Study.Canonical), for the params.yaml of its
 // output folder: parsed, it is a study of this one combination (its seed
 // as seed, repeats 1) with the same Params and Workload.
 func (c Combination) ParamsYAML() []byte {
-	v := c.values()
+	v := c.Params
 	top, work := mappingNode(), mappingNode()
 	for i := range keyDefs {
 		d := &keyDefs[i]
-		if !d.belongs(c.Workload.Type) {
+		if !d.belongs(v.Workload.Type) {
 			continue
 		}
 		m := top
 		if d.types != nil {
 			m = work
 		}
-		addPair(m, d.column(), scalarNode(d, d.get(&v)))
+		addPair(m, d.name(), scalarNode(d, d.get(&v)))
 	}
 	addPair(top, "workload", work)
 	return encode(top)
@@ -199,10 +212,13 @@ func (c Combination) ParamsYAML() []byte {
 // quoting dropped, durations and ranges as Go prints them). Keys are in a
 // fixed order: the keys with one value first, then the axes in their
 // order in the file, since that order numbers the combinations; the
-// workload mapping comes where its first axis is, or last. Two files with
-// one canonical form give the same combinations under the same indices,
-// so a runner can tell whether an output folder holds this study or
-// another one by comparing it with the canonical form saved there.
+// workload mapping comes where its first axis is, or last. A key the file
+// leaves out is written with its default when that default is the same
+// under every profile the study runs, and left out otherwise (each
+// profile's default applies). Two files with one canonical form give the
+// same combinations under the same indices, so a runner can tell whether
+// an output folder holds this study or another one by comparing it with
+// the canonical form saved there.
 func (s *Study) Canonical() []byte {
 	top, work := mappingNode(), mappingNode()
 	isAxis := make([]bool, len(s.entries))
@@ -211,14 +227,21 @@ func (s *Study) Canonical() []byte {
 	}
 	for i := range keyDefs {
 		d := &keyDefs[i]
-		if len(s.entries[i].vals) == 0 || isAxis[i] {
+		if isAxis[i] || !d.belongs(s.Workload) {
+			continue
+		}
+		text, ok := s.defaultText(i)
+		if len(s.entries[i].vals) > 0 {
+			text, ok = s.entries[i].vals[0].text, true
+		}
+		if !ok {
 			continue
 		}
 		m := top
 		if d.types != nil {
 			m = work
 		}
-		addPair(m, d.column(), scalarNode(d, s.entries[i].vals[0].text))
+		addPair(m, d.name(), scalarNode(d, text))
 	}
 	workDone := false
 	for _, a := range s.axes {
@@ -228,10 +251,10 @@ func (s *Study) Canonical() []byte {
 			seq.Content = append(seq.Content, scalarNode(d, x.text))
 		}
 		if d.types == nil {
-			addPair(top, d.column(), seq)
+			addPair(top, d.name(), seq)
 			continue
 		}
-		addPair(work, d.column(), seq)
+		addPair(work, d.name(), seq)
 		if !workDone {
 			addPair(top, "workload", work) // work fills on: later workload axes land in it
 			workDone = true
@@ -272,109 +295,43 @@ func encode(n *yaml.Node) []byte {
 	return b.Bytes()
 }
 
-// SummaryColumns returns the parameter columns of a study's summary CSV,
-// one per key but name and repeats, in canonical order: the model keys
-// (seed being the combination's seed), then "workload" for the workload
-// type, then every workload key of both types under its name without the
-// "workload." prefix. The columns do not depend on the study, so summaries
-// of several studies can be concatenated; SummaryRow leaves the columns of
-// the other workload type empty.
-func SummaryColumns() []string {
-	var cols []string
-	for i := range keyDefs {
-		d := &keyDefs[i]
-		switch d.key {
-		case nameKey, repeatsKey:
-		case typeKey:
-			cols = append(cols, "workload")
-		default:
-			cols = append(cols, d.column())
+// defaultText returns the default of keyDefs[i] in canonical form when
+// it is the same under every profile the study runs (its profile key's
+// values, or godht).
+func (s *Study) defaultText(i int) (string, bool) {
+	d := &keyDefs[i]
+	profiles := []dht.Profile{dht.ProfileGoDHT}
+	if e := &s.entries[keyIndex[profileKey]]; len(e.vals) > 0 {
+		profiles = profiles[:0]
+		for _, x := range e.vals {
+			profiles = append(profiles, x.v.(dht.Profile))
 		}
 	}
-	return cols
+	text := ""
+	for j, pr := range profiles {
+		t := param.ProfileDefault(d.p, pr, s.Workload)
+		if j > 0 && t != text {
+			return "", false
+		}
+		text = t
+	}
+	return text, true
 }
 
-// SummaryRow returns the combination's values of SummaryColumns, in
-// canonical form.
-func (c Combination) SummaryRow() []string {
-	v := c.values()
-	var row []string
-	for i := range keyDefs {
-		d := &keyDefs[i]
-		switch {
-		case d.key == nameKey || d.key == repeatsKey:
-		case !d.belongs(c.Workload.Type):
-			row = append(row, "")
-		default:
-			row = append(row, d.get(&v))
-		}
-	}
-	return row
-}
+// studyColumns are the parameters of a study's CSV columns.
+var studyColumns = param.Columns(param.StudyTable)
 
-// keyNames lists the keys allowed in a mapping: the top level (prefix "")
-// or the workload, of type wtype when known.
-func keyNames(prefix string, wtype *WorkloadType) []string {
-	var names []string
-	for i := range keyDefs {
-		d := &keyDefs[i]
-		if (d.types == nil) != (prefix == "") || wtype != nil && !d.belongs(*wtype) {
-			continue
-		}
-		names = append(names, d.column())
-	}
-	if prefix == "" {
-		names = append(names, "workload")
-	}
-	return names
-}
+// SummaryColumns returns the parameter columns of every CSV of a study
+// (its summary, and each combination's files), one per key but name and
+// repeats, in the registry's order (param.Columns): the model keys (seed
+// being the combination's seed), then "workload" for the workload type,
+// then every workload key of every type under its name without the
+// "workload." prefix; a duration's column ends in _s and holds seconds.
+// The columns do not depend on the study, so summaries of several studies
+// can be concatenated; SummaryRow leaves the columns of the other
+// workload types empty.
+func SummaryColumns() []string { return param.ColumnNames(studyColumns) }
 
-// suggest says what an unknown key could have been.
-func suggest(word, prefix string, wtype *WorkloadType) string {
-	names := keyNames(prefix, wtype)
-	allowed := "one of " + strings.Join(names, ", ")
-	if word == "<<" {
-		return allowed + " (merge keys are not supported: write each key)"
-	}
-	norm := strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(word))
-	best, bestDist := "", 3
-	for _, n := range names {
-		if len(norm) > 2*len(n)+3 {
-			continue // too far anyway; and a long key must not cost much
-		}
-		// Two edits on a short key make it another word.
-		if d := editDistance(norm, n); d < bestDist && (d <= 1 || len(n) >= 4) {
-			best, bestDist = n, d
-		}
-	}
-	if best != "" {
-		return allowed + " (did you mean " + best + "?)"
-	}
-	if prefix == "" {
-		if _, ok := keyIndex["workload."+word]; ok {
-			return allowed + " (" + word + " is a workload key: put it under workload:)"
-		}
-	}
-	return allowed
-}
-
-// editDistance is the Levenshtein distance between two keys.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// SummaryRow returns the combination's values of SummaryColumns: the
+// values the model ran with, durations in seconds.
+func (c Combination) SummaryRow() []string { return param.Cells(c.Params, studyColumns, "") }

@@ -92,7 +92,7 @@ type timeSeries struct {
 // readTimeSeries reads the availability.csv of every run of a.
 func readTimeSeries(s *Study, dir string, a Aggregate) (timeSeries, error) {
 	ts := timeSeries{values: map[float64][][]float64{}}
-	names := []string{"time_h"}
+	names := []string{"time_s"}
 	for _, m := range timeMetrics {
 		names = append(names, m.column)
 	}
@@ -100,7 +100,7 @@ func readTimeSeries(s *Study, dir string, a Aggregate) (timeSeries, error) {
 		path := filepath.Join(dir, s.Combination(r.Index).Name, "availability.csv")
 		err := readColumns(path, names, func(vals []string) error {
 			f := parseFloats(vals)
-			h := f[0]
+			h := f[0] / 3600 // availability.csv's time is in seconds
 			if math.IsNaN(h) {
 				return nil
 			}
@@ -291,7 +291,7 @@ func distributionFigure(s *Study, dir string, a Aggregate, sub string) (*report.
 	grid := [][]*report.Panel{row}
 	if s.Workload == Slot {
 		done := cdf("validators' last sample back", "time from the slot's start (s)", func(p perRun) []float64 { return p.done }, 1, " s")
-		deadline := a.Combination.Workload.Deadline.Seconds()
+		deadline := a.Combination.Params.Workload.Slot.Deadline.Seconds()
 		done.Lines = append(done.Lines, report.Line{Label: "deadline", Color: report.Grey, Dashed: true, NoMarks: true, Style: len(runs),
 			Points: []report.Point{report.XY(deadline, 0), report.XY(deadline, 100)}})
 		grid = [][]*report.Panel{{delay, hops}, {found, done}}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/go-dht/go-dht/benchmarks/param"
 )
 
 // ErrInvalidStudy is matched by errors.Is for every error Parse reports
@@ -36,16 +38,18 @@ var (
 	// two names for one combination.
 	ErrDuplicateValue = errors.New("value repeated in the list")
 	// ErrInvalidValue: a value of the right type that is none of the
-	// allowed forms (an unknown rule, a malformed duration or churn model).
-	ErrInvalidValue = errors.New("invalid value")
-	// ErrOutOfRange: a value outside the bounds of the model (found by
-	// dht.Config.Validate) or of the workload (Workload.Validate), alone
-	// or together with other values of its combination.
-	ErrOutOfRange = errors.New("out of range")
+	// allowed forms (an unknown rule, a malformed duration or churn model):
+	// param.ErrInvalidValue.
+	ErrInvalidValue = param.ErrInvalidValue
+	// ErrOutOfRange: a value outside the bounds of its parameter, of the
+	// model (found by dht.Config.Validate) or of the workload, alone or
+	// together with other values of its combination: param.ErrOutOfRange.
+	ErrOutOfRange = param.ErrOutOfRange
 	// ErrWrongWorkload: a workload key that belongs to another workload
 	// type than the study's, or a model key set that only another workload
-	// type honours (refresh, republish and joins: availability).
-	ErrWrongWorkload = errors.New("key of another workload type")
+	// type honours (refresh, republish and joins: availability):
+	// param.ErrWrongWorkload.
+	ErrWrongWorkload = param.ErrWrongWorkload
 	// ErrTooManyCombinations: the lists and repeats expand to more than
 	// MaxCombinations combinations.
 	ErrTooManyCombinations = errors.New("too many combinations")

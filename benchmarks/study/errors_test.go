@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/study"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/routing"
 )
 
 // want is one expected error: its class, key and place, and words its
@@ -126,7 +128,7 @@ func TestErrorClasses(t *testing.T) {
 		{"invalid value: latency", "latency: ' '\n", []want{{study.ErrInvalidValue, "latency", 1, 10, nil}}},
 		{"invalid value: name", "name: my study\n", []want{{study.ErrInvalidValue, "name", 1, 7, []string{"letters, digits"}}}},
 		{"invalid value: workload type", "workload:\n  type: block\n  rows: 3\n", []want{{study.ErrInvalidValue, "workload.type", 2, 9, []string{"retrieval, slot"}}}},
-		{"out of range: negative refresh", "refresh: -1m\n", []want{{study.ErrOutOfRange, "refresh", 1, 10, []string{">= 0"}}}},
+		{"out of range: negative refresh", "refresh: -1m\n", []want{{study.ErrOutOfRange, "refresh", 1, 10, []string{"0s (no refresh), or a duration in 1m0s..8760h0m0s"}}}},
 		{"out of range: repeats", "repeats: 0\n", []want{{study.ErrOutOfRange, "repeats", 1, 10, []string{"1..100000"}}}},
 		{"out of range: seed", "seed: -1\n", []want{{study.ErrOutOfRange, "seed", 1, 7, nil}}},
 		{"out of range: seed + repeats", "seed: 18446744073709551615\nrepeats: 2\n", []want{{study.ErrOutOfRange, "seed", 1, 7, []string{"repeats 2"}}}},
@@ -149,28 +151,35 @@ func TestModelBounds(t *testing.T) {
 		name, src, field string
 		want             want
 	}{
-		{"nodes", "nodes: 0\n", "Nodes", want{study.ErrOutOfRange, "nodes", 1, 8, []string{"nodes = 0", "1..1073741824"}}},
-		{"alpha in a list", "k: 20\nalpha:\n  - 3\n  - 0\n", "Client.Alpha", want{study.ErrOutOfRange, "alpha", 4, 5, []string{"alpha = 0", "1..1000"}}},
-		{"alpha in a flow list", "alpha: [3, 1001]\n", "Client.Alpha", want{study.ErrOutOfRange, "alpha", 1, 12, nil}},
-		{"k", "k: 0\n", "Client.K", want{study.ErrOutOfRange, "k", 1, 4, nil}},
+		{"nodes", "nodes: 0\n", "", want{study.ErrOutOfRange, "nodes", 1, 8, []string{"nodes = 0", "1..1073741824"}}},
+		{"alpha in a list", "k: 20\nalpha:\n  - 3\n  - 0\n", "", want{study.ErrOutOfRange, "alpha", 4, 5, []string{"alpha = 0", "1..1000"}}},
+		{"alpha in a flow list", "alpha: [3, 1001]\n", "", want{study.ErrOutOfRange, "alpha", 1, 12, nil}},
+		{"k", "k: 0\n", "", want{study.ErrOutOfRange, "k", 1, 4, nil}},
 		{"beta above k", "k: 10\nbeta: 11\n", "Client.Beta", want{study.ErrOutOfRange, "beta", 2, 7, []string{"1..K (10), or 0 for k"}}},
-		{"negative beta", "beta: -1\n", "Client.Beta", want{study.ErrOutOfRange, "beta", 1, 7, nil}},
-		{"steps", "steps: [3, 0]\n", "Client.StepsToStop", want{study.ErrOutOfRange, "steps", 1, 12, nil}},
+		{"negative beta", "beta: -1\n", "", want{study.ErrOutOfRange, "beta", 1, 7, nil}},
+		{"steps", "steps: [3, 0]\n", "", want{study.ErrOutOfRange, "steps", 1, 12, nil}},
 		{"termination under py-dht", "profile: pydht\ntermination: beta\n", "Client.Termination",
 			want{study.ErrOutOfRange, "termination", 2, 14, []string{"pydht under the py-dht profile"}}},
-		{"error rate", "slow_error_rate: 101\n", "Network.SlowErrorRate", want{study.ErrOutOfRange, "slow_error_rate", 1, 18, []string{"0..100"}}},
-		{"NaN error rate", "fast_error_rate: .nan\n", "Network.FastErrorRate", want{study.ErrOutOfRange, "fast_error_rate", 1, 18, nil}},
+		{"error rate", "slow_error_rate: 101\n", "", want{study.ErrOutOfRange, "slow_error_rate", 1, 18, []string{"0..100"}}},
+		{"NaN error rate", "fast_error_rate: .nan\n", "", want{study.ErrOutOfRange, "fast_error_rate", 1, 18, nil}},
 		{"delay above an hour", "slow_delay: 2h\n", "", want{study.ErrOutOfRange, "slow_delay", 1, 13, []string{"0..1h0m0s"}}},
 		{"sub-millisecond delay under py-dht", "profile: pydht\nfast_delay: 1500us\n", "Network.FastDelay",
 			want{study.ErrOutOfRange, "fast_delay", 2, 13, []string{"whole milliseconds"}}},
-		{"gamma", "gamma: 2s\n", "Network.Gamma", want{study.ErrOutOfRange, "gamma", 1, 8, []string{"0..1s"}}},
+		{"gamma", "gamma: 2s\n", "", want{study.ErrOutOfRange, "gamma", 1, 8, []string{"0s..1s"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errs := parseErrors(t, tc.src)
 			checkErrors(t, errs, []want{tc.want})
+			// A bound on values together wraps dht's ConfigError for its
+			// field; a value out of its own range, the registry's
+			// ValueError for its key.
 			var ce *network.ConfigError
+			var ve *param.ValueError
 			if tc.field != "" && (!errors.As(errs, &ce) || ce.Field != tc.field) {
 				t.Errorf("errors.As found %v, want a ConfigError for %s", ce, tc.field)
+			}
+			if tc.field == "" && tc.name != "delay above an hour" && (!errors.As(errs, &ve) || ve.Param.Key != tc.want.key) {
+				t.Errorf("errors.As found %v, want a ValueError for %s", ve, tc.want.key)
 			}
 		})
 	}
@@ -331,7 +340,7 @@ func TestValidateRealismHook(t *testing.T) {
 		if p.Latency == lab {
 			errs = append(errs, &study.FileError{Key: "latency", Allowed: "a latency file of another lab"})
 		}
-		if p.Policy == "oldest" && p.Refresh == 0 {
+		if p.Config.Client.Policy == routing.Oldest && p.Config.Maintenance.Refresh == 0 {
 			errs = append(errs, &study.FileError{Key: "policy/refresh", Value: "oldest, 0s", Allowed: "a refresh with the oldest policy", Kind: study.ErrOutOfRange})
 		}
 		return errs
@@ -396,7 +405,7 @@ func TestMaintenanceKeysOnlyWhereHonoured(t *testing.T) {
 // sentences that Parse ignores; any other value under warnings is refused.
 func TestWarningsKeyIsAListOfSentences(t *testing.T) {
 	s, err := study.Parse("params.yaml", []byte("alpha: 10\ntermination: stale\nwarnings:\n  - a sentence\n"))
-	if err != nil || s.Combination(0).Params.Alpha != 10 || strings.Contains(string(s.Canonical()), "warnings") {
+	if err != nil || s.Combination(0).Params.Config.Client.Alpha != 10 || strings.Contains(string(s.Canonical()), "warnings") {
 		t.Fatalf("warnings not ignored: %v", err)
 	}
 	if len(s.Combination(0).Warnings()) != 1 {

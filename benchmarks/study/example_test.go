@@ -25,7 +25,7 @@ slow_error_rate: 50
 	}
 
 	// Output:
-	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, nodes, k, alpha, beta, steps, termination, profile, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, policy, refresh, republish, fail_limit, leave_rate, joins, tables, fill, grow_peers, grow_interval, workload (did you mean alpha?)
+	// sweep.yaml:3:1: alfa: unknown key; allowed one of name, profile, nodes, k, alpha, beta, steps, termination, fast_error_rate, slow_error_rate, conn_delay, fast_delay, slow_delay, gamma, seed, repeats, latency, churn, leave_rate, transport, connections, reach, upload, download, header_bytes, key_bytes, peer_record_bytes, policy, tables, fill, grow_peers, grow_interval, refresh, fail_limit, joins, join_peers, republish, workload (did you mean alpha?)
 	// sweep.yaml:5:7: beta = 15: out of range; allowed 1..K (10), or 0 for k (in combination c0002_k=10_fast_error_rate=0_seed=1)
 	// sweep.yaml:6:22: fast_error_rate/slow_error_rate = 60 + 50 = 110: out of range; allowed at most 100 (one draw decides the outcome; the py-dht profile draws them apart)
 	// 3 errors; unknown keys: true
@@ -47,7 +47,7 @@ workload:
 	}
 	fmt.Println(s.Name, s.Len(), "combinations")
 	for _, c := range s.Combinations() {
-		fmt.Println(c.Name, c.Params.Alpha, c.Params.ConnDelay, c.Params.Seed, c.NetworkKey())
+		fmt.Println(c.Name, c.Params.Config.Client.Alpha, c.Params.Config.Network.ConnDelay, c.Params.Config.Network.Seed, c.NetworkKey())
 	}
 
 	// Output:
@@ -68,13 +68,13 @@ func ExampleCombination_ParamsYAML() {
 
 	// Output:
 	// name: one
+	// profile: pydht
 	// nodes: 10000
 	// k: 20
 	// alpha: 3
 	// beta: 20
 	// steps: 3
 	// termination: pydht
-	// profile: pydht
 	// fast_error_rate: 0
 	// slow_error_rate: 0
 	// conn_delay: 50ms-100ms
@@ -85,16 +85,25 @@ func ExampleCombination_ParamsYAML() {
 	// repeats: 1
 	// latency: uniform
 	// churn: none
-	// policy: oldest
-	// refresh: 0s
-	// republish: 0s
-	// fail_limit: 0
 	// leave_rate: 0
-	// joins: 0
+	// transport: none
+	// connections: 0
+	// reach: none
+	// upload: unlimited
+	// download: unlimited
+	// header_bytes: 0
+	// key_bytes: 0
+	// peer_record_bytes: 0
+	// policy: closest
 	// tables: auto
 	// fill: closest
 	// grow_peers: 4
 	// grow_interval: 1s
+	// refresh: 0s
+	// fail_limit: 0
+	// joins: 0
+	// join_peers: 3
+	// republish: 0s
 	// workload:
 	//   type: slot
 	//   rows: 64

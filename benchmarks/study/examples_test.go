@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-dht/go-dht/benchmarks/study"
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/routing"
 )
@@ -45,7 +47,9 @@ func TestExampleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := das.Combination(0)
-	cfg, err := c.Params.Config()
+	cfg, err := c.Params.Build()
+	// The py-dht profile's defaults (dht.ProfileDefaults): its rule, the
+	// closest fill and policy; beta k.
 	want := dht.Config{
 		Network: network.Config{
 			Seed: 1, FastErrorRate: 10,
@@ -54,17 +58,18 @@ func TestExampleFiles(t *testing.T) {
 			SlowDelay: network.Fixed(time.Second),
 			Gamma:     125 * time.Microsecond,
 		},
-		Client:  dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: c.Params.Termination, Policy: routing.Oldest},
-		Profile: dht.ProfilePyDHT,
-		Nodes:   12000,
-		Workers: cfg.Workers,
-		Growth:  dht.DefaultGrowth(),
-		Fill:    dht.FillClosest,
+		Client:      dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: lookup.PyDHT, Policy: routing.Closest},
+		Profile:     dht.ProfilePyDHT,
+		Nodes:       12000,
+		Workers:     cfg.Workers,
+		Growth:      dht.DefaultGrowth(),
+		Fill:        dht.FillClosest,
+		Maintenance: dht.Maintenance{JoinPeers: 3},
 	}
 	if err != nil || cfg != want || cfg.Effective() != want.Effective() || das.Len() != 1 {
 		t.Errorf("das-research: %d combinations, Config() = %+v, %v\nwant %+v", das.Len(), cfg, err, want)
 	}
-	if w := c.Workload; w != (study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}) {
+	if w := c.Params.Workload; w.Type != study.Retrieval || w.Retrieval != (workload.Retrieval{Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}) {
 		t.Errorf("das-research workload %+v", w)
 	}
 
@@ -75,7 +80,7 @@ func TestExampleFiles(t *testing.T) {
 	nets := map[string]bool{}
 	for _, c := range ae.Combinations() {
 		nets[c.NetworkKey()] = true
-		if c.Params.Profile != dht.ProfileGoDHT || c.Params.Nodes != 10000 {
+		if c.Params.Config.Profile != dht.ProfileGoDHT || c.Params.Config.Nodes != 10000 {
 			t.Errorf("alpha-errors %s: %+v", c.Name, c.Params)
 		}
 	}
@@ -87,9 +92,9 @@ func TestExampleFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := slot.Combination(0).Workload; slot.Len() != 1 || w != (study.Workload{Type: study.Slot, Rows: 512, Cols: 512,
+	if w := slot.Combination(0).Params.Workload; slot.Len() != 1 || w.Type != study.Slot || w.Slot != (workload.Slot{Rows: 512, Cols: 512,
 		ProvidesInFlight: 262144, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}) ||
-		slot.Combination(0).Params.Nodes != 10000 {
+		slot.Combination(0).Params.Config.Nodes != 10000 {
 		t.Errorf("slot: %d combinations, workload %+v", slot.Len(), w)
 	}
 }

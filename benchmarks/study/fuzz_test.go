@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/go-dht/go-dht/benchmarks/study"
@@ -54,17 +55,21 @@ func FuzzParse(f *testing.F) {
 		step := max(1, n/50)
 		for i := 0; i < n; i += step {
 			c := s.Combination(i)
-			if _, err := c.Params.Config(); err != nil {
-				t.Fatalf("combination %d (%s): Config() = %v", i, c.Name, err)
+			cfg, err := c.Params.Build()
+			if err == nil {
+				err = cfg.Validate()
 			}
-			if err := c.Workload.Validate(c.Params.Nodes); err != nil {
+			if err != nil {
+				t.Fatalf("combination %d (%s): Build() = %v", i, c.Name, err)
+			}
+			if err := validateWorkload(c); err != nil {
 				t.Fatalf("combination %d (%s): workload: %v", i, c.Name, err)
 			}
 			if len(c.Name) > study.MaxNameBytes || c.Index != i {
 				t.Fatalf("combination %d: name %q, index %d", i, c.Name, c.Index)
 			}
 			one, err := study.Parse("params.yaml", c.ParamsYAML())
-			if err != nil || one.Len() != 1 || one.Combination(0).Params != c.Params || one.Combination(0).Workload != c.Workload {
+			if err != nil || one.Len() != 1 || !reflect.DeepEqual(one.Combination(0).Params, c.Params) {
 				t.Fatalf("combination %d: params.yaml\n%s\ngives %v", i, c.ParamsYAML(), err)
 			}
 		}
@@ -73,4 +78,17 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("canonical form\n%s\ngives %v", s.Canonical(), err)
 		}
 	})
+}
+
+// validateWorkload checks a combination's workload with its own Validate
+// (package workload's), against the network's size.
+func validateWorkload(c study.Combination) error {
+	w, n := c.Params.Workload, c.Params.Config.Nodes
+	switch w.Type {
+	case study.Slot:
+		return w.Slot.Validate(n)
+	case study.Availability:
+		return w.Availability.Validate(n)
+	}
+	return w.Retrieval.Validate(n)
 }

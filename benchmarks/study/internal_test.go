@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/network"
@@ -17,44 +18,41 @@ import (
 )
 
 // Every field dht.Config.Validate can name maps to study keys, and the
-// repairs let validateModel find every bad field of a configuration, not
-// only the first, without inventing errors.
+// repairs let a grid point's validation find every bad field of a
+// configuration, not only the first, without inventing errors (beta is not
+// checked against a k found wrong).
 func TestValidateModel(t *testing.T) {
-	base := func() Params {
-		v := values{}
-		for i := range keyDefs {
-			keyDefs[i].def(Retrieval)(&v)
-		}
-		v.p.resolve()
-		return v.p
-	}
+	base := func() Params { return param.Defaults(dht.ProfileGoDHT, Retrieval).Resolve() }
 	for _, tc := range []struct {
-		name      string
-		edit      func(*Params)
-		betaFromK bool
-		want      []string // keys of the problems, in order
+		name string
+		edit func(*Params)
+		want []string // keys of the problems, in order
 	}{
-		{"valid", func(p *Params) {}, false, nil},
-		{"nodes", func(p *Params) { p.Nodes = 0 }, false, []string{"nodes"}},
-		{"k", func(p *Params) { p.K = routing.MaxK + 1 }, false, []string{"k"}},
-		{"k, beta from k", func(p *Params) { p.K, p.Beta = 0, 0 }, true, []string{"k"}},
-		{"k and beta", func(p *Params) { p.K, p.Beta = 0, -1 }, false, []string{"k", "beta"}},
-		{"alpha", func(p *Params) { p.Alpha = dht.MaxAlpha + 1 }, false, []string{"alpha"}},
-		{"steps", func(p *Params) { p.Steps = 0 }, false, []string{"steps"}},
-		{"termination", func(p *Params) { p.Profile, p.Termination = dht.ProfilePyDHT, lookup.KClosest }, false, []string{"termination"}},
-		{"profile", func(p *Params) { p.Profile = 9 }, false, []string{"profile"}},
-		{"rates", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = math.NaN(), -1 }, false, []string{"fast_error_rate", "slow_error_rate"}},
-		{"sum", func(p *Params) { p.FastErrorRate, p.SlowErrorRate = 70, 31 }, false, []string{"fast_error_rate", "slow_error_rate"}},
+		{"valid", func(p *Params) {}, nil},
+		{"nodes", func(p *Params) { p.Config.Nodes = 0 }, []string{"nodes"}},
+		{"k", func(p *Params) { p.Config.Client.K = routing.MaxK + 1 }, []string{"k"}},
+		{"k, beta from k", func(p *Params) { p.Config.Client.K, p.Config.Client.Beta = 0, 0 }, []string{"k"}},
+		{"k and beta", func(p *Params) { p.Config.Client.K, p.Config.Client.Beta = 0, -1 }, []string{"k"}},
+		{"beta above k", func(p *Params) { p.Config.Client.Beta = 30 }, []string{"beta"}},
+		{"alpha", func(p *Params) { p.Config.Client.Alpha = dht.MaxAlpha + 1 }, []string{"alpha"}},
+		{"steps", func(p *Params) { p.Config.Client.StepsToStop = 0 }, []string{"steps"}},
+		{"termination", func(p *Params) { p.Config.Profile, p.Config.Client.Termination = dht.ProfilePyDHT, lookup.KClosest }, []string{"termination"}},
+		{"profile", func(p *Params) { p.Config.Profile = 9 }, []string{"profile"}},
+		{"rates", func(p *Params) { p.Config.Network.FastErrorRate, p.Config.Network.SlowErrorRate = math.NaN(), -1 }, []string{"fast_error_rate", "slow_error_rate"}},
+		{"sum", func(p *Params) { p.Config.Network.FastErrorRate, p.Config.Network.SlowErrorRate = 70, 31 }, []string{"fast_error_rate", "slow_error_rate"}},
 		{"delays", func(p *Params) {
-			p.ConnDelay, p.FastDelay, p.SlowDelay = network.Fixed(-1), network.Fixed(2*time.Hour), network.DelayRange{Min: 2, Max: 1}
-		}, false, []string{"conn_delay", "fast_delay", "slow_delay"}},
-		{"gamma", func(p *Params) { p.Gamma = -1 }, false, []string{"gamma"}},
-		{"many", func(p *Params) { p.Nodes, p.Alpha, p.Steps, p.Gamma = -1, 0, 0, time.Hour }, false, []string{"gamma", "alpha", "steps", "nodes"}},
+			n := &p.Config.Network
+			n.ConnDelay, n.FastDelay, n.SlowDelay = network.Fixed(-1), network.Fixed(2*time.Hour), network.DelayRange{Min: 2, Max: 1}
+		}, []string{"conn_delay", "fast_delay", "slow_delay"}},
+		{"gamma", func(p *Params) { p.Config.Network.Gamma = -1 }, []string{"gamma"}},
+		{"many", func(p *Params) {
+			p.Config.Nodes, p.Config.Client.Alpha, p.Config.Client.StepsToStop, p.Config.Network.Gamma = -1, 0, 0, time.Hour
+		}, []string{"gamma", "alpha", "steps", "nodes"}},
 	} {
 		p := base()
 		tc.edit(&p)
 		var got []string
-		for _, pr := range validateModel(p, tc.betaFromK) {
+		for _, pr := range pointProblems(p, nil) {
 			got = append(got, pr.keys...)
 			if pr.kind != ErrOutOfRange || pr.cause == nil || pr.allowed == "" {
 				t.Errorf("%s: problem %+v", tc.name, pr)
@@ -64,36 +62,36 @@ func TestValidateModel(t *testing.T) {
 			t.Errorf("%s: keys %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	for field, f := range modelFields {
-		for _, k := range f.keys {
-			if _, ok := keyIndex[k]; !ok {
-				t.Errorf("field %s maps to unknown key %s", field, k)
-			}
-		}
-	}
 }
 
-// The key table: paths are unique, no workload key's column is the name
-// of a model key, and every default, written canonically and read back,
-// is itself.
+// The key table: every key is a parameter of the registry given in study
+// files (and every such parameter a key), paths are unique, no workload
+// key's name is the name of a model key, and every default, written
+// canonically and read back from YAML, is itself.
 func TestKeyDefs(t *testing.T) {
-	columns := map[string]string{}
+	if ps := param.Of(param.Study); len(ps) != len(keyDefs) {
+		t.Errorf("%d keys for %d parameters of study files", len(keyDefs), len(ps))
+	}
+	for i := range keyDefs {
+		if p, ok := param.ByKey(keyDefs[i].key); !ok || p != keyDefs[i].p || p.Use&param.Study == 0 {
+			t.Errorf("key %s is not the registry's parameter of study files", keyDefs[i].key)
+		}
+	}
+	names := map[string]string{}
 	for i := range keyDefs {
 		d := &keyDefs[i]
-		if other, dup := columns[d.column()]; dup && d.key != typeKey {
-			t.Errorf("%s and %s share column %s", d.key, other, d.column())
+		if other, dup := names[d.name()]; dup {
+			t.Errorf("%s and %s share the name %s", d.key, other, d.name())
 		}
-		columns[d.column()] = d.key
+		names[d.name()] = d.key
 		if keyIndex[d.key] != i {
 			t.Errorf("keyIndex[%s] = %d, want %d", d.key, keyIndex[d.key], i)
 		}
-		for _, typ := range []WorkloadType{Retrieval, Slot} {
-			if !d.belongs(typ) {
-				continue
+		for _, typ := range param.WorkloadTypes() {
+			if !d.belongs(typ) || d.key == nameKey {
+				continue // name's default is the file name
 			}
-			var v, back values
-			d.def(typ)(&v)
-			text := d.get(&v)
+			text := param.ProfileDefault(d.p, dht.ProfileGoDHT, typ)
 			n := &yaml.Node{Kind: yaml.ScalarNode, Tag: d.tag, Value: text}
 			if d.tag == "" {
 				var doc yaml.Node
@@ -102,16 +100,12 @@ func TestKeyDefs(t *testing.T) {
 				}
 				n = doc.Content[0]
 			}
-			if d.key == nameKey {
-				continue // its default is the file name
-			}
-			set, fe := d.parse(n)
+			v, fe := d.parseValue(n)
 			if fe != nil {
 				t.Errorf("%s: default %q does not parse: %v", d.key, text, fe)
 				continue
 			}
-			set(&back)
-			if got := d.get(&back); got != text {
+			if got := d.p.Format(v); got != text {
 				t.Errorf("%s: default %q reads back as %q", d.key, text, got)
 			}
 		}
@@ -180,7 +174,7 @@ func TestRecordsWriteErrorReachesTheCaller(t *testing.T) {
 		{"every write succeeds", &failingFile{limit: 1 << 30}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := c.Params.Config()
+			cfg, err := c.Params.Build()
 			if err != nil {
 				t.Fatal(err)
 			}

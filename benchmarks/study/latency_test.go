@@ -89,7 +89,7 @@ func TestLatencyPathRelativeToStudy(t *testing.T) {
 	if c.Params.Latency != lat {
 		t.Errorf("Params.Latency = %q, want the resolved path %q", c.Params.Latency, lat)
 	}
-	cfg, err := c.Params.Config()
+	cfg, err := c.Params.Build()
 	if err != nil || cfg.Network.Latency == nil || cfg.Network.Latency.MeanRTT(0, 0).Milliseconds() != 30 {
 		t.Errorf("Config() = %v, %v; want the file's model (30ms)", cfg.Network.Latency, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -70,23 +71,34 @@ type Options struct {
 	NoRecords bool
 }
 
-// Progress is told how a run goes.
+// Progress is told how a run goes. Its methods may be called from
+// several goroutines at once (one per worker).
 type Progress interface {
 	// Start says how many combinations will run, and how many of the
 	// shard were found complete already.
 	Start(total, skipped int)
 	// Begin says a combination started.
 	Begin(c Combination)
-	// Done says a combination finished (err nil) or failed.
+	// Done says a combination finished (err nil), failed, or was stopped
+	// (err wraps context.Canceled): only a nil err is a combination done.
 	Done(c Combination, wall time.Duration, err error)
 	// Finish says the run is over.
 	Finish()
 }
 
+// StepProgress is a Progress that is also told how far a combination
+// has come, now and then while it runs (every dht.ProgressEvents events
+// of its simulated time): the operations done and the simulated time
+// reached, which a long combination (a DAS slot) needs to show it moves.
+type StepProgress interface {
+	Progress
+	Step(c Combination, p dht.RunProgress)
+}
+
 // Outcome says what a run did.
 type Outcome struct {
-	// Ran, Skipped and Total count the combinations run now, found
-	// complete, and in the shard.
+	// Ran, Skipped and Total count the combinations run now (and kept:
+	// those of a stopped run too), found complete, and in the shard.
 	Ran, Skipped, Total int
 	// Files are the summary files written (summary.csv and the charts).
 	Files []string
@@ -152,6 +164,8 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 	nets := newNetworkCache(opts.Workers + 1)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Workers)
+	var ran atomic.Int64
+	step, _ := opts.Progress.(StepProgress)
 	for _, c := range todo {
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
@@ -160,8 +174,15 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 			if opts.Progress != nil {
 				opts.Progress.Begin(c)
 			}
+			cctx := gctx
+			if step != nil {
+				cctx = dht.WithProgress(gctx, func(p dht.RunProgress) { step.Step(c, p) })
+			}
 			start := time.Now()
-			err := runCombination(gctx, s, c, opts, nets)
+			err := runCombination(cctx, s, c, opts, nets)
+			if err == nil {
+				ran.Add(1)
+			}
 			if opts.Progress != nil {
 				opts.Progress.Done(c, time.Since(start), err)
 			}
@@ -172,9 +193,7 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 		})
 	}
 	err = g.Wait()
-	if err == nil {
-		out.Ran = len(todo)
-	}
+	out.Ran = int(ran.Load())
 	// The summary of what is complete, even when the run stopped early.
 	files, serr := WriteSummary(s, opts.Out)
 	out.Files = files
@@ -309,7 +328,7 @@ func replaceFolder(tmp, dst string) error {
 // runCombination runs one combination into a temporary folder, then
 // renames it into place.
 func runCombination(ctx context.Context, s *Study, c Combination, opts Options, nets *networkCache) error {
-	cfg, err := c.Params.Config()
+	cfg, err := c.Params.Build()
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -88,7 +89,7 @@ func TestRunWritesEveryCombination(t *testing.T) {
 			}
 		}
 		params, _ := os.ReadFile(filepath.Join(dir, c.Name, "params.yaml"))
-		if one, err := study.Parse("params.yaml", params); err != nil || one.Len() != 1 || one.Combination(0).Params != c.Params {
+		if one, err := study.Parse("params.yaml", params); err != nil || one.Len() != 1 || !reflect.DeepEqual(one.Combination(0).Params, c.Params) {
 			t.Fatalf("%s: params.yaml does not read back as the combination: %v", c.Name, err)
 		}
 	}
@@ -515,5 +516,36 @@ func TestRunNotesCombinationsOfAnotherBuild(t *testing.T) {
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "go-dht v9.9.9") || !strings.Contains(res.Notes[0], "1 of the 2 complete") {
 		t.Errorf("notes %q; want one naming the other build", res.Notes)
+	}
+}
+
+// Every CSV a study writes, for each workload type (its summary, each
+// combination's provides, retrievals, samples, validators, load,
+// availability and records), names each column once, and every column of
+// seconds (_s) holds numbers: a duration parameter too (gamma_s,
+// deadline_s, every_s), never Go's 125µs or 1h0m0s.
+func TestStudyCSVsHaveUniqueColumns(t *testing.T) {
+	for name, src := range map[string]string{
+		"retrieval":    "nodes: 300\ngamma: [0s, 125us]\ntermination: beta\nworkload: {segments: 6, retrievers: 4, samples: 3}\n",
+		"slot":         "nodes: 300\nworkload: {type: slot, rows: 4, cols: 4, samples: 3, validators: 20, deadline: 2s, sample_start: [provided, 100ms]}\n",
+		"availability": "nodes: 300\nchurn: 'exp:1h,1h'\nrefresh: 30m\nworkload: {type: availability, segments: 4, retrievers: 4, duration: 2h, every: 1h}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := study.Run(context.Background(), parse(t, src), study.Options{Out: dir, Workers: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if n := dhttest.CheckCSVs(t, dir); n < 3 {
+				t.Errorf("%d CSVs", n)
+			}
+			for file, cols := range map[string][]string{"summary.csv": {"gamma_s", "workload", "nodes"}, "runs.csv": {"gamma_s", "workload", "nodes", "seed"}} {
+				rows := dhttest.ReadCSVFile(t, filepath.Join(dir, file))
+				for _, col := range cols {
+					if !slices.Contains(rows[0], col) {
+						t.Errorf("%s lacks %s: %v", file, col, rows[0])
+					}
+				}
+			}
+		})
 	}
 }

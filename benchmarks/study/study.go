@@ -17,6 +17,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
+	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/network/latency"
 )
 
@@ -74,8 +76,15 @@ type Axis struct {
 	// Key is the key's path: "alpha", "workload.samples".
 	Key string
 	// Values are the key's values in canonical form (as the combination
-	// names, ParamsYAML and the summary CSV write them), in file order.
+	// names and ParamsYAML write them), in file order.
 	Values []string
+	// CSVColumn is the key's column in the study's CSVs
+	// (SummaryColumns: gamma_s for gamma, workload for workload.type),
+	// and Cells the cells of its Values there (seconds for a duration:
+	// 0.000125 for 125µs), in the order of Values: what a reader of
+	// summary.csv matches a row's value against.
+	CSVColumn string
+	Cells     []string
 	// Line and Column locate the key in the file.
 	Line, Column int
 }
@@ -87,12 +96,13 @@ type entry struct {
 	vals      []val
 }
 
-// val is one value of a key: its canonical text, where it is, and what it
-// sets.
+// val is one value of a key: its canonical text, the value, where it is,
+// and what it sets.
 type val struct {
 	text      string
+	v         any
 	line, col int // 0 for a default
-	set       setter
+	set       func(*Params)
 }
 
 // Load reads and parses a study file; see Parse. The file must be a
@@ -177,10 +187,11 @@ type parser struct {
 	// ctx stops a parse that is no longer wanted (Ctrl-C during check).
 	ctx  context.Context
 	errs Errors
-	// unreadable is set when a value could not be read: the combinations
-	// are then not validated, since a default standing in for the value
-	// could make errors of its own.
-	unreadable bool
+	// unread holds the keys of which a value could not be read: the
+	// combinations are validated with a default standing in for them, but
+	// no error that involves them, or depends on them, is reported (the
+	// default could make errors of its own).
+	unread map[string]bool
 	// seen dedupes errors found in several combinations.
 	seen map[string]bool
 	// chartsForm is the charts mapping as read, checked once the axes are
@@ -204,7 +215,10 @@ func (ps *parser) add(e *FileError) {
 
 // addValueError records an error that leaves a value unread.
 func (ps *parser) addValueError(e *FileError) {
-	ps.unreadable = true
+	if ps.unread == nil {
+		ps.unread = map[string]bool{}
+	}
+	ps.unread[e.Key] = true
 	ps.add(e)
 }
 
@@ -302,12 +316,9 @@ func (ps *parser) parse(data []byte) *Study {
 	ps.mapping(s, root, "", nil)
 	ps.fillDefaults(s)
 	ps.readCharts(s) // needs only the lists and the workload type
-	if ps.unreadable {
-		return nil
-	}
 	v := s.scalars()
-	s.Repeats, s.Seed = v.repeats, v.p.Seed
-	if v.p.Seed > ^uint64(0)-uint64(s.Repeats-1) {
+	s.Repeats, s.Seed = v.Study.Repeats, v.Config.Network.Seed
+	if s.Seed > ^uint64(0)-uint64(s.Repeats-1) {
 		e := &s.entries[keyIndex["seed"]]
 		ps.add(&FileError{Key: "seed", Line: e.vals[0].line, Column: e.vals[0].col, Value: e.vals[0].text, Kind: ErrOutOfRange,
 			Allowed: fmt.Sprintf("at most %d with repeats %d (seeds seed..seed+repeats-1)", ^uint64(0)-uint64(s.Repeats-1), s.Repeats)})
@@ -377,9 +388,9 @@ func (ps *parser) loadLatency(s *Study) {
 				if !errors.As(err, &lfe) {
 					// A file that could not be read may be a typo of a
 					// model's name.
-					fe.Allowed = keyDefs[keyIndex[latencyKey]].want + " (a relative path is read from the study file's folder)"
+					fe.Allowed = keyDefs[keyIndex[latencyKey]].p.Allowed() + " (a relative path is read from the study file's folder)"
 				}
-				ps.add(fe)
+				ps.addValueError(fe)
 				continue
 			}
 			if s.latencyFiles == nil {
@@ -387,7 +398,7 @@ func (ps *parser) loadLatency(s *Study) {
 			}
 			s.latencyFiles[path] = f
 		}
-		x.set = func(v *values) { v.p.Latency, v.p.latencyFile = path, f }
+		x.set = func(v *Params) { v.Latency, v.LatencyFile = path, f }
 	}
 }
 
@@ -507,11 +518,11 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 	switch v.Kind {
 	case yaml.SequenceNode:
 		if !d.listable {
-			ps.addValueError(at(&FileError{Kind: ErrNotListable, Value: "[...]", Allowed: d.want + notListable(d.key)}, d.key, pos))
+			ps.addValueError(at(&FileError{Kind: ErrNotListable, Value: "[...]", Allowed: d.p.Allowed() + "; " + d.p.SingleWhy}, d.key, pos))
 			return
 		}
 		if len(v.Content) == 0 {
-			ps.addValueError(at(&FileError{Kind: ErrEmptyList, Value: "[]", Allowed: "one value or a non-empty list of values: " + d.want}, d.key, pos))
+			ps.addValueError(at(&FileError{Kind: ErrEmptyList, Value: "[]", Allowed: "one value or a non-empty list of values: " + d.p.Allowed()}, d.key, pos))
 			return
 		}
 		where := map[string]*yaml.Node{}
@@ -532,7 +543,7 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 			s.axes = append(s.axes, i)
 		}
 	case yaml.MappingNode:
-		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.want}, d.key, pos))
+		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: "{...}", Allowed: d.p.Allowed()}, d.key, pos))
 	default:
 		if x, ok := ps.scalar(d, s.Workload, v, pos); ok {
 			e.vals = append(e.vals, x)
@@ -540,67 +551,49 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 	}
 }
 
-// notListable says why a key takes one value.
-func notListable(key string) string {
-	switch key {
-	case "seed":
-		return "; one value: repeats runs the seeds seed, seed+1, ..."
-	case "repeats", "name", "workload.type":
-		return "; one value for the whole study"
-	}
-	return ""
-}
-
 // scalar reads one value n of d, in a study of workload type t (pos
 // locates it: the alias, for an aliased value).
 func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, bool) {
 	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
-		var def values
-		d.def(t)(&def)
-		allowed := d.want
+		allowed := d.p.Allowed()
 		if n.ShortTag() == "!!null" && d.key != nameKey {
-			allowed += "; remove the key for the default, " + d.get(&def)
+			def := param.ProfileDefault(d.p, dht.ProfileGoDHT, t)
+			if d.p.Default == "" && d.p.DefaultDoc == "" && d.p.Key != "profile" {
+				def += " (under the godht profile; the profile's under another)"
+			}
+			allowed += "; remove the key for the default, " + def
 		}
 		ps.addValueError(at(&FileError{Kind: ErrWrongType, Value: describe(n), Allowed: allowed}, d.key, pos))
 		return val{}, false
 	}
-	set, fe := d.parse(n)
+	v, fe := d.parseValue(n)
 	if fe != nil {
-		if fe.Kind == ErrWrongType {
-			fe.Allowed = d.want
-		}
 		ps.addValueError(at(fe, d.key, pos))
 		return val{}, false
 	}
-	var v values
-	set(&v)
 	if d.key == latencyKey {
-		path := ps.resolveLatency(v.p.Latency)
-		set = func(v *values) { v.p.Latency = path }
-		set(&v)
+		v = ps.resolveLatency(v.(string))
 	}
-	return val{text: d.get(&v), line: pos.Line, col: pos.Column, set: set}, true
+	return val{text: d.p.Format(v), v: v, line: pos.Line, col: pos.Column, set: func(s *Params) { d.p.Set(s, v) }}, true
 }
 
-// fillDefaults gives every key the file leaves out its default, and names
-// the study.
+// fillDefaults gives the keys of one value that the file leaves out
+// their default (the others take their profile's, in each combination),
+// and names the study.
 func (ps *parser) fillDefaults(s *Study) {
 	for i := range keyDefs {
 		d := &keyDefs[i]
 		e := &s.entries[i]
-		if len(e.vals) > 0 || !d.belongs(s.Workload) {
+		if len(e.vals) > 0 || !d.belongs(s.Workload) || d.listable {
 			continue
 		}
-		set := d.def(s.Workload)
+		v := d.p.DefaultFor(dht.ProfileGoDHT, s.Workload)
 		if d.key == nameKey {
-			name := defaultName(ps.file)
-			set = func(v *values) { v.name = name }
+			v = defaultName(ps.file)
 		}
-		var v values
-		set(&v)
-		e.vals = []val{{text: d.get(&v), set: set}}
+		e.vals = []val{{text: d.p.Format(v), v: v, set: func(s *Params) { d.p.Set(s, v) }}}
 	}
-	s.Name = s.scalars().name
+	s.Name = s.scalars().Study.Name
 }
 
 // defaultName derives a study's name from its file name.
@@ -622,9 +615,9 @@ func defaultName(file string) string {
 	return string(b)
 }
 
-// scalars applies the first value of every key.
-func (s *Study) scalars() values {
-	var v values
+// scalars applies the first value of every key to the defaults.
+func (s *Study) scalars() Params {
+	v := param.Defaults(dht.ProfileGoDHT, s.Workload)
 	for i := range s.entries {
 		if e := &s.entries[i]; len(e.vals) > 0 {
 			e.vals[0].set(&v)
@@ -663,9 +656,11 @@ func (ps *parser) grid(s *Study) bool {
 	}
 	s.points = int(points.Int64())
 	for _, i := range s.axes {
-		a := Axis{Key: keyDefs[i].key, Line: s.entries[i].line, Column: s.entries[i].col}
+		d := &keyDefs[i]
+		a := Axis{Key: d.key, Line: s.entries[i].line, Column: s.entries[i].col, CSVColumn: d.p.Column()}
 		for _, x := range s.entries[i].vals {
 			a.Values = append(a.Values, x.text)
+			a.Cells = append(a.Cells, d.p.Cell(x.v))
 		}
 		s.Axes = append(s.Axes, a)
 	}
@@ -678,14 +673,21 @@ func (ps *parser) validate(s *Study) {
 	seen := map[string]*found{}
 	var order []*found
 	idx, other := make([]int, len(s.entries)), make([]int, len(s.entries))
-	beta, termination := keyIndex["beta"], keyIndex["termination"]
 	// Two points that the model reads alike (beta 0 and beta k; default
-	// and stale, or default and pydht under the py-dht profile) would run one combination twice
-	// under two names. Only a sweep of beta or termination can give them:
-	// every other value reads as itself.
-	var same map[values]int
-	if len(s.entries[beta].vals) > 1 || len(s.entries[termination].vals) > 1 {
-		same = map[values]int{}
+	// and the profile's rule or fill) would run one combination twice
+	// under two names. Only a sweep of beta, termination or fill can give
+	// them: every other value reads as itself.
+	var same map[string]int
+	for _, k := range []string{"beta", "termination", "fill"} {
+		if len(s.entries[keyIndex[k]].vals) > 1 {
+			same = map[string]int{}
+		}
+	}
+	var unread []*param.Param
+	for key := range ps.unread {
+		if i, ok := keyIndex[key]; ok {
+			unread = append(unread, keyDefs[i].p)
+		}
 	}
 	for point := range s.points {
 		if point%64 == 0 && ps.ctx.Err() != nil {
@@ -693,30 +695,26 @@ func (ps *parser) validate(s *Study) {
 		}
 		s.odometer(point, idx)
 		v := s.build(idx)
-		betaFromK := s.entries[beta].vals[idx[beta]].text == "0"
-		probs := append(validateModel(v.p, betaFromK), validateRepublish(v.p)...)
-		if first, dup := same[v]; dup {
+		probs := pointProblems(v, unread)
+		var resolved string
+		if same != nil {
+			resolved = s.resolvedKey(&v)
+		}
+		if first, dup := same[resolved]; dup && same != nil {
 			s.odometer(first, other)
 			for _, a := range s.axes {
 				if idx[a] != other[a] {
 					probs = append(probs, problem{keys: []string{keyDefs[a].key}, kind: ErrDuplicateValue,
-						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; default is stale, or pydht under the py-dht profile)",
+						allowed: fmt.Sprintf("values the model reads apart; here it reads as %s, also in the list (beta 0 is k; default is the profile's termination rule or fill)",
 							s.entries[a].vals[other[a]].text)})
 					break
 				}
 			}
 		} else if same != nil {
-			same[v] = point
-		}
-		probs = append(probs, v.w.problems(v.p.Nodes)...)
-		for _, u := range unhonoured(v) {
-			// A value out of its own range gives that error alone.
-			if !slices.ContainsFunc(probs, func(p problem) bool { return slices.Contains(p.keys, u.keys[0]) }) {
-				probs = append(probs, u)
-			}
+			same[resolved] = point
 		}
 		if ValidateRealism != nil {
-			for _, fe := range ValidateRealism(v.p) {
+			for _, fe := range ValidateRealism(v) {
 				if fe != nil {
 					probs = append(probs, problem{keys: strings.Split(fe.Key, "/"), value: fe.Value, allowed: fe.Allowed, kind: fe.Kind, cause: fe.Err})
 				}
@@ -747,6 +745,17 @@ func (ps *parser) validate(s *Study) {
 		}
 		ps.add(f.e)
 	}
+}
+
+// resolvedKey writes every parameter of a grid point as the model reads
+// it, to find two points that run alike.
+func (s *Study) resolvedKey(v *Params) string {
+	var b strings.Builder
+	for i := range keyDefs {
+		b.WriteString(keyDefs[i].get(v))
+		b.WriteByte(0)
+	}
+	return b.String()
 }
 
 // found is an error of validate, with the entry of the value that locates

@@ -4,13 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/study"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/lookup"
+	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
 )
 
@@ -26,38 +29,45 @@ func mustParse(t *testing.T, name, src string) *study.Study {
 	return s
 }
 
-// A key left out takes dht.DefaultConfig's value (beta k, as the model
-// reads 0; termination beta, as go-dht's profile reads default), and the
-// workload's defaults depend on its type. The study's
-// name defaults to the file name without its extension.
+// A key left out takes its profile's default (dht.ProfileDefaults: under
+// go-dht's own, dht.DefaultConfig's values; beta k, as the model reads 0;
+// termination beta and fill random, as go-dht's profile reads default),
+// and the workload's defaults depend on its type. The study's name
+// defaults to the file name without its extension.
 func TestDefaults(t *testing.T) {
 	d := dht.DefaultConfig()
-	wantParams := study.Params{
-		Nodes: d.Nodes, K: d.Client.K, Alpha: d.Client.Alpha, Beta: d.Client.K, Steps: d.Client.StepsToStop,
-		Termination: lookup.Beta, Profile: dht.ProfileGoDHT,
-		ConnDelay: d.Network.ConnDelay, FastDelay: d.Network.FastDelay, SlowDelay: d.Network.SlowDelay,
-		Seed: 1, Latency: "uniform", Churn: "none", Policy: "oldest", Fill: dht.FillRandom,
-		GrowPeers: d.Growth.Peers, GrowInterval: d.Growth.Interval,
-	}
 	for _, tc := range []struct {
 		file, src string
-		want      study.Workload
+		typ       study.WorkloadType
+		check     func(w param.Workload) bool
 	}{
-		{"runs/defaults.yaml", "{}", study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}},
-		{"defaults.yml", "# comment only, and a mapping\nworkload: {}\n", study.Workload{Type: study.Retrieval, Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}},
-		{"defaults", "workload:\n  type: slot\n", study.Workload{Type: study.Slot, Rows: 512, Cols: 512, ProvidesInFlight: 64,
-			Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}},
+		{"runs/defaults.yaml", "{}", study.Retrieval, func(w param.Workload) bool {
+			return w.Retrieval == workload.Retrieval{Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}
+		}},
+		{"defaults.yml", "# comment only, and a mapping\nworkload: {}\n", study.Retrieval, func(w param.Workload) bool {
+			return w.Retrieval == workload.Retrieval{Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}
+		}},
+		{"defaults", "workload:\n  type: slot\n", study.Slot, func(w param.Workload) bool {
+			return w.Slot == workload.Slot{Rows: 512, Cols: 512, ProvidesInFlight: 64,
+				Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}
+		}},
 	} {
+		wantParams := param.Defaults(dht.ProfileGoDHT, tc.typ).Resolve()
+		wantParams.Study = param.StudyOptions{Name: "defaults", Repeats: 1}
 		s := mustParse(t, tc.file, tc.src)
 		if s.Name != "defaults" || s.Len() != 1 || s.Points() != 1 || s.Repeats != 1 || s.Seed != 1 || len(s.Axes) != 0 {
 			t.Errorf("%s: name %q, %d combinations, %d points, %d repeats, seed %d, axes %v",
 				tc.file, s.Name, s.Len(), s.Points(), s.Repeats, s.Seed, s.Axes)
 		}
 		c := s.Combination(0)
-		if c.Params != wantParams || c.Workload != tc.want {
-			t.Errorf("%s:\n got %+v\n     %+v\nwant %+v\n     %+v", tc.file, c.Params, c.Workload, wantParams, tc.want)
+		if !reflect.DeepEqual(c.Params, wantParams) || c.Params.Workload.Type != tc.typ || !tc.check(c.Params.Workload) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tc.file, c.Params, wantParams)
 		}
-		cfg, err := c.Params.Config()
+		if c.Params.Config.Client.Termination != lookup.Beta || c.Params.Config.Fill != dht.FillRandom || c.Params.Config.Client.Beta != 20 {
+			t.Errorf("%s: termination %v, fill %v, beta %d; want beta, random, 20 (resolved)", tc.file,
+				c.Params.Config.Client.Termination, c.Params.Config.Fill, c.Params.Config.Client.Beta)
+		}
+		cfg, err := c.Params.Build()
 		if err != nil || cfg.Nodes != d.Nodes || cfg.Client != d.Effective().Client || cfg.Network != d.Network || cfg.Profile != d.Profile {
 			t.Errorf("%s: Config() = %+v, %v; want dht.DefaultConfig()", tc.file, cfg, err)
 		}
@@ -77,36 +87,36 @@ func TestScalarAndList(t *testing.T) {
 		get    func(c study.Combination) any
 		wa, wb any
 	}{
-		{"nodes", "200", "2_000", "200", "2000", func(c study.Combination) any { return c.Params.Nodes }, 200, 2000},
-		{"k", "8", "16", "8", "16", func(c study.Combination) any { return c.Params.K }, 8, 16},
-		{"alpha", "1", "0x0a", "1", "10", func(c study.Combination) any { return c.Params.Alpha }, 1, 10},
-		{"beta", "0", "5", "0", "5", func(c study.Combination) any { return c.Params.Beta }, 20, 5},
-		{"steps", "1", "5", "1", "5", func(c study.Combination) any { return c.Params.Steps }, 1, 5},
-		{"termination", "beta", "kclosest", "beta", "kclosest", func(c study.Combination) any { return c.Params.Termination }, lookup.Beta, lookup.KClosest},
-		{"profile", "godht", "pydht", "godht", "pydht", func(c study.Combination) any { return c.Params.Profile }, dht.ProfileGoDHT, dht.ProfilePyDHT},
-		{"fast_error_rate", "0.5", "10", "0.5", "10", func(c study.Combination) any { return c.Params.FastErrorRate }, 0.5, 10.0},
-		{"slow_error_rate", "1e1", "20", "10", "20", func(c study.Combination) any { return c.Params.SlowErrorRate }, 10.0, 20.0},
-		{"conn_delay", "50ms-75ms", "'1s'", "50ms-75ms", "1s", func(c study.Combination) any { return c.Params.ConnDelay },
+		{"nodes", "200", "2_000", "200", "2000", func(c study.Combination) any { return c.Params.Config.Nodes }, 200, 2000},
+		{"k", "8", "16", "8", "16", func(c study.Combination) any { return c.Params.Config.Client.K }, 8, 16},
+		{"alpha", "1", "0x0a", "1", "10", func(c study.Combination) any { return c.Params.Config.Client.Alpha }, 1, 10},
+		{"beta", "0", "5", "0", "5", func(c study.Combination) any { return c.Params.Config.Client.Beta }, 20, 5},
+		{"steps", "1", "5", "1", "5", func(c study.Combination) any { return c.Params.Config.Client.StepsToStop }, 1, 5},
+		{"termination", "beta", "kclosest", "beta", "kclosest", func(c study.Combination) any { return c.Params.Config.Client.Termination }, lookup.Beta, lookup.KClosest},
+		{"profile", "godht", "pydht", "godht", "pydht", func(c study.Combination) any { return c.Params.Config.Profile }, dht.ProfileGoDHT, dht.ProfilePyDHT},
+		{"fast_error_rate", "0.5", "10", "0.5", "10", func(c study.Combination) any { return c.Params.Config.Network.FastErrorRate }, 0.5, 10.0},
+		{"slow_error_rate", "1e1", "20", "10", "20", func(c study.Combination) any { return c.Params.Config.Network.SlowErrorRate }, 10.0, 20.0},
+		{"conn_delay", "50ms-75ms", "'1s'", "50ms-75ms", "1s", func(c study.Combination) any { return c.Params.Config.Network.ConnDelay },
 			network.DelayRange{Min: 50 * ms, Max: 75 * ms}, network.Fixed(time.Second)},
-		{"fast_delay", "0", "10ms - 20ms", "0s", "10ms-20ms", func(c study.Combination) any { return c.Params.FastDelay },
+		{"fast_delay", "0", "10ms - 20ms", "0s", "10ms-20ms", func(c study.Combination) any { return c.Params.Config.Network.FastDelay },
 			network.DelayRange{}, network.DelayRange{Min: 10 * ms, Max: 20 * ms}},
-		{"slow_delay", "2s", "500ms", "2s", "500ms", func(c study.Combination) any { return c.Params.SlowDelay }, network.Fixed(2 * time.Second), network.Fixed(500 * ms)},
-		{"gamma", "125us", "1ms", "125µs", "1ms", func(c study.Combination) any { return c.Params.Gamma }, 125 * time.Microsecond, ms},
+		{"slow_delay", "2s", "500ms", "2s", "500ms", func(c study.Combination) any { return c.Params.Config.Network.SlowDelay }, network.Fixed(2 * time.Second), network.Fixed(500 * ms)},
+		{"gamma", "125us", "1ms", "125µs", "1ms", func(c study.Combination) any { return c.Params.Config.Network.Gamma }, 125 * time.Microsecond, ms},
 		{"latency", "ipfs", "/data/lat eu.yaml", "ipfs", "/data/lat eu.yaml", func(c study.Combination) any { return c.Params.Latency }, "ipfs", "/data/lat eu.yaml"},
-		{"churn", "none", `"exp:60m, 30m"`, "none", "exp:1h0m0s,30m0s", func(c study.Combination) any { return c.Params.Churn }, "none", "exp:1h0m0s,30m0s"},
-		{"churn", "ipfs", `"weibull:0.50,1h"`, "ipfs", "weibull:0.5,1h0m0s", func(c study.Combination) any { return c.Params.Churn }, "ipfs", "weibull:0.5,1h0m0s"},
-		{"policy", "closest", "oldest", "closest", "oldest", func(c study.Combination) any { return c.Params.Policy }, "closest", "oldest"},
-		{"refresh", "0", "10m", "0s", "10m0s", func(c study.Combination) any { return c.Params.Refresh }, time.Duration(0), 10 * time.Minute},
-		{"republish", "1h", "30m", "1h0m0s", "30m0s", func(c study.Combination) any { return c.Params.Republish }, time.Hour, 30 * time.Minute},
-		{"workload.segments", "100", "200", "100", "200", func(c study.Combination) any { return c.Workload.Segments }, 100, 200},
-		{"workload.retrievers", "10", "20", "10", "20", func(c study.Combination) any { return c.Workload.Retrievers }, 10, 20},
-		{"workload.samples", "10", "20", "10", "20", func(c study.Combination) any { return c.Workload.Samples }, 10, 20},
-		{"workload.segment_size", "64", "4096", "64", "4096", func(c study.Combination) any { return c.Workload.SegmentSize }, 64, 4096},
-		{"workload.rows", "16", "32", "16", "32", func(c study.Combination) any { return c.Workload.Rows }, 16, 32},
-		{"workload.cols", "16", "32", "16", "32", func(c study.Combination) any { return c.Workload.Cols }, 16, 32},
-		{"workload.provides_in_flight", "1", "8", "1", "8", func(c study.Combination) any { return c.Workload.ProvidesInFlight }, 1, 8},
-		{"workload.validators", "10", "100", "10", "100", func(c study.Combination) any { return c.Workload.Validators }, 10, 100},
-		{"workload.deadline", "2s", "1500ms", "2s", "1.5s", func(c study.Combination) any { return c.Workload.Deadline }, 2 * time.Second, 1500 * ms},
+		{"churn", "none", `"exp:60m, 30m"`, "none", "exp:1h0m0s,30m0s", func(c study.Combination) any { return c.Params.Config.Network.Churn.String() }, "none", "exp:1h0m0s,30m0s"},
+		{"churn", "ipfs", `"weibull:0.50,1h"`, "ipfs", "weibull:0.5,1h0m0s", func(c study.Combination) any { return c.Params.Config.Network.Churn.String() }, "ipfs", "weibull:0.5,1h0m0s"},
+		{"policy", "closest", "oldest", "closest", "oldest", func(c study.Combination) any { return c.Params.Config.Client.Policy.String() }, "closest", "oldest"},
+		{"refresh", "0", "10m", "0s", "10m0s", func(c study.Combination) any { return c.Params.Config.Maintenance.Refresh }, time.Duration(0), 10 * time.Minute},
+		{"republish", "1h", "30m", "1h0m0s", "30m0s", func(c study.Combination) any { return c.Params.Workload.Availability.Republish }, time.Hour, 30 * time.Minute},
+		{"workload.segments", "100", "200", "100", "200", func(c study.Combination) any { return c.Params.Workload.Retrieval.Segments }, 100, 200},
+		{"workload.retrievers", "10", "20", "10", "20", func(c study.Combination) any { return c.Params.Workload.Retrieval.Retrievers }, 10, 20},
+		{"workload.samples", "10", "20", "10", "20", func(c study.Combination) any { return c.Params.Workload.Retrieval.Samples }, 10, 20},
+		{"workload.segment_size", "64", "4096", "64", "4096", func(c study.Combination) any { return c.Params.Workload.Retrieval.SegmentSize }, 64, 4096},
+		{"workload.rows", "16", "32", "16", "32", func(c study.Combination) any { return c.Params.Workload.Slot.Rows }, 16, 32},
+		{"workload.cols", "16", "32", "16", "32", func(c study.Combination) any { return c.Params.Workload.Slot.Cols }, 16, 32},
+		{"workload.provides_in_flight", "1", "8", "1", "8", func(c study.Combination) any { return c.Params.Workload.Slot.ProvidesInFlight }, 1, 8},
+		{"workload.validators", "10", "100", "10", "100", func(c study.Combination) any { return c.Params.Workload.Slot.Validators }, 10, 100},
+		{"workload.deadline", "2s", "1500ms", "2s", "1.5s", func(c study.Combination) any { return c.Params.Workload.Slot.Deadline }, 2 * time.Second, 1500 * ms},
 	} {
 		t.Run(tc.key+"="+tc.ca, func(t *testing.T) {
 			file := func(v string) string {
@@ -145,6 +155,7 @@ func TestScalarAndList(t *testing.T) {
 			got := s.Axes
 			for i := range got {
 				got[i].Line, got[i].Column = 0, 0
+				got[i].CSVColumn, got[i].Cells = "", nil // TestAxisCells checks them
 			}
 			if s.Len() != 2 || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: %d combinations, axes %+v; want 2, %+v", src, s.Len(), got, want)
@@ -185,10 +196,10 @@ repeats: 2
 				for r := range 2 {
 					c := cs[i]
 					p := c.Params
-					if c.Index != i || c.Point != i/2 || c.Repeat != r || p.K != k || p.Alpha != alpha ||
-						p.FastErrorRate != rate || p.Seed != uint64(40+r) || p.Nodes != 500 {
+					if c.Index != i || c.Point != i/2 || c.Repeat != r || p.Config.Client.K != k || p.Config.Client.Alpha != alpha ||
+						p.Config.Network.FastErrorRate != rate || p.Config.Network.Seed != uint64(40+r) || p.Config.Nodes != 500 {
 						t.Errorf("combination %d = {Index %d Point %d Repeat %d k %d alpha %d rate %v seed %d nodes %d}; want k %d alpha %d rate %v repeat %d",
-							i, c.Index, c.Point, c.Repeat, p.K, p.Alpha, p.FastErrorRate, p.Seed, p.Nodes, k, alpha, rate, r)
+							i, c.Index, c.Point, c.Repeat, p.Config.Client.K, p.Config.Client.Alpha, p.Config.Network.FastErrorRate, p.Config.Network.Seed, p.Config.Nodes, k, alpha, rate, r)
 					}
 					if !reflect.DeepEqual(c, s.Combination(i)) {
 						t.Errorf("Combinations()[%d] differs from Combination(%d)", i, i)
@@ -224,8 +235,8 @@ k: [10, 20]
 	if got := strings.Join(keys, " "); got != "alpha workload.samples workload.segments k" {
 		t.Errorf("axes %s", got)
 	}
-	if c := s.Combination(1); c.Params.Alpha != 1 || c.Workload.Samples != 5 || c.Workload.Segments != 10 || c.Params.K != 20 {
-		t.Errorf("combination 1 = %+v %+v", c.Params, c.Workload)
+	if c := s.Combination(1); c.Params.Config.Client.Alpha != 1 || c.Params.Workload.Retrieval.Samples != 5 || c.Params.Workload.Retrieval.Segments != 10 || c.Params.Config.Client.K != 20 {
+		t.Errorf("combination 1 = %+v", c.Params)
 	}
 }
 
@@ -239,12 +250,12 @@ func TestRepeatsAndSeeds(t *testing.T) {
 	}
 	for r, c := range cs {
 		want := uint64(18446744073709551613) + uint64(r)
-		if c.Params.Seed != want || c.Point != 0 || c.Repeat != r || c.Name != fmt.Sprintf("c%04d_seed=%d", r, want) {
-			t.Errorf("repeat %d: seed %d, point %d, repeat %d, name %s", r, c.Params.Seed, c.Point, c.Repeat, c.Name)
+		if c.Params.Config.Network.Seed != want || c.Point != 0 || c.Repeat != r || c.Name != fmt.Sprintf("c%04d_seed=%d", r, want) {
+			t.Errorf("repeat %d: seed %d, point %d, repeat %d, name %s", r, c.Params.Config.Network.Seed, c.Point, c.Repeat, c.Name)
 		}
 		p := c.Params
-		p.Seed = cs[0].Params.Seed
-		if p != cs[0].Params || c.Workload != cs[0].Workload {
+		p.Config.Network.Seed = cs[0].Params.Config.Network.Seed
+		if !reflect.DeepEqual(p, cs[0].Params) {
 			t.Errorf("repeat %d differs from repeat 0 beyond its seed", r)
 		}
 	}
@@ -284,7 +295,7 @@ func TestCombinationNames(t *testing.T) {
 		case "latency":
 			fmt.Fprintf(&src, "%s: [%s, %s]\n", key, strings.Repeat("x", 60), strings.Repeat("y", 60))
 		case "churn":
-			fmt.Fprintf(&src, "%s: ['exp:1h1m1s,2h2m2s', 'weibull:0.123456,1h1m1s']\n", key)
+			fmt.Fprintf(&src, "%s: ['exp:1h1m1s,2h2m2s', 'weibull:0.523456,1h1m1s']\n", key)
 		case "policy":
 			fmt.Fprintf(&src, "%s: [closest, oldest]\n", key)
 		case "gamma":
@@ -352,7 +363,7 @@ func TestSummary(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	for _, c := range []string{"nodes", "alpha", "seed", "latency", "workload", "samples", "rows", "deadline"} {
+	for _, c := range []string{"nodes", "alpha", "seed", "latency", "workload", "samples", "rows", "deadline_s", "gamma_s"} {
 		if !seen[c] {
 			t.Errorf("no column %s in %v", c, cols)
 		}
@@ -405,7 +416,6 @@ workload:
   samples: [1, 8]
 `,
 		"every-key-2": `
-profile: [godht, pydht]
 conn_delay: [0, 1ms-2ms]
 fast_delay: [3ms, 1s]
 slow_delay: [1s, 2s-3s]
@@ -414,6 +424,7 @@ latency: [uniform, "1", "a: b"]
 churn: [none, "exp:1h,1m", "weibull:2,3s"]
 `,
 		"every-key-3": `
+profile: [godht, pydht]
 policy: [closest, oldest]
 workload:
   type: slot
@@ -461,9 +472,9 @@ workload:
 				t.Fatalf("%s: combination %d: params.yaml does not parse:\n%s\n%v", name, i, y, err)
 			}
 			got := one.Combination(0)
-			if one.Len() != 1 || got.Params != c.Params || got.Workload != c.Workload || one.Name != s.Name {
-				t.Fatalf("%s: combination %d: params.yaml gives %d combinations, %+v %+v; want %+v %+v",
-					name, i, one.Len(), got.Params, got.Workload, c.Params, c.Workload)
+			if one.Len() != 1 || !reflect.DeepEqual(got.Params, c.Params) || one.Name != s.Name {
+				t.Fatalf("%s: combination %d: params.yaml gives %d combinations, %+v; want %+v",
+					name, i, one.Len(), got.Params, c.Params)
 			}
 			if string(one.Canonical()) != string(y) {
 				t.Fatalf("%s: combination %d: params.yaml is not canonical:\n%s\nvs\n%s", name, i, y, one.Canonical())
@@ -594,5 +605,29 @@ func TestRealismChecked(t *testing.T) {
 	}
 	if _, err := study.Parse("ok.yaml", []byte("latency: [uniform, aws, discv5, ipfs]\nchurn: [none, ipfs, 'exp:30m,10m']\n")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An axis names its column in the study's CSVs and the cells of its
+// values there, which a reader of summary.csv matches rows against: a
+// duration in seconds (gamma_s), the workload type's column workload.
+func TestAxisCells(t *testing.T) {
+	s := mustParse(t, "cells.yaml", "gamma: [125us, 1ms]\nalpha: [1, 2]\nworkload:\n  samples: [1, 2]\n")
+	want := []study.Axis{
+		{Key: "gamma", Values: []string{"125µs", "1ms"}, CSVColumn: "gamma_s", Cells: []string{"0.000125", "0.001"}},
+		{Key: "alpha", Values: []string{"1", "2"}, CSVColumn: "alpha", Cells: []string{"1", "2"}},
+		{Key: "workload.samples", Values: []string{"1", "2"}, CSVColumn: "samples", Cells: []string{"1", "2"}},
+	}
+	for i := range s.Axes {
+		s.Axes[i].Line, s.Axes[i].Column = 0, 0
+	}
+	if !reflect.DeepEqual(s.Axes, want) {
+		t.Errorf("axes %+v, want %+v", s.Axes, want)
+	}
+	cols := study.SummaryColumns()
+	for _, a := range want {
+		if !slices.Contains(cols, a.CSVColumn) {
+			t.Errorf("%s is no column of %v", a.CSVColumn, cols)
+		}
 	}
 }

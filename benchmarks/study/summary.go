@@ -39,7 +39,7 @@ func writeRow(path string, c Combination, metrics []metric) error {
 	for _, m := range metrics {
 		row = append(row, m.value)
 	}
-	return report.WriteCSVFile(path, runsHeader(c.Workload.Type), func(emit func([]string) error) error { return emit(row) })
+	return report.WriteCSVFile(path, runsHeader(c.Params.Workload.Type), func(emit func([]string) error) error { return emit(row) })
 }
 
 // runsHeader is the header of a study's runs.csv, and of each

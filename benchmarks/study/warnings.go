@@ -15,7 +15,10 @@ const WarningsKey = "warnings"
 // Warnings returns the choices of the combination that pass validation
 // but are known traps (dht.Config.Warnings), each a sentence naming the
 // study keys at fault; none for most combinations.
-func (c Combination) Warnings() []string { return c.Params.config().Warnings() }
+func (c Combination) Warnings() []string {
+	cfg, _ := c.Params.Build() // the latency file was read by Parse
+	return cfg.Warnings()
+}
 
 // Warning is one distinct warning of a set of combinations.
 type Warning struct {

@@ -31,9 +31,11 @@ func MetricColumns(t WorkloadType) []string {
 			"retrievals", "found_share", "attempts_mean", "finished_mean", "abandoned_mean", "hops_mean",
 			"delay_mean_s", "delay_p50_s", "delay_p90_s", "delay_p99_s"}
 	default:
-		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sample_start_s",
-			"samples", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
-			"validators", "success_share", "served_mean", "served_p99", "served_max"}
+		// Named apart from the parameters (samples, validators,
+		// sample_start_s): no column of a summary appears twice.
+		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sampling_start_s",
+			"sample_lookups", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
+			"validators_sampled", "success_share", "served_mean", "served_p99", "served_max"}
 	}
 	return append(cols, "wall_s")
 }
@@ -76,27 +78,22 @@ func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir st
 			}
 		}()
 	}
-	w := c.Workload
-	if w.Type == Availability {
-		a := workload.Availability{Segments: w.Segments, Retrievers: w.Retrievers, Samples: w.Samples, SegmentSize: w.SegmentSize,
-			Duration: w.Duration, Every: w.Every, Republish: c.Params.Republish, HealthNodes: w.HealthNodes}
-		res, err := a.Run(ctx, net, c.Params.Seed)
+	w, seed := c.Params.Workload, c.Params.Config.Network.Seed
+	switch w.Type {
+	case Availability:
+		res, err := w.Availability.Run(ctx, net, seed)
 		if err != nil {
 			return nil, err
 		}
 		return availabilityFiles(dir, params, res)
-	}
-	if w.Type == Retrieval {
-		r := workload.Retrieval{Segments: w.Segments, Retrievers: w.Retrievers, Samples: w.Samples, SegmentSize: w.SegmentSize}
-		res, err := r.Run(ctx, net, c.Params.Seed, nil)
+	case Retrieval:
+		res, err := w.Retrieval.Run(ctx, net, seed, nil)
 		if err != nil {
 			return nil, err
 		}
 		return retrievalFiles(dir, params, res)
 	}
-	sl := workload.Slot{Rows: w.Rows, Cols: w.Cols, ProvidesInFlight: w.ProvidesInFlight, Validators: w.Validators,
-		Samples: w.Samples, SegmentSize: w.SegmentSize, Deadline: w.Deadline, SampleStart: w.SampleStart}
-	res, err := sl.Run(ctx, net, c.Params.Seed)
+	res, err := w.Slot.Run(ctx, net, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -232,10 +229,10 @@ func slotFiles(dir string, params []string, res *workload.SlotResult, nodes int)
 	f := report.Float
 	return []metric{
 		{"provides", strconv.Itoa(len(res.Provides))}, {"stored_share_mean", f(stored)},
-		{"provides_end_s", report.Seconds(res.ProvidesEnd)}, {"sample_start_s", report.Seconds(res.SampleStart)},
-		{"samples", strconv.Itoa(len(res.Samples))}, {"found_share", f(report.Mean(found))},
+		{"provides_end_s", report.Seconds(res.ProvidesEnd)}, {"sampling_start_s", report.Seconds(res.SampleStart)},
+		{"sample_lookups", strconv.Itoa(len(res.Samples))}, {"found_share", f(report.Mean(found))},
 		{"sample_p50_s", f(d.P50)}, {"sample_p90_s", f(d.P90)}, {"sample_p99_s", f(d.P99)},
-		{"validators", strconv.Itoa(len(res.Validators))}, {"success_share", f(float64(success) / float64(max(1, len(res.Validators))))},
+		{"validators_sampled", strconv.Itoa(len(res.Validators))}, {"success_share", f(float64(success) / float64(max(1, len(res.Validators))))},
 		{"served_mean", f(load.Mean)}, {"served_p99", f(load.P99)}, {"served_max", f(load.Max)},
 	}, nil
 }
@@ -255,7 +252,7 @@ func availabilityFiles(dir string, params []string, res *workload.AvailabilityRe
 	}
 	var found, online []float64
 	f := report.Float
-	err := report.WriteCSVFile(filepath.Join(dir, "availability.csv"), slices.Concat([]string{"time_h", "online_share", "lookups",
+	err := report.WriteCSVFile(filepath.Join(dir, "availability.csv"), slices.Concat([]string{"time_s", "online_share", "lookups",
 		"found_share", "attempts_mean", "delay_p50_s", "delay_p90_s", "replicas_online", "table_online", "table_closest"}, SummaryColumns()),
 		func(emit func([]string) error) error {
 			for _, p := range res.Points {
@@ -269,7 +266,7 @@ func availabilityFiles(dir string, params []string, res *workload.AvailabilityRe
 					p50, p90 = "", ""
 				}
 				online = append(online, p.Online)
-				if err := emit(append([]string{f(p.At.Hours()), f(p.Online), strconv.Itoa(p.Lookups), f(p.Found), f(p.Attempts),
+				if err := emit(append([]string{report.Seconds(p.At), f(p.Online), strconv.Itoa(p.Lookups), f(p.Found), f(p.Attempts),
 					p50, p90, f(p.Replicas), f(p.TableOnline), f(p.TableClosest)}, params...)); err != nil {
 					return err
 				}

@@ -10,110 +10,33 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-dht/go-dht/benchmarks"
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/network"
 )
 
-// crawlEdgesAuto is the largest network whose edges CSV a crawl writes
-// with -edges auto: 10^5 nodes give some 3 x 10^7 rows (about 0.5 GB);
-// 10^6 nodes ten times more.
-const crawlEdgesAuto = 100_000
-
-// crawlFlags are the flags of dhtsim crawl beyond the network's.
-type crawlFlags struct {
-	out       string
-	overwrite bool
-	inFlight  []int
-	rates     []float64
-	requests  int
-	retries   int
-	timeout   time.Duration
-	bootstrap int
-	start     time.Duration
-	edges     string
-	records   bool
-	progress  string
-	noCharts  bool
-}
-
-// listFlag reads a comma-separated list of values with parse.
-type listFlag[T any] struct {
-	dst   *[]T
-	parse func(string) (T, error)
-}
-
-func (f listFlag[T]) String() string {
-	if f.dst == nil {
-		return ""
-	}
-	parts := make([]string, len(*f.dst))
-	for i, v := range *f.dst {
-		parts[i] = fmt.Sprint(v)
-	}
-	return strings.Join(parts, ",")
-}
-
-func (f listFlag[T]) Set(s string) error {
-	var vs []T
-	for _, part := range strings.Split(s, ",") {
-		v, err := f.parse(strings.TrimSpace(part))
-		if err != nil {
-			return err
-		}
-		vs = append(vs, v)
-	}
-	*f.dst = vs
-	return nil
-}
-
+// crawlCmd builds a network from the flags (the registry's parameters of
+// dhtsim crawl: the network's, the crawl's options and the output's) and
+// crawls it once per value of -fast-error-rates and of -inflight.
 func crawlCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("crawl", stderr)
-	p := benchmarks.DefaultParams()
-	p.RegisterNetworkFlags(fs)
-	cf := crawlFlags{
-		inFlight: []int{crawler.DefaultInFlight}, requests: crawler.DefaultRequests,
-		timeout: crawler.DefaultTimeout, bootstrap: 4, edges: "auto", progress: "auto",
-	}
-	fs.StringVar(&cf.out, "out", "", "output folder (required): one folder per crawl, crawls.csv and the charts")
-	fs.BoolVar(&cf.overwrite, "overwrite", false, "write into an output folder that already holds files")
-	fs.Var(listFlag[int]{&cf.inFlight, strconv.Atoi}, "inflight", fmt.Sprintf("W, the visits in flight: one value or a comma-separated sweep such as 1,10,125,1000 (1..%d)", crawler.MaxInFlight))
-	fs.Var(listFlag[float64]{&cf.rates, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }}, "fast-error-rates",
-		"fast error rates (%) of a sweep, comma-separated: one network per rate on the same tables (instead of -fast-error-rate)")
-	fs.IntVar(&cf.requests, "requests", cf.requests, fmt.Sprintf("find-closest requests per visit, one per common prefix length 0..requests-1 (1..%d)", crawler.MaxRequests))
-	fs.IntVar(&cf.retries, "retries", cf.retries, fmt.Sprintf("retries of a failed visit (0..%d)", crawler.MaxRetries))
-	fs.DurationVar(&cf.timeout, "timeout", cf.timeout, "how long the crawler waits for an attempt")
-	fs.IntVar(&cf.bootstrap, "bootstrap", cf.bootstrap, "bootstrap peers, drawn from the seed (1..n)")
-	fs.DurationVar(&cf.start, "start", cf.start, "simulated time the crawl starts at: under churn, how long the network ran before")
-	fs.StringVar(&cf.edges, "edges", cf.edges, fmt.Sprintf("edges CSV: auto (up to %d nodes), all or none", crawlEdgesAuto))
-	fs.BoolVar(&cf.records, "records", false, "write records.csv, one row per connection attempt")
-	fs.StringVar(&cf.progress, "progress", cf.progress, "progress display: auto (a bar on a terminal, lines otherwise), bar, lines or none")
-	fs.BoolVar(&cf.noCharts, "no-charts", false, "skip the charts")
-	pos, err := parseArgs(fs, args)
+	f := newFlags("crawl", param.Crawl)
+	pos, err := f.parse(args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 0 {
-		return fmt.Errorf("%w: unexpected arguments %q (every setting is a flag)", errUsage, pos)
+		return usagef("unexpected arguments %q (every setting is a flag)", pos)
 	}
-	explicit := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { explicit[f.Name] = true })
-	if explicit["fast-error-rates"] && explicit["fast-error-rate"] {
-		return fmt.Errorf("%w: -fast-error-rate and -fast-error-rates both set: give one rate or a sweep", errUsage)
-	}
-	if !explicit["fast-error-rates"] {
-		cf.rates = []float64{p.FastErrorRate}
-	}
-	if err := validateCrawl(p, &cf); err != nil {
+	s, rates, inFlights, err := crawlSettings(f)
+	if err != nil {
 		return err
 	}
-	lock, err := claimOut(cf.out, cf.overwrite)
+	lock, err := claimOut(s.Run.Out, s.Run.Overwrite)
 	if err != nil {
 		return err
 	}
@@ -124,59 +47,114 @@ func crawlCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	// The network of the first rate is built; the others derive from it
 	// and share its tables.
-	first := p
-	first.FastErrorRate = cf.rates[0]
-	base, err := dht.New(crawlConfig(first, cf))
+	first := s
+	first.Config.Network.FastErrorRate = rates[0]
+	base, err := dht.New(crawlConfig(first))
 	if err != nil {
 		return err
 	}
-	boot, err := crawler.PickBootstrap(p.N, cf.bootstrap, p.Seed)
+	nodes, seed := s.Config.Nodes, s.Config.Network.Seed
+	boot, err := crawler.PickBootstrap(nodes, s.Crawl.Bootstrap, seed)
 	if err != nil {
-		return fmt.Errorf("%w: -bootstrap: %v", errUsage, err)
+		return usagef("-bootstrap: %v", err)
 	}
-	mode, _ := crawler.ParseProgressMode(progressMode(cf.progress))
-	var done []crawler.Summary
-	for _, rate := range cf.rates {
+	mode, _ := crawler.ParseProgressMode(progressMode(s.Run.Progress))
+	var done []benchmarks.CrawlRow
+	var sums []crawler.Summary
+	for _, rate := range rates {
 		net := base
-		if rate != first.FastErrorRate {
-			q := p
-			q.FastErrorRate = rate
-			if net, err = base.Derive(crawlConfig(q, cf)); err != nil {
+		q := s
+		q.Config.Network.FastErrorRate = rate
+		if rate != rates[0] {
+			if net, err = base.Derive(crawlConfig(q)); err != nil {
 				return err
 			}
 		}
-		for _, w := range cf.inFlight {
-			opts := crawler.Options{Bootstrap: boot, InFlight: w, Timeout: cf.timeout, Requests: cf.requests,
-				Retries: cf.retries, Start: cf.start}
+		for _, w := range inFlights {
+			q.Crawl.Options.InFlight = w
+			opts := q.Crawl.Options
+			opts.Bootstrap = boot
 			name := fmt.Sprintf("W%d_rate%g", w, rate)
-			fmt.Fprintf(stdout, "crawl %s: %d nodes, W = %d, fast error rate %g%%\n", name, p.N, w, rate)
-			sum, err := crawlOne(ctx, net, opts, filepath.Join(cf.out, name), cf, crawler.NewProgress(stderr, mode))
+			fmt.Fprintf(stdout, "crawl %s: %d nodes, W = %d, fast error rate %g%%\n", name, nodes, w, rate)
+			sum, err := crawlOne(ctx, net, opts, filepath.Join(s.Run.Out, name), q, crawler.NewProgress(stderr, mode))
 			if err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("interrupted during crawl %s: the %d crawls finished are kept in %s", name, len(done), cf.out)
+					return fmt.Errorf("interrupted during crawl %s: the %d crawls finished are kept in %s", name, len(done), s.Run.Out)
 				}
 				return fmt.Errorf("crawl %s: %w", name, err)
 			}
 			sum.WriteText(stdout)
-			done = append(done, sum)
+			done = append(done, benchmarks.CrawlRow{Summary: sum, Params: q})
+			sums = append(sums, sum)
 			// After every crawl, so that a killed sweep keeps the summary
 			// of every crawl it finished.
-			if err := network.WriteFileAtomic(filepath.Join(cf.out, "crawls.csv"), func(w io.Writer) error {
-				return crawler.WriteSummaryCSV(w, done...)
+			if err := network.WriteFileAtomic(filepath.Join(s.Run.Out, "crawls.csv"), func(w io.Writer) error {
+				return benchmarks.WriteCrawlSummaries(w, done...)
 			}); err != nil {
 				return err
 			}
 		}
 	}
-	if len(done) > 1 && !cf.noCharts {
-		if err := network.WriteFileAtomic(filepath.Join(cf.out, "sweep.png"), func(w io.Writer) error {
-			return report.CrawlSweepChart(w, done)
+	if len(done) > 1 && !s.Crawl.NoCharts {
+		if err := network.WriteFileAtomic(filepath.Join(s.Run.Out, "sweep.png"), func(w io.Writer) error {
+			return report.CrawlSweepChart(w, sums)
 		}); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "%d crawls; summaries in %s\n", len(done), filepath.Join(cf.out, "crawls.csv"))
+	fmt.Fprintf(stdout, "%d crawls; summaries in %s\n", len(done), filepath.Join(s.Run.Out, "crawls.csv"))
 	return nil
+}
+
+// crawlSettings returns the flags' settings and the sweep: the fast error
+// rates and the W of the crawls, each checked (every problem at once,
+// naming the flags) before any work.
+func crawlSettings(f *cmdFlags) (param.Settings, []float64, []int, error) {
+	s := f.f.Settings()
+	rate, inflight := param.MustKey("fast_error_rate"), param.MustKey("in_flight")
+	if isSet(f, "fast-error-rate") && f.f.List(rate) != nil {
+		return s, nil, nil, usagef("-fast-error-rate and -fast-error-rates both set: give one rate or a sweep")
+	}
+	rates := []float64{s.Config.Network.FastErrorRate}
+	if l := f.f.List(rate); l != nil {
+		rates = rates[:0]
+		for _, v := range l {
+			rates = append(rates, v.(float64))
+		}
+	}
+	inFlights := []int{s.Crawl.Options.InFlight}
+	if l := f.f.List(inflight); l != nil {
+		inFlights = inFlights[:0]
+		for _, v := range l {
+			inFlights = append(inFlights, v.(int))
+		}
+	}
+	var msgs []string
+	for _, r := range rates {
+		for _, w := range inFlights {
+			q := s
+			q.Config.Network.FastErrorRate, q.Crawl.Options.InFlight = r, w
+			for _, m := range f.f.Problems(q) {
+				if !slices.Contains(msgs, m) {
+					msgs = append(msgs, m)
+				}
+			}
+		}
+	}
+	if err := mistakes(msgs); err != nil {
+		return s, nil, nil, err
+	}
+	if s.Run.Out == "" {
+		return s, nil, nil, usagef("-out is required: the crawls' output folder")
+	}
+	return s, rates, inFlights, nil
+}
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(f *cmdFlags, name string) bool {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
 }
 
 // progressMode maps the -progress value of the study commands ("none")
@@ -186,91 +164,6 @@ func progressMode(s string) string {
 		return "off"
 	}
 	return s
-}
-
-// validateCrawl checks every flag before any work, naming the flag and
-// what it allows.
-func validateCrawl(p benchmarks.Params, cf *crawlFlags) error {
-	if cf.out == "" {
-		return fmt.Errorf("%w: -out is required", errUsage)
-	}
-	if err := p.ValidateNetwork(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	for _, rate := range cf.rates {
-		q := p
-		q.FastErrorRate = rate
-		if err := q.ValidateNetwork(); err != nil {
-			return fmt.Errorf("%w: -fast-error-rates: %v", errUsage, err)
-		}
-	}
-	if cf.bootstrap < 1 || cf.bootstrap > p.N {
-		return fmt.Errorf("%w: -bootstrap = %d, allowed 1..%d (the network's nodes)", errUsage, cf.bootstrap, p.N)
-	}
-	if err := noRepeats("-inflight", cf.inFlight, func(w int) string { return strconv.Itoa(w) }); err != nil {
-		return err
-	}
-	if err := noRepeats("-fast-error-rates", cf.rates, func(r float64) string { return fmt.Sprintf("%g", r) }); err != nil {
-		return err
-	}
-	for _, w := range cf.inFlight {
-		opts := crawler.Options{Bootstrap: []uint32{0}, InFlight: w, Timeout: cf.timeout, Requests: cf.requests, Retries: cf.retries, Start: cf.start}
-		if w == 0 {
-			return fmt.Errorf("%w: -inflight = 0, allowed 1..%d", errUsage, crawler.MaxInFlight)
-		}
-		if err := opts.Validate(p.N); err != nil {
-			return fmt.Errorf("%w: %s: %v", errUsage, crawlFlagOf(err), err)
-		}
-	}
-	if cf.requests == 0 {
-		return fmt.Errorf("%w: -requests = 0, allowed 1..%d", errUsage, crawler.MaxRequests)
-	}
-	if cf.timeout == 0 {
-		return fmt.Errorf("%w: -timeout = 0, allowed above 0, at most %v", errUsage, network.MaxDelay)
-	}
-	if !slices.Contains([]string{"auto", "all", "none"}, cf.edges) {
-		return fmt.Errorf("%w: -edges = %q, allowed auto, all, none", errUsage, cf.edges)
-	}
-	if _, err := crawler.ParseProgressMode(progressMode(cf.progress)); err != nil {
-		return fmt.Errorf("%w: -progress = %q, allowed auto, bar, lines, none", errUsage, cf.progress)
-	}
-	return nil
-}
-
-// noRepeats refuses a sweep that names one value twice (in the form the
-// crawl's folder name takes, so 10 and 1e1 are one): it would run one
-// crawl twice into one folder.
-func noRepeats[T any](flag string, vs []T, key func(T) string) error {
-	seen := map[string]bool{}
-	for _, v := range vs {
-		k := key(v)
-		if seen[k] {
-			return fmt.Errorf("%w: %s: %s given twice; each value once", errUsage, flag, k)
-		}
-		seen[k] = true
-	}
-	return nil
-}
-
-// crawlFlagOf names the flag of a crawler.Options field in a
-// network.ConfigError.
-func crawlFlagOf(err error) string {
-	var ce *network.ConfigError
-	if errors.As(err, &ce) {
-		switch ce.Field {
-		case "InFlight":
-			return "-inflight"
-		case "Requests":
-			return "-requests"
-		case "Retries":
-			return "-retries"
-		case "Timeout":
-			return "-timeout"
-		case "Start":
-			return "-start"
-		}
-	}
-	return "crawl options"
 }
 
 // crawlFolder matches the folder of one crawl of a sweep: W<w>_rate<r>.
@@ -298,7 +191,7 @@ func claimOut(dir string, overwrite bool) (*report.Lock, error) {
 	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return e.Name() == report.LockFile })
 	if len(entries) > 0 && !overwrite {
 		lock.Unlock()
-		return nil, fmt.Errorf("%w: -out %s already holds files: pass -overwrite or choose another folder", errUsage, dir)
+		return nil, usagef("-out %s already holds files: pass -overwrite or choose another folder", dir)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -317,17 +210,17 @@ func claimOut(dir string, overwrite bool) (*report.Lock, error) {
 }
 
 // crawlConfig is the network configuration of a crawl: the flags', with
-// records kept only when asked for.
-func crawlConfig(p benchmarks.Params, cf crawlFlags) dht.Config {
-	cfg := p.Config(p.N)
-	cfg.Network.DiscardRecords = !cf.records
+// records kept only when asked for (-records).
+func crawlConfig(s param.Settings) dht.Config {
+	cfg, _ := s.Build() // the latency spec was checked with the flags
+	cfg.Network.DiscardRecords = !s.Crawl.Records
 	return cfg
 }
 
 // crawlOne runs one crawl and writes its folder: summary.csv, visits.csv,
 // edges.csv, records.csv and timeline.png. Every file appears whole or not
 // at all.
-func crawlOne(ctx context.Context, net *dht.DHTNetwork, opts crawler.Options, dir string, cf crawlFlags, progress crawler.Progress) (crawler.Summary, error) {
+func crawlOne(ctx context.Context, net *dht.DHTNetwork, opts crawler.Options, dir string, s param.Settings, progress crawler.Progress) (crawler.Summary, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return crawler.Summary{}, err
 	}
@@ -351,7 +244,7 @@ func crawlOne(ctx context.Context, net *dht.DHTNetwork, opts crawler.Options, di
 	if out.Visits, err = stream("visits.csv"); err != nil {
 		return crawler.Summary{}, err
 	}
-	if cf.edges == "all" || cf.edges == "auto" && net.Len() <= crawlEdgesAuto {
+	if e := s.Crawl.Edges; e == "all" || e == "auto" && net.Len() <= param.EdgesAuto {
 		if out.Edges, err = stream("edges.csv"); err != nil {
 			abort()
 			return crawler.Summary{}, err
@@ -369,11 +262,13 @@ func crawlOne(ctx context.Context, net *dht.DHTNetwork, opts crawler.Options, di
 	write := func(name string, fill func(io.Writer) error) {
 		errs = append(errs, network.WriteFileAtomic(filepath.Join(dir, name), fill))
 	}
-	write("summary.csv", func(w io.Writer) error { return crawler.WriteSummaryCSV(w, sum) })
-	if cf.records {
+	write("summary.csv", func(w io.Writer) error {
+		return benchmarks.WriteCrawlSummaries(w, benchmarks.CrawlRow{Summary: sum, Params: s})
+	})
+	if s.Crawl.Records {
 		write("records.csv", net.WriteRecordsCSV)
 	}
-	if !cf.noCharts {
+	if !s.Crawl.NoCharts {
 		write("timeline.png", func(w io.Writer) error { return report.CrawlTimelineChart(w, visits, sum) })
 	}
 	return sum, errors.Join(errs...)

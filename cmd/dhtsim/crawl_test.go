@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-dht/go-dht/benchmarks"
 	"github.com/go-dht/go-dht/dht/crawler"
 	"github.com/go-dht/go-dht/dht/dhttest"
 )
@@ -47,8 +48,12 @@ func TestCrawlCommandSweep(t *testing.T) {
 			if records := dhttest.ReadCSVFile(t, filepath.Join(sub, "records.csv")); len(records) != n+1 {
 				t.Errorf("%s: %d records, want one per attempt (%d)", sub, len(records)-1, n)
 			}
+			// The summary names the crawl's own W and rate, not the
+			// flags' lists.
 			sum := dhttest.ReadCSVFile(t, filepath.Join(sub, "summary.csv"))
-			if len(sum) != 2 || !slices.Equal(sum[0], crawler.SummaryHeader) {
+			if len(sum) != 2 || !slices.Equal(sum[0], benchmarks.CrawlHeader) ||
+				sum[1][slices.Index(sum[0], "in_flight")] != w || sum[1][slices.Index(sum[0], "fast_error_rate")] != rate ||
+				sum[1][slices.Index(sum[0], "nodes")] != "600" {
 				t.Fatalf("%s: summary %v", sub, sum)
 			}
 			if _, err := os.Stat(filepath.Join(sub, "timeline.png")); err != nil {
@@ -122,7 +127,9 @@ func TestCrawlCommandBadInput(t *testing.T) {
 		{[]string{"-requests", "65"}, []string{"-requests", "64"}},
 		{[]string{"-retries", "-1"}, []string{"-retries"}},
 		{[]string{"-timeout", "-1s"}, []string{"-timeout"}},
-		{[]string{"-bootstrap", "0"}, []string{"-bootstrap", "1..10000"}},
+		{[]string{"-bootstrap", "0"}, []string{"-bootstrap", "1.."}},
+		{[]string{"-bootstrap", "20000"}, []string{"-bootstrap", "1..10000 (the network's nodes)"}},
+		{[]string{"-alpha", "3"}, []string{"-alpha", "dhtsim crawl -h lists its flags"}},
 		{[]string{"-edges", "some"}, []string{"-edges", "auto, all, none"}},
 		{[]string{"-progress", "loud"}, []string{"-progress", "auto, bar, lines, none"}},
 		{[]string{"-n", "0"}, []string{"-n"}},

@@ -3,39 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/study"
 )
-
-// newFlags returns a flag set that reports errors to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("dhtsim "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parseArgs parses flags placed before or after the positional arguments,
-// as researchers type them (dhtsim run study.yaml -out x).
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
 
 // loadStudy reads a study file; its errors are usage errors (status 2).
 // It stops when ctx is done.
@@ -44,7 +20,7 @@ func loadStudy(ctx context.Context, path string) (*study.Study, error) {
 	if err != nil {
 		var errs study.Errors
 		if errors.As(err, &errs) || errors.Is(err, study.ErrInvalidStudy) {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, usageError{err.Error()}
 		}
 		return nil, err
 	}
@@ -52,26 +28,23 @@ func loadStudy(ctx context.Context, path string) (*study.Study, error) {
 }
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", stderr)
-	out := fs.String("out", "", "output folder (required): one folder per combination, summary.csv, charts/")
-	shard := fs.String("shard", "", "run every n-th combination: i/n (default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set)")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "combinations run at once")
-	progress := fs.String("progress", "auto", "progress report: auto (a bar on a terminal, lines otherwise), bar, lines or none")
-	noRecords := fs.Bool("no-records", false, "skip records.csv (one row per connection attempt)")
-	pos, err := parseArgs(fs, args)
+	f := newFlags("run", param.RunCmd)
+	pos, err := f.parse(args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one study file, got %d arguments", errUsage, len(pos))
+		return usagef("want one study file (usage: dhtsim run STUDY.yaml -out DIR [flags]), got %d arguments", len(pos))
 	}
-	if *out == "" {
-		return fmt.Errorf("%w: -out is required", errUsage)
+	opts, err := f.settings()
+	if err != nil {
+		return err
 	}
-	if *workers < 1 || *workers > 4096 {
-		return fmt.Errorf("%w: -workers = %d, allowed 1..4096", errUsage, *workers)
+	out, workers := opts.Run.Out, opts.Config.Workers
+	if out == "" {
+		return usagef("-out is required: the study's output folder")
 	}
-	i, n, err := shardOf(*shard)
+	i, n, err := shardOf(opts.Run.Shard)
 	if err != nil {
 		return err
 	}
@@ -82,19 +55,24 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	p, err := newProgress(*progress, stderr)
-	if err != nil {
-		return err
-	}
+	p := newProgress(opts.Run.Progress, stderr)
 	printWarnings(stderr, "run", study.Warnings(s.Shard(i, n)), len(s.Shard(i, n)))
-	res, err := study.Run(ctx, s, study.Options{Out: *out, Shard: i, Shards: n, Workers: *workers, Progress: p, NoRecords: *noRecords})
+	res, err := study.Run(ctx, s, study.Options{Out: out, Shard: i, Shards: n, Workers: workers, Progress: p, NoRecords: opts.Run.NoRecords})
 	if res != nil {
 		printNotes(stderr, "run", res.Notes)
-		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete; summary in %s\n",
-			s.Name, res.Total, i, n, res.Ran, res.Skipped, filepath.Join(*out, "summary.csv"))
+		left := ""
+		if missing := res.Total - res.Ran - res.Skipped; missing > 0 {
+			left = fmt.Sprintf(", %d not run", missing)
+		}
+		fmt.Fprintf(stdout, "%s: %d combinations in shard %d/%d: %d run now, %d found complete%s; summary in %s\n",
+			s.Name, res.Total, i, n, res.Ran, res.Skipped, left, filepath.Join(out, "summary.csv"))
 	}
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted: the finished combinations are kept in %s; run again to resume", *out)
+		kept := 0
+		if res != nil {
+			kept = res.Ran + res.Skipped
+		}
+		return fmt.Errorf("interrupted: the %d finished combinations are kept in %s; run again to resume", kept, out)
 	}
 	return err
 }
@@ -104,13 +82,13 @@ func shardOf(flagValue string) (int, int, error) {
 	if flagValue != "" {
 		i, n, err := study.ParseShard(flagValue)
 		if err != nil {
-			return 0, 0, fmt.Errorf("%w: -shard: %v", errUsage, err)
+			return 0, 0, usagef("-shard: %v", err)
 		}
 		return i, n, nil
 	}
 	i, n, ok, err := study.ShardFromEnv(os.Getenv)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%w: %v", errUsage, err)
+		return 0, 0, usageError{err.Error()}
 	}
 	if !ok {
 		return 0, 1, nil
@@ -122,13 +100,13 @@ func shardOf(flagValue string) (int, int, error) {
 var errInterrupted = errors.New("interrupted")
 
 func checkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", stderr)
-	pos, err := parseArgs(fs, args)
+	f := newFlags("check", param.CheckCmd)
+	pos, err := f.parse(args, stdout)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("%w: want one study file, got %d arguments", errUsage, len(pos))
+		return usagef("want one study file (usage: dhtsim check STUDY.yaml), got %d arguments", len(pos))
 	}
 	s, err := loadStudy(ctx, pos[0])
 	if errors.Is(err, context.Canceled) {
@@ -175,20 +153,24 @@ func printWarnings(w io.Writer, cmd string, ws []study.Warning, total int) {
 	}
 }
 
-func mergeCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", stderr)
-	out := fs.String("out", "", "output folder of the merged report (required)")
-	pos, err := parseArgs(fs, args)
+func mergeCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlags("merge", param.MergeCmd)
+	pos, err := f.parse(args, stdout)
 	if err != nil {
 		return err
 	}
-	if *out == "" || len(pos) == 0 {
-		return fmt.Errorf("%w: want -out DIR and at least one shard folder", errUsage)
+	opts, err := f.settings()
+	if err != nil {
+		return err
 	}
-	res, err := study.Merge(*out, pos...)
+	out := opts.Run.Out
+	if out == "" || len(pos) == 0 {
+		return usagef("want -out DIR and at least one shard folder (usage: dhtsim merge -out DIR SHARD_DIR...)")
+	}
+	res, err := study.Merge(out, pos...)
 	if res != nil {
 		printNotes(stderr, "merge", res.Notes)
-		fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, *out)
+		fmt.Fprintf(stdout, "merged %d shard folders: %d combinations of %d in %s\n", len(pos), res.Ran, res.Total, out)
 	}
 	return err
 }

@@ -678,9 +678,10 @@ func TestProgressSnapshots(t *testing.T) {
 	}
 }
 
-// The lines display prints the counters, the share done and an ETA, at
-// most one line per interval, and the summary at the end; Off shows
-// nothing.
+// The lines display prints the counters, the share of the peers found so
+// far that were visited (it says so: the crawler knows no more of the
+// network) and an ETA, at most one line per interval, and the summary at
+// the end; Off shows nothing.
 func TestLineProgress(t *testing.T) {
 	var buf bytes.Buffer
 	p := crawler.NewProgress(&buf, crawler.ProgressAuto) // a buffer is no terminal: lines
@@ -688,7 +689,7 @@ func TestLineProgress(t *testing.T) {
 	p.Update(crawler.Snapshot{Found: 100, Visited: 41, OK: 31, Failed: 10, Queued: 49, InFlight: 10, Now: time.Minute, Wall: time.Second + ms})
 	p.Finish(crawler.Summary{Found: 100, Visited: 100, Reachable: 90, Failed: 10, OnlineStart: 100, OnlineEnd: 100, FoundOnlineStart: 100, FoundOnlineEnd: 100})
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "visited 40 | ok 30 | failed 10 | queued 50 | 40.0 % done | ETA 2s") ||
+	if len(lines) != 2 || !strings.Contains(lines[0], "visited 40 | ok 30 | failed 10 | queued 50 | 40.0 % of the 100 peers found so far | ETA 2s") ||
 		!strings.Contains(lines[1], "found 100, visited 100 (90 ok, 10 failed)") {
 		t.Fatalf("output:\n%s", buf.String())
 	}

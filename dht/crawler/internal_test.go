@@ -20,7 +20,7 @@ func TestBarProgress(t *testing.T) {
 	p.Update(Snapshot{Found: 100, Visited: 40, OK: 30, Failed: 10, Queued: 50, InFlight: 10})
 	p.Finish(Summary{Found: 120, Visited: 120, Reachable: 100, Failed: 20})
 	out := buf.String()
-	for _, want := range []string{"crawl ", "visited 120 | ok 100 | failed 20 | queued 0", "100.0 % done | ETA 0s"} {
+	for _, want := range []string{"crawl ", "visited 120 | ok 100 | failed 20 | queued 0", "100.0 % of the 120 peers found so far"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the bar lacks %q: %q", want, out)
 		}
@@ -32,7 +32,7 @@ func TestBarProgressStopped(t *testing.T) {
 	var buf bytes.Buffer
 	p := newBarProgress(&buf, mpb.WithAutoRefresh())
 	p.Finish(Summary{Found: 120, Visited: 60, Reachable: 60, Queued: 50})
-	if out := buf.String(); !strings.Contains(out, "visited 60 | ok 60 | failed 0 | queued 50") || !strings.Contains(out, "50.0 % done") {
+	if out := buf.String(); !strings.Contains(out, "visited 60 | ok 60 | failed 0 | queued 50") || !strings.Contains(out, "50.0 % of the 120 peers found so far") {
 		t.Errorf("bar %q", out)
 	}
 }

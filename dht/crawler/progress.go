@@ -25,8 +25,10 @@ type Snapshot struct {
 	Now, Wall time.Duration
 }
 
-// Done returns the share of the peers found that were visited. The crawl
-// finds peers as it goes, so the share can fall before it rises again.
+// Done returns the share of the peers found so far that were visited:
+// the crawl knows no more of the network than it found, and finds peers
+// as it goes, so the share can fall before it rises again. The displays
+// say "of the peers found so far".
 func (s Snapshot) Done() float64 {
 	if s.Found == 0 {
 		return 0
@@ -44,10 +46,21 @@ func (s Snapshot) ETA() time.Duration {
 	return time.Duration(float64(s.Wall) / float64(s.Visited) * float64(s.Found-s.Visited))
 }
 
-// String returns "visited V | ok O | failed F | queued Q | D % done | ETA
-// E".
+// String returns "visited V | ok O | failed F | queued Q | D % of the N
+// peers found so far | ETA E", the ETA once a visit ended and while peers
+// found wait for their visit.
 func (s Snapshot) String() string {
-	return fmt.Sprintf("%s | %s %% done | ETA %v", s.counts(), strconv.FormatFloat(100*s.Done(), 'f', 1, 64), s.ETA().Round(time.Second))
+	return s.counts() + " | " + s.share()
+}
+
+// share says what share of the peers found were visited, and the ETA
+// when there is one.
+func (s Snapshot) share() string {
+	text := fmt.Sprintf("%s %% of the %d peers found so far", strconv.FormatFloat(100*s.Done(), 'f', 1, 64), s.Found)
+	if s.Visited > 0 && s.Visited < s.Found {
+		text += " | ETA " + s.ETA().Round(time.Second).String()
+	}
+	return text
 }
 
 // counts returns the counters part of String.
@@ -173,10 +186,7 @@ func newBarProgress(w io.Writer, opts ...mpb.ContainerOption) *barProgress {
 		mpb.PrependDecorators(decor.Name("crawl "), decor.Any(func(decor.Statistics) string {
 			return b.snapshot().counts()
 		})),
-		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
-			s := b.snapshot()
-			return fmt.Sprintf("%s %% done | ETA %v", strconv.FormatFloat(100*s.Done(), 'f', 1, 64), s.ETA().Round(time.Second))
-		})),
+		mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return b.snapshot().share() })),
 	)
 	return b
 }

@@ -193,6 +193,48 @@ var SummaryHeader = []string{
 	"reached_online_start", "reached_online_end", "reached_start", "reached_end", "ghosts", "end_s", "duration_s", "wall_s", "visits_per_s",
 }
 
+// optionColumns are the columns of SummaryHeader that hold the crawl's
+// options and its network's parameters, and the names ResultColumns gives
+// the two options it keeps.
+var optionColumns = map[string]string{
+	"nodes": "", "seed": "", "k": "", "in_flight": "", "requests": "", "timeout_s": "", "retries": "", "start_s": "",
+	"fast_error_rate": "", "slow_error_rate": "", "conn_delay": "", "fast_delay": "", "slow_delay": "", "latency": "",
+	"churn": "", "leave_rate": "", "bootstrap": "bootstrap_peers", "op": "first_op",
+}
+
+// ResultColumns are the columns of SummaryHeader that a crawl measured,
+// and its bootstrap peers (bootstrap_peers) and first operation id
+// (first_op): a program that writes a crawl's options and network in
+// columns of its own (go-dht's registry of parameters) writes these
+// beside them (Summary.ResultRow).
+var ResultColumns = func() []string {
+	var cols []string
+	for _, c := range SummaryHeader {
+		if name, opt := optionColumns[c]; !opt || name != "" {
+			cols = append(cols, cmpOr(name, c))
+		}
+	}
+	return cols
+}()
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// ResultRow returns the summary's values of ResultColumns.
+func (s Summary) ResultRow() []string {
+	var row []string
+	for i, v := range s.Row() {
+		if name, opt := optionColumns[SummaryHeader[i]]; !opt || name != "" {
+			row = append(row, v)
+		}
+	}
+	return row
+}
+
 // WriteSummaryCSV writes the summary CSV of crawls.
 func WriteSummaryCSV(w io.Writer, crawls ...Summary) error {
 	cw := csv.NewWriter(w)

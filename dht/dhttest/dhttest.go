@@ -9,7 +9,10 @@ import (
 	"encoding/csv"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,4 +178,44 @@ func Retrievals(t testing.TB, net *dht.DHTNetwork, segments, retrievals int, see
 	n := float64(retrievals)
 	s.Found, s.Hops, s.Attempts = s.Found/n, s.Hops/n, s.Attempts/n
 	return s
+}
+
+// CheckCSVs reads every CSV under dir and fails the test for a header that
+// names a column twice (pandas renames one, csv.DictReader drops one), and
+// for a cell of a column ending in _s (seconds) that is neither empty nor
+// a number. It returns the number of CSVs read.
+func CheckCSVs(t testing.TB, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".csv") {
+			return err
+		}
+		n++
+		rows := ReadCSVFile(t, path)
+		if len(rows) == 0 {
+			t.Errorf("%s: empty", path)
+			return nil
+		}
+		header := rows[0]
+		for i, c := range header {
+			if slices.Index(header, c) != i {
+				t.Errorf("%s: column %s twice in %v", path, c, header)
+			}
+			if !strings.HasSuffix(c, "_s") {
+				continue
+			}
+			for _, r := range rows[1:] {
+				if _, err := strconv.ParseFloat(r[i], 64); r[i] != "" && err != nil {
+					t.Errorf("%s: column %s holds %q, not seconds", path, c, r[i])
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

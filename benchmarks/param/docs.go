@@ -49,7 +49,7 @@ func typeDefaults(p *Param, d *Settings) string {
 	s := p.Format(p.Get(d))
 	var others []string
 	for _, t := range WorkloadTypes() {
-		if t == d.Workload.Type || !p.Belongs(t) || !p.IsWorkloadKey() {
+		if t == d.Workload.Type || !p.Belongs(t) || !p.IsWorkloadKey() || p.Single {
 			continue
 		}
 		e := *d

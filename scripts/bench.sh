@@ -27,15 +27,13 @@ Flags after -- go to the test binary as they are, e.g.
 (`go run ./cmd/dhtsim params` and the README's Parameters table list all
 of them: those given to the benchmarks).
 
-A default run is long: tens of minutes on 2 cores (count on 30 min or
-more), 3 GB of memory at its peak (the crawl of 1,000,000 nodes), about
-230 files and 450 MB. At the sizes of a quick run its 10 rounds take about
-17 min (HopsScaling's grown networks 12 min of it); the sizes above
-10,000 nodes add the rest (Grow at 100,000, HopsScaling at 10^5 and 10^6,
-the scale sweep and the crawl at 10^6). The README's Benchmarks section
-says how these were measured. -quick takes about 2 min (189 files,
-32 MB); `-- -scaling-max 10000` keeps the quick run's sizes with 10
-rounds; -b selects benchmarks (e.g. -b 'Crawl' runs only the crawls).
+The model benchmarks (HopsScaling, Grow, AgainstMeasurements), whose
+figures are the same every round, run once, after the others, with the
+tag <tag>-model (their go test output in bench-model.txt). -quick takes
+under a minute on 2 cores (about 190 files, 30 MB); a default run's time,
+memory and files are in the README's Benchmarks section. -b selects
+benchmarks (e.g. -b 'Crawl' runs only the crawls); `-- -scaling-max 10000`
+keeps the quick run's sizes with 10 rounds.
 EOF
 }
 
@@ -96,16 +94,31 @@ cd "$root"
 # missing network fails here, with a clear message.
 go mod download || { echo "bench.sh: cannot download the Go modules of go.mod" >&2; exit 1; }
 
-cmd=(go test -run '^$' -bench "$bench" -benchtime "${iter}x" -count "$count" -timeout 0 ./benchmarks/ -args "${args[@]}")
-printf '%q ' "${cmd[@]}" >"$dir/command.txt"
-echo >>"$dir/command.txt"
+# The model benchmarks measure figures of the model (hops against N, grown
+# tables, the table against published measurements): every round gives the
+# same figures, and a round of the largest takes minutes. They run once, in
+# a second pass with the tag <tag>-model, into the same folder; the first
+# pass skips them, the second everything else (go test -list names them).
+model='^(BenchmarkHopsScaling|BenchmarkGrow|BenchmarkAgainstMeasurements)$'
+others=$(go test -list '^Benchmark' ./benchmarks/ | grep '^Benchmark' | grep -vE "$model" | paste -sd'|' -)
+cmd=(go test -run '^$' -bench "$bench" -skip "$model" -benchtime "${iter}x" -count "$count" -timeout 0 ./benchmarks/ -args "${args[@]}")
+mcmd=(go test -run '^$' -bench "$bench" -skip "^($others)\$" -benchtime 1x -count 1 -timeout 0 ./benchmarks/ -args "${args[@]}" -tag "$tag-model" -overwrite)
+{
+	printf '%q ' "${cmd[@]}"
+	echo
+	printf '%q ' "${mcmd[@]}"
+	echo
+} >"$dir/command.txt"
 echo "running: $(cat "$dir/command.txt")"
 echo "report folder: $dir"
 start=$(date +%s)
-# The go test output goes unchanged to bench.txt (benchstat reads it); the
-# summary tables come after the benchmark lines, where benchstat ignores
-# them.
+# The go test output goes unchanged to bench.txt and bench-model.txt
+# (benchstat reads them); the summary tables come after the benchmark
+# lines, where benchstat ignores them.
 status=0
 "${cmd[@]}" 2>&1 | tee "$dir/bench.txt" || status=$?
+if [ "$status" = 0 ]; then
+	"${mcmd[@]}" 2>&1 | tee "$dir/bench-model.txt" || status=$?
+fi
 echo "bench.sh: finished in $(($(date +%s) - start)) s with status $status; report in $dir"
 exit "$status"

@@ -284,6 +284,7 @@ func DefaultConfig() Config {
 			ConnDelay: network.DelayRange{Min: 50 * time.Millisecond, Max: 100 * time.Millisecond},
 			FastDelay: network.Fixed(10 * time.Millisecond),
 			SlowDelay: network.Fixed(time.Second),
+			Sizes:     network.DefaultSizes,
 		},
 		Client:  ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Policy: routing.Oldest},
 		Growth:  DefaultGrowth(),

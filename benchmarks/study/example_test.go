@@ -91,9 +91,9 @@ func ExampleCombination_ParamsYAML() {
 	// reach: none
 	// upload: unlimited
 	// download: unlimited
-	// header_bytes: 0
-	// key_bytes: 0
-	// peer_record_bytes: 0
+	// header_bytes: 64
+	// key_bytes: 32
+	// peer_record_bytes: 100
 	// policy: closest
 	// tables: auto
 	// fill: closest

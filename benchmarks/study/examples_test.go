@@ -57,6 +57,7 @@ func TestExampleFiles(t *testing.T) {
 			FastDelay: network.DelayRange{Min: 50 * ms, Max: 100 * ms},
 			SlowDelay: network.Fixed(time.Second),
 			Gamma:     125 * time.Microsecond,
+			Sizes:     network.DefaultSizes,
 		},
 		Client:      dht.ClientConfig{K: 20, Alpha: 3, Beta: 20, StepsToStop: 3, Termination: lookup.PyDHT, Policy: routing.Closest},
 		Profile:     dht.ProfilePyDHT,

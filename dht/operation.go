@@ -37,6 +37,13 @@ type LookupOptions struct {
 	// the run. An isolated call (DHTNetwork.Lookup) runs alone on a clock
 	// of its own, which starts at 0.
 	Start time.Duration
+	// Timeout, when above 0, ends the lookup at Start + Timeout if it is
+	// still going: its reason is then timeout (a follow-up still running
+	// is cut short, the lookup keeping its rule's reason), its requests in
+	// flight are abandoned, and its delay is Timeout. 0: no timeout. Not
+	// under the py-dht profile, which runs an operation to completion
+	// when it starts.
+	Timeout time.Duration
 }
 
 // LookupSummary is what a lookup measured.
@@ -181,6 +188,9 @@ type operation struct {
 	// out holds the result once the operation ends: apart, because a
 	// slot has hundreds of thousands of operations in flight at once.
 	out *opResult
+	// gen tells the uses of a pooled operation apart: clear raises it, so
+	// that a timeout scheduled for one use never ends the next.
+	gen uint64
 }
 
 // opResult is the result of a finished operation.
@@ -203,13 +213,15 @@ var opPool = sync.Pool{New: func() any { return new(operation) }}
 func (op *operation) reset(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) {
 	*op = operation{
 		kind: kind, origin: origin, key: key, start: start, opID: id,
-		link: op.link, lk: op.lk,
+		link: op.link, lk: op.lk, gen: op.gen,
 		buf: op.buf[:0], inflight: op.inflight[:0], slots: op.slots[:0], pending: op.pending[:0],
 	}
 }
 
 // clear drops what op refers to; results already handed out stay valid.
+// A timeout still pending for this use no longer applies.
 func (op *operation) clear() {
+	op.gen++
 	op.value, op.segment = nil, nil
 	op.onLookup, op.onProvide = nil, nil
 	if op.out != nil {

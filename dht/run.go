@@ -44,6 +44,8 @@ type Run struct {
 	free    []int32          // free slots of reqs
 	timers  []func()         // At callbacks, by slot
 	freeT   []int32
+	expiry  []expiry // lookup timeouts (LookupOptions.Timeout), by slot
+	freeX   []int32
 	planned []planned // operations scheduled, by slot
 	freeP   []int32
 	events  uint64
@@ -76,11 +78,19 @@ type Run struct {
 type eventKind uint8
 
 const (
-	startEvent  eventKind = iota // an operation starts
-	arriveEvent                  // a request reaches its remote
-	replyEvent                   // an answer or error reaches the origin
-	timerEvent                   // an At callback
+	startEvent   eventKind = iota // an operation starts
+	arriveEvent                   // a request reaches its remote
+	replyEvent                    // an answer or error reaches the origin
+	timerEvent                    // an At callback
+	timeoutEvent                  // a lookup's timeout (LookupOptions.Timeout)
 )
+
+// expiry is a pending lookup timeout: the operation and the use of it
+// (its gen) that the timeout is for.
+type expiry struct {
+	op  *operation
+	gen uint64
+}
 
 // event is a value in the clock's queue: scheduling one allocates nothing.
 type event struct {
@@ -143,8 +153,16 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 	if err != nil {
 		return err
 	}
+	if t := opts.Timeout; t != 0 {
+		switch _, ok := clock.Add(at, t); {
+		case t < 0 || !ok:
+			return fmt.Errorf("dht: lookup timeout %v: allowed 0 (none) or above 0, ending by %v", t, clock.MaxTime)
+		case r.cfg.Profile == ProfilePyDHT:
+			return fmt.Errorf("dht: lookup timeout %v: allowed 0 under the py-dht profile, which runs an operation to completion when it starts", t)
+		}
+	}
 	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue || opts.StopOnNode, done
-	p.findNode = opts.StopOnNode
+	p.findNode, p.timeout = opts.StopOnNode, opts.Timeout
 	r.schedule(p)
 	return nil
 }
@@ -182,6 +200,7 @@ type planned struct {
 	onLookup                   func(LookupResult)
 	onProvide                  func(ProvideSummary)
 	set                        func(*operation)
+	timeout                    time.Duration // LookupOptions.Timeout
 }
 
 // scheduleWith schedules p and applies set to its operation when it
@@ -341,6 +360,9 @@ func (r *Run) step() {
 			p.set(op)
 		}
 		r.started++
+		if p.timeout > 0 {
+			r.expireAt(p.at+p.timeout, op) // checked by Lookup: no overflow
+		}
 		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
@@ -360,7 +382,30 @@ func (r *Run) step() {
 		r.timers[ev.slot] = nil
 		r.freeT = append(r.freeT, ev.slot)
 		f()
+	case timeoutEvent:
+		x := r.expiry[ev.slot]
+		r.expiry[ev.slot] = expiry{}
+		r.freeX = append(r.freeX, ev.slot)
+		// The operation may have ended (and been reused) since: only the
+		// use the timeout is for, still in its lookup, is ended.
+		if x.op.gen == x.gen && !x.op.lookupDone && x.op.lk.Expire() {
+			r.endLookup(x.op)
+		}
 	}
+}
+
+// expireAt schedules the timeout of op's lookup at time at.
+func (r *Run) expireAt(at time.Duration, op *operation) {
+	x := expiry{op: op, gen: op.gen}
+	var slot int32
+	if k := len(r.freeX); k > 0 {
+		slot, r.freeX = r.freeX[k-1], r.freeX[:k-1]
+		r.expiry[slot] = x
+	} else {
+		slot = int32(len(r.expiry))
+		r.expiry = append(r.expiry, x)
+	}
+	r.q.Push(at, event{kind: timeoutEvent, slot: slot})
 }
 
 // fail stops the run with err (the first error wins).

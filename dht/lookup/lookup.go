@@ -63,10 +63,14 @@ const (
 	ReasonKClosest
 	ReasonValue
 	ReasonStarved
+	// ReasonTimeout ends a lookup that its caller's timeout cut short
+	// (Expire): its requests in flight are abandoned.
+	ReasonTimeout
 )
 
 var reasonNames = [...]string{Running: "running", ReasonStale: "stale", ReasonPyDHT: "pydht",
-	ReasonBeta: "beta", ReasonKClosest: "kclosest", ReasonValue: "value", ReasonStarved: "starved"}
+	ReasonBeta: "beta", ReasonKClosest: "kclosest", ReasonValue: "value", ReasonStarved: "starved",
+	ReasonTimeout: "timeout"}
 
 // String returns the reason's name as the lookups CSV writes it.
 func (r Reason) String() string {
@@ -400,6 +404,24 @@ func (l *Lookup) checkRule() {
 		}
 		l.end(ReasonKClosest)
 	}
+}
+
+// Expire ends the lookup at its caller's timeout: a running lookup ends
+// with ReasonTimeout; a follow-up that still runs is cut short, the
+// lookup keeping the reason its rule ended it with (and the result it had
+// then). Requests in flight stay counted in InFlight: they are abandoned.
+// It reports whether the lookup was still going (a lookup already Done is
+// left as it is).
+func (l *Lookup) Expire() bool {
+	switch {
+	case l.reason == Running:
+		l.reason = ReasonTimeout
+		return true
+	case l.following:
+		l.following = false
+		return true
+	}
+	return false
 }
 
 // end ends the lookup with reason r; a lookup with a follow-up that its

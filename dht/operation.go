@@ -40,10 +40,15 @@ type LookupOptions struct {
 	// Timeout, when above 0, ends the lookup at Start + Timeout if it is
 	// still going: its reason is then timeout (a follow-up still running
 	// is cut short, the lookup keeping its rule's reason), its requests in
-	// flight are abandoned, and its delay is Timeout. 0: no timeout. Not
-	// under the py-dht profile, which runs an operation to completion
-	// when it starts.
+	// flight are abandoned (LookupResult.Unanswered names their peers),
+	// and its delay is Timeout. 0: no timeout. Not under the py-dht
+	// profile, which runs an operation to completion when it starts.
 	Timeout time.Duration
+	// Avoid, when not nil, names peers the lookup never asks nor counts
+	// among its candidates: a retry that skips the peers an earlier
+	// attempt waited for in vain (LookupResult.Unanswered). It runs on the
+	// run's goroutine whenever an answer is merged.
+	Avoid func(id uint32) bool
 }
 
 // LookupSummary is what a lookup measured.
@@ -93,6 +98,10 @@ type LookupResult struct {
 	// Value is a copy of the value a peer returned for the key, if any.
 	Value   []byte
 	Summary LookupSummary
+	// Unanswered lists, for a lookup that ended with reason timeout, the
+	// peers whose requests were still in flight then (abandoned), in the
+	// order they were asked; nil otherwise.
+	Unanswered []uint32
 }
 
 // ProvideOptions tune one provide.
@@ -159,6 +168,7 @@ type operation struct {
 	// findNode says the lookup's value is the node whose key it looks
 	// up: its own answer holds it.
 	findNode bool
+	avoid    func(uint32) bool // LookupOptions.Avoid
 	// learn offers every peer that answered to the origin's table when
 	// the lookup ends (refresh and join lookups); announce has every
 	// remote that serves the lookup offer the origin to its own table (a
@@ -223,7 +233,7 @@ func (op *operation) reset(kind opKind, origin routing.Peer, key hashes.Key, sta
 func (op *operation) clear() {
 	op.gen++
 	op.value, op.segment = nil, nil
-	op.onLookup, op.onProvide = nil, nil
+	op.onLookup, op.onProvide, op.avoid = nil, nil, nil
 	if op.out != nil {
 		*op.out = opResult{}
 	}
@@ -236,12 +246,13 @@ func (op *operation) release() {
 	opPool.Put(op)
 }
 
-// lookupConfig returns the lookup parameters of net, with its profile's
-// follow-up and result rule.
-func lookupConfig(cfg Config, stopOnValue bool) lookup.Config {
+// lookupConfig returns the lookup parameters of op under cfg, with the
+// profile's follow-up and result rule.
+func lookupConfig(cfg Config, op *operation) lookup.Config {
 	c := cfg.Client
 	return lookup.Config{Alpha: c.Alpha, Beta: c.Beta, K: c.K, Steps: c.StepsToStop,
-		Rule: c.Termination, StopOnValue: stopOnValue, FollowUp: cfg.followUp(), Result: cfg.resultRule()}
+		Rule: c.Termination, StopOnValue: op.stopOnValue, FollowUp: cfg.followUp(), Result: cfg.resultRule(),
+		Avoid: op.avoid}
 }
 
 // summary builds the lookup's summary once it is over, at simulated time

@@ -162,7 +162,7 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 		}
 	}
 	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue || opts.StopOnNode, done
-	p.findNode, p.timeout = opts.StopOnNode, opts.Timeout
+	p.findNode, p.timeout, p.avoid = opts.StopOnNode, opts.Timeout, opts.Avoid
 	r.schedule(p)
 	return nil
 }
@@ -200,7 +200,8 @@ type planned struct {
 	onLookup                   func(LookupResult)
 	onProvide                  func(ProvideSummary)
 	set                        func(*operation)
-	timeout                    time.Duration // LookupOptions.Timeout
+	timeout                    time.Duration     // LookupOptions.Timeout
+	avoid                      func(uint32) bool // LookupOptions.Avoid
 }
 
 // scheduleWith schedules p and applies set to its operation when it
@@ -354,7 +355,7 @@ func (r *Run) step() {
 		r.freeP = append(r.freeP, ev.slot)
 		op := r.newOperation(p.kind, p.origin, p.key, p.at, p.id)
 		op.trackAccuracy, op.stopOnValue, op.segment = p.trackAccuracy, p.stopOnValue, p.segment
-		op.findNode = p.findNode
+		op.findNode, op.avoid = p.findNode, p.avoid
 		op.onLookup, op.onProvide = p.onLookup, p.onProvide
 		if p.set != nil {
 			p.set(op)
@@ -428,7 +429,7 @@ func (r *Run) startOp(op *operation) {
 	var seeds []routing.Peer
 	seeds, op.value, op.localValue = r.net.findClosest(op.origin, op.key, r.cfg.Client.K, r.scratch[:0])
 	r.scratch = seeds
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, seeds, op.localValue)
+	op.lk.Start(lookupConfig(r.cfg, op), op.key, op.origin, seeds, op.localValue)
 	if r.cfg.Profile == ProfilePyDHT {
 		r.runPyDHT(op, seeds)
 		return
@@ -681,9 +682,14 @@ func (r *Run) freeRequest(slot int32) {
 func (r *Run) endLookup(op *operation) {
 	op.lookupDone = true
 	op.lookupEnd = r.now
+	var unanswered []uint32
+	timedOut := op.kind == lookupOp && op.lk.Reason() == lookup.ReasonTimeout
 	for _, slot := range op.inflight {
 		req := &r.reqs[slot]
 		req.abandoned = true
+		if timedOut {
+			unanswered = append(unanswered, req.to.ID)
+		}
 		if rec := op.link.RecordAt(req.rec); rec != nil {
 			rec.Abandoned = true
 			if r.bandwidth && req.err == network.NoError && rec.End == rec.Start {
@@ -696,6 +702,7 @@ func (r *Run) endLookup(op *operation) {
 	op.inflight = op.inflight[:0]
 	if op.kind == lookupOp {
 		op.result().lres = op.lookupResult(r.net, r.now)
+		op.out.lres.Unanswered = unanswered
 		r.finish(op)
 		return
 	}

@@ -36,7 +36,8 @@ func runOne(t *testing.T, net *dht.DHTNetwork, at time.Duration, opts dht.Lookup
 
 // A lookup whose timeout comes before its end ends at start + timeout,
 // with reason timeout, its requests in flight abandoned (in its summary
-// and its records); a timeout after its natural end changes nothing.
+// and its records, and Unanswered names their peers); a timeout after its
+// natural end changes nothing.
 func TestLookupTimeoutEndsItAtStartPlusTimeout(t *testing.T) {
 	net := timeoutNet(t)
 	start := time.Second
@@ -59,9 +60,15 @@ func TestLookupTimeoutEndsItAtStartPlusTimeout(t *testing.T) {
 	if s.Abandoned == 0 || s.Attempts != s.Finished+s.Abandoned || s.Attempts >= whole.Summary.Attempts {
 		t.Fatalf("summary %+v: want requests abandoned, fewer attempts than the whole lookup's %d", s, whole.Summary.Attempts)
 	}
+	if len(cut.Unanswered) != s.Abandoned {
+		t.Fatalf("%d peers unanswered, %d requests abandoned", len(cut.Unanswered), s.Abandoned)
+	}
 	abandoned := 0
 	for _, r := range dhttest.Records(t, net) {
 		if r.Abandoned {
+			if r.To != cut.Unanswered[abandoned] {
+				t.Fatalf("abandoned request %d went to %d, Unanswered says %d", abandoned, r.To, cut.Unanswered[abandoned])
+			}
 			abandoned++
 			if r.Start > start+timeout {
 				t.Fatalf("record %+v started after the timeout", r)
@@ -125,4 +132,25 @@ func TestLookupTimeoutRefused(t *testing.T) {
 func sameSummary(a, b dht.LookupSummary) bool {
 	a.Accuracy, b.Accuracy = 0, 0
 	return a == b
+}
+
+// A lookup that avoids peers (the peers an earlier attempt waited for in
+// vain) never asks them, and still finds the closest others.
+func TestLookupAvoidsPeers(t *testing.T) {
+	net := timeoutNet(t)
+	whole := runOne(t, net, 0, dht.LookupOptions{Op: 1})
+	avoid := map[uint32]bool{}
+	for _, r := range dhttest.Records(t, net)[:3] {
+		avoid[r.To] = true // the first alpha peers asked
+	}
+	net = timeoutNet(t)
+	res := runOne(t, net, 0, dht.LookupOptions{Op: 1, Avoid: func(id uint32) bool { return avoid[id] }})
+	for _, r := range dhttest.Records(t, net) {
+		if avoid[r.To] {
+			t.Fatalf("avoided peer %d was asked", r.To)
+		}
+	}
+	if res.Summary.Reason != whole.Summary.Reason || len(res.Closest) != len(whole.Closest) {
+		t.Fatalf("avoiding 3 peers: %+v (%d closest), want it to end as without: %+v (%d)", res.Summary, len(res.Closest), whole.Summary, len(whole.Closest))
+	}
 }

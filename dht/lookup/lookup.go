@@ -143,6 +143,11 @@ type Config struct {
 	FollowUp int
 	// Result says which candidates make the result (AppendResult).
 	Result ResultRule
+	// Avoid, when not nil, names peers the lookup never takes as
+	// candidates: the seeds and answers that hold them are merged without
+	// them (a retry that skips the peers an earlier attempt waited for in
+	// vain).
+	Avoid func(id uint32) bool
 }
 
 // ResultRule says which candidates make a lookup's result.
@@ -448,6 +453,9 @@ func (l *Lookup) merge(peers []routing.Peer, hop uint16, via uint32) (improved, 
 	ins := l.inserts[:0] // for each new peer, its index among the old candidates
 	lo := 0
 	for _, p := range peers {
+		if l.cfg.Avoid != nil && l.cfg.Avoid(p.ID) {
+			continue
+		}
 		i, found := l.search(lo, p)
 		lo = i
 		if found {

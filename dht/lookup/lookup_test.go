@@ -507,3 +507,24 @@ func TestExpireAfterTheRule(t *testing.T) {
 		t.Fatalf("result %v, want the frozen 3 5 7", got)
 	}
 }
+
+// Avoided peers are never candidates: neither as seeds nor from answers,
+// so the lookup asks the others and its result leaves them out.
+func TestAvoidedPeersAreNeverAsked(t *testing.T) {
+	c := cfg(lookup.Beta)
+	c.Avoid = func(id uint32) bool { return id == 3 || id == 6 }
+	l := start(t, c, 3, 5, 7)
+	next(t, l, 5)
+	next(t, l, 7)
+	l.Answer(p(5), peers(2, 6), false)
+	next(t, l, 2)
+	l.Answer(p(7), nil, false)
+	l.Answer(p(2), nil, false)
+	wantEnd(t, l, lookup.ReasonBeta)
+	if got := l.AppendResult(nil); !samePeers(got, 2, 5) {
+		t.Fatalf("result %v, want 2 5 (3 and 6 avoided)", got)
+	}
+	if l.Seen() != 3 {
+		t.Fatalf("%d peers seen, want 3: 5, 7, 2", l.Seen())
+	}
+}

@@ -34,7 +34,11 @@ func bandwidthRun(t *testing.T, net *dht.DHTNetwork, segSize int) []byte {
 			t.Fatal(err)
 		}
 		if err := run.Lookup(time.Duration(i)*3*time.Millisecond+time.Second, uint32(i*71)%n, hashes.SegmentKey(seg),
-			dht.LookupOptions{Op: uint64(100 + i), StopOnFirstValue: true}, func(r dht.LookupResult) { log = fmt.Appendf(log, "%+v\n", r) }); err != nil {
+			dht.LookupOptions{Op: uint64(100 + i), StopOnFirstValue: true}, func(r dht.LookupResult) {
+				// The fields a LookupResult had before bandwidth, as %+v
+				// printed it then (Unanswered came later, nil here).
+				log = fmt.Appendf(log, "{Closest:%+v Value:%+v Summary:%+v}\n", r.Closest, r.Value, r.Summary)
+			}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -20,9 +20,10 @@
 //   - A lookup (package dht/lookup, a pure state machine) keeps up to Alpha
 //     requests in flight to the closest candidates not yet asked, merges
 //     each answer when it arrives, and ends by its termination rule (stale by
-//     default; pydht, beta, kclosest), at the first value, or starved. Requests in
-//     flight at the end are abandoned. Its result is the Beta closest peers
-//     that answered.
+//     default; pydht, beta, kclosest), at the first value, or starved; or
+//     at its caller's timeout (LookupOptions.Timeout), and it may avoid
+//     peers (LookupOptions.Avoid). Requests in flight at the end are
+//     abandoned. Its result is the Beta closest peers that answered.
 //   - Hops: peers of the origin's table are at hop 1; a peer learned from a
 //     peer at hop h is at hop h+1. A lookup's hops are the largest hop of a
 //     peer that answered it.

@@ -24,8 +24,11 @@ type DHTNetwork struct {
 	// withholds says which nodes accept stores but never return a value
 	// (SetWithholding); nil: none.
 	withholds atomic.Pointer[func(uint32) bool]
-	idx       atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
-	mu        sync.Mutex                    // serializes AddNode, index rebuilds and BootstrapAll
+	// custody gives nodes values beside their stores (SetCustody); nil:
+	// none.
+	custody atomic.Pointer[func(uint32, hashes.Key) ([]byte, bool)]
+	idx     atomic.Pointer[routing.Index] // sorted keys of all nodes; nil after AddNode until rebuilt
+	mu      sync.Mutex                    // serializes AddNode, index rebuilds and BootstrapAll
 }
 
 // The link layer learns the number of nodes from the network.
@@ -341,24 +344,49 @@ func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) 
 // cache miss per request): the count peers of its routing table nearest to
 // key, appended to dst, and the value it stores under key.
 func (n *DHTNetwork) findClosest(self routing.Peer, key hashes.Key, count int, dst []routing.Peer) ([]routing.Peer, []byte, bool) {
-	st := n.nodes.get(self.ID)
-	if st == nil {
-		return n.appendBootClosest(dst, n.boot.Load(), self, key, count), nil, false
-	}
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	if st.table != nil {
-		dst = st.table.AppendClosest(dst, key, count)
-	} else {
+	var v []byte
+	var ok bool
+	if st := n.nodes.get(self.ID); st == nil {
 		dst = n.appendBootClosest(dst, n.boot.Load(), self, key, count)
+	} else {
+		st.mu.RLock()
+		if st.table != nil {
+			dst = st.table.AppendClosest(dst, key, count)
+		} else {
+			dst = n.appendBootClosest(dst, n.boot.Load(), self, key, count)
+		}
+		v, ok = st.store[key]
+		st.mu.RUnlock()
 	}
-	v, ok := st.store[key]
+	if !ok {
+		if c := n.custody.Load(); c != nil {
+			v, ok = (*c)(self.ID, key)
+		}
+	}
 	if ok {
 		if w := n.withholds.Load(); w != nil && (*w)(self.ID) {
 			return dst, nil, false // it has the value and keeps it
 		}
 	}
 	return dst, v, ok
+}
+
+// SetCustody gives nodes values beside their stores: custody(id, key)
+// returns the value node id holds under key, if any, as a DAS slot's
+// custody of rows and columns does (the slot delivers the lines itself
+// and says which node holds which cell, when). A node serves such a value
+// as it serves a stored one (a withholding node keeps it), and an origin
+// that holds it finds it at once. custody runs whenever a request reaches
+// a node and when a lookup starts, on the goroutine of the run: it may
+// read the state of the workload that drives that run, and must be safe
+// for concurrent use if lookups run in parallel (LookupMany). The value
+// it returns must not be modified. nil removes it.
+func (n *DHTNetwork) SetCustody(custody func(id uint32, key hashes.Key) ([]byte, bool)) {
+	if custody == nil {
+		n.custody.Store(nil)
+		return
+	}
+	n.custody.Store(&custody)
 }
 
 // SetWithholding makes the nodes for which withholds is true accept stores

@@ -37,6 +37,18 @@ type LookupOptions struct {
 	// the run. An isolated call (DHTNetwork.Lookup) runs alone on a clock
 	// of its own, which starts at 0.
 	Start time.Duration
+	// Timeout, when above 0, ends the lookup at Start + Timeout if it is
+	// still going: its reason is then timeout (a follow-up still running
+	// is cut short, the lookup keeping its rule's reason), its requests in
+	// flight are abandoned (LookupResult.Unanswered names their peers),
+	// and its delay is Timeout. 0: no timeout. Not under the py-dht
+	// profile, which runs an operation to completion when it starts.
+	Timeout time.Duration
+	// Avoid, when not nil, names peers the lookup never asks nor counts
+	// among its candidates: a retry that skips the peers an earlier
+	// attempt waited for in vain (LookupResult.Unanswered). It runs on the
+	// run's goroutine whenever an answer is merged.
+	Avoid func(id uint32) bool
 }
 
 // LookupSummary is what a lookup measured.
@@ -86,6 +98,10 @@ type LookupResult struct {
 	// Value is a copy of the value a peer returned for the key, if any.
 	Value   []byte
 	Summary LookupSummary
+	// Unanswered lists, for a lookup that ended with reason timeout, the
+	// peers whose requests were still in flight then (abandoned), in the
+	// order they were asked; nil otherwise.
+	Unanswered []uint32
 }
 
 // ProvideOptions tune one provide.
@@ -152,6 +168,7 @@ type operation struct {
 	// findNode says the lookup's value is the node whose key it looks
 	// up: its own answer holds it.
 	findNode bool
+	avoid    func(uint32) bool // LookupOptions.Avoid
 	// learn offers every peer that answered to the origin's table when
 	// the lookup ends (refresh and join lookups); announce has every
 	// remote that serves the lookup offer the origin to its own table (a
@@ -181,6 +198,9 @@ type operation struct {
 	// out holds the result once the operation ends: apart, because a
 	// slot has hundreds of thousands of operations in flight at once.
 	out *opResult
+	// gen tells the uses of a pooled operation apart: clear raises it, so
+	// that a timeout scheduled for one use never ends the next.
+	gen uint64
 }
 
 // opResult is the result of a finished operation.
@@ -203,15 +223,17 @@ var opPool = sync.Pool{New: func() any { return new(operation) }}
 func (op *operation) reset(kind opKind, origin routing.Peer, key hashes.Key, start time.Duration, id uint64) {
 	*op = operation{
 		kind: kind, origin: origin, key: key, start: start, opID: id,
-		link: op.link, lk: op.lk,
+		link: op.link, lk: op.lk, gen: op.gen,
 		buf: op.buf[:0], inflight: op.inflight[:0], slots: op.slots[:0], pending: op.pending[:0],
 	}
 }
 
 // clear drops what op refers to; results already handed out stay valid.
+// A timeout still pending for this use no longer applies.
 func (op *operation) clear() {
+	op.gen++
 	op.value, op.segment = nil, nil
-	op.onLookup, op.onProvide = nil, nil
+	op.onLookup, op.onProvide, op.avoid = nil, nil, nil
 	if op.out != nil {
 		*op.out = opResult{}
 	}
@@ -224,12 +246,13 @@ func (op *operation) release() {
 	opPool.Put(op)
 }
 
-// lookupConfig returns the lookup parameters of net, with its profile's
-// follow-up and result rule.
-func lookupConfig(cfg Config, stopOnValue bool) lookup.Config {
+// lookupConfig returns the lookup parameters of op under cfg, with the
+// profile's follow-up and result rule.
+func lookupConfig(cfg Config, op *operation) lookup.Config {
 	c := cfg.Client
 	return lookup.Config{Alpha: c.Alpha, Beta: c.Beta, K: c.K, Steps: c.StepsToStop,
-		Rule: c.Termination, StopOnValue: stopOnValue, FollowUp: cfg.followUp(), Result: cfg.resultRule()}
+		Rule: c.Termination, StopOnValue: op.stopOnValue, FollowUp: cfg.followUp(), Result: cfg.resultRule(),
+		Avoid: op.avoid}
 }
 
 // summary builds the lookup's summary once it is over, at simulated time

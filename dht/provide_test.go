@@ -188,3 +188,41 @@ func TestWithholdingNodesKeepTheirValues(t *testing.T) {
 		t.Fatalf("one holder withholds: found %v (%v)", res.Summary.ValueFound, err)
 	}
 }
+
+// Values given by custody (SetCustody) are served as stored ones: a
+// retrieval finds a value that only the custody of the key's closest
+// nodes holds, an origin that holds it finds it in its own store, and
+// withholding nodes keep it as they keep stored values.
+func TestCustodyValuesAreServedAsStored(t *testing.T) {
+	net := dhttest.New(t, dhttest.Config(500, 22))
+	key := hashes.SegmentKeyString("custody")
+	holders := map[uint32]bool{}
+	for _, p := range net.ClosestNodes(key, 20) {
+		holders[p.ID] = true
+	}
+	holders[450] = true
+	value := []byte("custody")
+	net.SetCustody(func(id uint32, k hashes.Key) ([]byte, bool) {
+		if k == key && holders[id] {
+			return value, true
+		}
+		return nil, false
+	})
+	res, err := net.Lookup(400, key, dht.LookupOptions{StopOnFirstValue: true})
+	if err != nil || !res.Summary.ValueFound || string(res.Value) != "custody" || res.Summary.LocalValue {
+		t.Fatalf("retrieval of a custody value: %+v, %v", res.Summary, err)
+	}
+	res, err = net.Lookup(450, key, dht.LookupOptions{StopOnFirstValue: true})
+	if err != nil || !res.Summary.LocalValue || res.Summary.Attempts != 0 {
+		t.Fatalf("retrieval by a holder: %+v, %v; want found in its own custody", res.Summary, err)
+	}
+	net.SetWithholding(func(id uint32) bool { return holders[id] })
+	if res, err = net.Lookup(400, key, dht.LookupOptions{StopOnFirstValue: true}); err != nil || res.Summary.ValueFound {
+		t.Fatalf("every holder withholds: %+v, %v", res.Summary, err)
+	}
+	net.SetWithholding(nil)
+	net.SetCustody(nil)
+	if res, err = net.Lookup(400, key, dht.LookupOptions{StopOnFirstValue: true}); err != nil || res.Summary.ValueFound {
+		t.Fatalf("custody removed: %+v, %v", res.Summary, err)
+	}
+}

@@ -46,7 +46,7 @@ func (r *Run) runPyDHT(op *operation, seeds []routing.Peer) {
 	alpha := r.cfg.Client.Alpha
 	// py-dht's lookup does not read the origin's own store.
 	op.value, op.localValue = nil, false
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, seeds, false)
+	op.lk.Start(lookupConfig(r.cfg, op), op.key, op.origin, seeds, false)
 	originOverhead := link.UseEndpoint(op.origin.ID)
 	op.slots = slices.Grow(op.slots[:0], alpha)[:alpha]
 	clear(op.slots)

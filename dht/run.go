@@ -44,6 +44,8 @@ type Run struct {
 	free    []int32          // free slots of reqs
 	timers  []func()         // At callbacks, by slot
 	freeT   []int32
+	expiry  []expiry // lookup timeouts (LookupOptions.Timeout), by slot
+	freeX   []int32
 	planned []planned // operations scheduled, by slot
 	freeP   []int32
 	events  uint64
@@ -76,11 +78,19 @@ type Run struct {
 type eventKind uint8
 
 const (
-	startEvent  eventKind = iota // an operation starts
-	arriveEvent                  // a request reaches its remote
-	replyEvent                   // an answer or error reaches the origin
-	timerEvent                   // an At callback
+	startEvent   eventKind = iota // an operation starts
+	arriveEvent                   // a request reaches its remote
+	replyEvent                    // an answer or error reaches the origin
+	timerEvent                    // an At callback
+	timeoutEvent                  // a lookup's timeout (LookupOptions.Timeout)
 )
+
+// expiry is a pending lookup timeout: the operation and the use of it
+// (its gen) that the timeout is for.
+type expiry struct {
+	op  *operation
+	gen uint64
+}
 
 // event is a value in the clock's queue: scheduling one allocates nothing.
 type event struct {
@@ -143,8 +153,16 @@ func (r *Run) Lookup(at time.Duration, from uint32, key hashes.Key, opts LookupO
 	if err != nil {
 		return err
 	}
+	if t := opts.Timeout; t != 0 {
+		switch _, ok := clock.Add(at, t); {
+		case t < 0 || !ok:
+			return fmt.Errorf("dht: lookup timeout %v: allowed 0 (none) or above 0, ending by %v", t, clock.MaxTime)
+		case r.cfg.Profile == ProfilePyDHT:
+			return fmt.Errorf("dht: lookup timeout %v: allowed 0 under the py-dht profile, which runs an operation to completion when it starts", t)
+		}
+	}
 	p.trackAccuracy, p.stopOnValue, p.onLookup = opts.TrackAccuracy, opts.StopOnFirstValue || opts.StopOnNode, done
-	p.findNode = opts.StopOnNode
+	p.findNode, p.timeout, p.avoid = opts.StopOnNode, opts.Timeout, opts.Avoid
 	r.schedule(p)
 	return nil
 }
@@ -182,6 +200,8 @@ type planned struct {
 	onLookup                   func(LookupResult)
 	onProvide                  func(ProvideSummary)
 	set                        func(*operation)
+	timeout                    time.Duration     // LookupOptions.Timeout
+	avoid                      func(uint32) bool // LookupOptions.Avoid
 }
 
 // scheduleWith schedules p and applies set to its operation when it
@@ -335,12 +355,15 @@ func (r *Run) step() {
 		r.freeP = append(r.freeP, ev.slot)
 		op := r.newOperation(p.kind, p.origin, p.key, p.at, p.id)
 		op.trackAccuracy, op.stopOnValue, op.segment = p.trackAccuracy, p.stopOnValue, p.segment
-		op.findNode = p.findNode
+		op.findNode, op.avoid = p.findNode, p.avoid
 		op.onLookup, op.onProvide = p.onLookup, p.onProvide
 		if p.set != nil {
 			p.set(op)
 		}
 		r.started++
+		if p.timeout > 0 {
+			r.expireAt(p.at+p.timeout, op) // checked by Lookup: no overflow
+		}
 		r.startOp(op)
 	case arriveEvent:
 		req := &r.reqs[ev.slot]
@@ -360,7 +383,30 @@ func (r *Run) step() {
 		r.timers[ev.slot] = nil
 		r.freeT = append(r.freeT, ev.slot)
 		f()
+	case timeoutEvent:
+		x := r.expiry[ev.slot]
+		r.expiry[ev.slot] = expiry{}
+		r.freeX = append(r.freeX, ev.slot)
+		// The operation may have ended (and been reused) since: only the
+		// use the timeout is for, still in its lookup, is ended.
+		if x.op.gen == x.gen && !x.op.lookupDone && x.op.lk.Expire() {
+			r.endLookup(x.op)
+		}
 	}
+}
+
+// expireAt schedules the timeout of op's lookup at time at.
+func (r *Run) expireAt(at time.Duration, op *operation) {
+	x := expiry{op: op, gen: op.gen}
+	var slot int32
+	if k := len(r.freeX); k > 0 {
+		slot, r.freeX = r.freeX[k-1], r.freeX[:k-1]
+		r.expiry[slot] = x
+	} else {
+		slot = int32(len(r.expiry))
+		r.expiry = append(r.expiry, x)
+	}
+	r.q.Push(at, event{kind: timeoutEvent, slot: slot})
 }
 
 // fail stops the run with err (the first error wins).
@@ -383,7 +429,7 @@ func (r *Run) startOp(op *operation) {
 	var seeds []routing.Peer
 	seeds, op.value, op.localValue = r.net.findClosest(op.origin, op.key, r.cfg.Client.K, r.scratch[:0])
 	r.scratch = seeds
-	op.lk.Start(lookupConfig(r.cfg, op.stopOnValue), op.key, op.origin, seeds, op.localValue)
+	op.lk.Start(lookupConfig(r.cfg, op), op.key, op.origin, seeds, op.localValue)
 	if r.cfg.Profile == ProfilePyDHT {
 		r.runPyDHT(op, seeds)
 		return
@@ -636,9 +682,14 @@ func (r *Run) freeRequest(slot int32) {
 func (r *Run) endLookup(op *operation) {
 	op.lookupDone = true
 	op.lookupEnd = r.now
+	var unanswered []uint32
+	timedOut := op.kind == lookupOp && op.lk.Reason() == lookup.ReasonTimeout
 	for _, slot := range op.inflight {
 		req := &r.reqs[slot]
 		req.abandoned = true
+		if timedOut {
+			unanswered = append(unanswered, req.to.ID)
+		}
 		if rec := op.link.RecordAt(req.rec); rec != nil {
 			rec.Abandoned = true
 			if r.bandwidth && req.err == network.NoError && rec.End == rec.Start {
@@ -651,6 +702,7 @@ func (r *Run) endLookup(op *operation) {
 	op.inflight = op.inflight[:0]
 	if op.kind == lookupOp {
 		op.result().lres = op.lookupResult(r.net, r.now)
+		op.out.lres.Unanswered = unanswered
 		r.finish(op)
 		return
 	}

@@ -140,7 +140,8 @@ func TestSilentNodesNeverAnswer(t *testing.T) {
 // A message of B bytes from a node of upload rate R takes B / R to leave
 // it, then the link's delay; a second message from the same node waits for
 // the first to leave; a receiver's download queues what arrives behind
-// what it is receiving; bytes and messages are counted at both ends.
+// what it is receiving; bytes and messages are counted at both ends;
+// UploadIdle says when a node's last byte left.
 func TestTransferSerializesAndQueues(t *testing.T) {
 	net := newNetwork(t, network.Config{Seed: 1}, 4)
 	rates := map[uint32][2]float64{0: {1000, math.Inf(1)}, 1: {math.Inf(1), math.Inf(1)}, 2: {math.Inf(1), 500}, 3: {math.Inf(1), math.Inf(1)}}
@@ -162,6 +163,10 @@ func TestTransferSerializesAndQueues(t *testing.T) {
 	b := net.Transfer(3, 2, 100, 0, 0)
 	if a != 200*time.Millisecond || b != 400*time.Millisecond {
 		t.Fatalf("download queue: %v and %v, want 200ms and 400ms", a, b)
+	}
+	// Node 0's last byte left at 0.75 s; node 2 sent nothing.
+	if got := net.UploadIdle(0); got != 750*time.Millisecond || net.UploadIdle(2) != 0 || net.UploadIdle(99) != 0 {
+		t.Fatalf("node 0's upload idle from %v, want 750ms; node 2 %v, node 99 %v, want 0", got, net.UploadIdle(2), net.UploadIdle(99))
 	}
 	loads := net.Loads()
 	if l := loads[0]; l.SentBytes != 750 || l.SentMsgs != 2 || l.RecvMsgs != 0 {

@@ -177,6 +177,18 @@ func (n *Network) Transfer(from, to uint32, size int, at, delay time.Duration) t
 	return done
 }
 
+// UploadIdle returns when node id's upload is next free: when the last
+// byte of the messages it was handed so far has left it. 0 with bandwidth
+// off, or for a node that sent nothing.
+func (n *Network) UploadIdle(id uint32) time.Duration {
+	n.tr.mu.Lock()
+	defer n.tr.mu.Unlock()
+	if int(id) >= len(n.tr.upFree) {
+		return 0
+	}
+	return n.tr.upFree[id]
+}
+
 // Loads returns what every node sent and received, by id (nodes with no
 // traffic are zero), with bandwidth on; nil otherwise.
 func (n *Network) Loads() []Load {

@@ -25,6 +25,10 @@ const (
 	Text
 	// Switch values are on or off: flags only.
 	Switch
+	// Mappings values are a YAML list of mappings (a slot's classes), or
+	// a word for none: a study reads the list as one value, and a list of
+	// such lists as a sweep; their text is the list in flow style.
+	Mappings
 )
 
 // kind is how the values of a parameter are read, checked and written:

@@ -98,6 +98,8 @@ type BenchOptions struct {
 	ThroughputLookups int
 	ScalingMax        int
 	Huge              bool
+	// Slot runs BenchmarkSlot, the PANDAS-scale DAS slots.
+	Slot bool
 	// ChurnRepublish is the republish period of BenchmarkChurn's second
 	// run.
 	ChurnRepublish time.Duration

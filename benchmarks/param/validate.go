@@ -375,6 +375,9 @@ func (v *validator) workload() {
 		cross([]string{opKey, "workload.samples"}, fmt.Sprintf("%d x %d = %d lookups", operators, samples, n),
 			"at most %d lookups per combination", MaxLookups)
 	}
+	if w.Type == Slot {
+		v.slot()
+	}
 }
 
 // honoured refuses a study key set to another value than its default

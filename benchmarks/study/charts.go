@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/report"
 )
 
@@ -96,6 +97,9 @@ func metricInfo(t WorkloadType, column string) chartMetric {
 		}
 	}
 	name := strings.ReplaceAll(column, "_", " ")
+	if slices.Contains(slotRates, column) {
+		return chartMetric{column, name + " (% of the seeds)", 100, true}
+	}
 	switch {
 	case strings.HasSuffix(column, "_s"):
 		return chartMetric{column, strings.TrimSuffix(name, " s") + " (ms)", 1e3, false}
@@ -702,6 +706,9 @@ func subtitle(s *Study, aggs []Aggregate) string {
 // with thousands separators, durations in one unit (1 h, not 1h0m0s);
 // a latency file by its name.
 func humanValue(v string) string {
+	if strings.HasPrefix(v, "[{") {
+		return param.ClassesLabel(v) // a slot's classes, by their names
+	}
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
 		return report.FormatNumber(f)
 	}

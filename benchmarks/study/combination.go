@@ -142,7 +142,11 @@ func (s *Study) name(i int, idx []int, seed uint64) string {
 	name := fmt.Sprintf("c%0*d", width, i)
 	suffix := "_seed=" + strconv.FormatUint(seed, 10)
 	for _, a := range s.axes {
-		part := "_" + keyDefs[a].name() + "=" + safe(s.entries[a].vals[idx[a]].text)
+		text := s.entries[a].vals[idx[a]].text
+		if keyDefs[a].composite {
+			text = param.ClassesLabel(text) // a list of classes by their names
+		}
+		part := "_" + keyDefs[a].name() + "=" + safe(text)
 		if len(name)+len(part)+len(suffix) > MaxNameBytes {
 			break // the index keeps the name unique; params.yaml has every value
 		}
@@ -276,6 +280,16 @@ func addPair(m *yaml.Node, key string, v *yaml.Node) {
 // as strings, which the encoder quotes when they would read as something
 // else.
 func scalarNode(d *keyDef, text string) *yaml.Node {
+	if d.composite && text != param.NoClasses {
+		// A list of mappings, written back as one: flow style.
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) != 1 {
+			panic(fmt.Sprintf("study: canonical value %q of %s does not read back: %v", text, d.key, err))
+		}
+		n := doc.Content[0]
+		n.Style = yaml.FlowStyle
+		return n
+	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: d.tag, Value: text}
 }
 

@@ -213,6 +213,9 @@ func overTimeFigures(s *Study, dir string, aggs []Aggregate, sub string) ([]name
 // distributionFigure draws the distributions of the operations of a study
 // of one grid point, from its runs' CSVs: one line per seed.
 func distributionFigure(s *Study, dir string, a Aggregate, sub string) (*report.Figure, error) {
+	if s.Workload == Slot {
+		return slotDistributionFigure(s, dir, a, sub)
+	}
 	type perRun struct {
 		delays, hops, shares []float64 // delay (s), hops, found share per retriever or validator
 		done                 []float64 // slot: validators' completion (s)

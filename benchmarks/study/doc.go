@@ -41,7 +41,10 @@
 //     (Combination.Warnings); it is read and ignored, so that a params.yaml
 //     reads back as a study. The key charts (ChartsKey) asks for heat maps
 //     of summary figures over two swept keys; it says how to draw the
-//     results, not what to run.
+//     results, not what to run. A slot's classes (workload.classes) are
+//     a list of mappings, one value; a list of such lists sweeps them,
+//     and a combination's name names a list by its classes' names joined
+//     by '+' (home+mute).
 //   - A key left out takes its default: a model key its combination's
 //     profile's (dht.ProfileDefaults: under go-dht's own, dht.DefaultConfig;
 //     beta 0, which reads as k, where the profile's beta is its k), the

@@ -127,7 +127,7 @@ func TestErrorClasses(t *testing.T) {
 		{"invalid value: policy", "policy: newest\n", []want{{study.ErrInvalidValue, "policy", 1, 9, []string{"closest, oldest"}}}},
 		{"invalid value: latency", "latency: ' '\n", []want{{study.ErrInvalidValue, "latency", 1, 10, nil}}},
 		{"invalid value: name", "name: my study\n", []want{{study.ErrInvalidValue, "name", 1, 7, []string{"letters, digits"}}}},
-		{"invalid value: workload type", "workload:\n  type: block\n  rows: 3\n", []want{{study.ErrInvalidValue, "workload.type", 2, 9, []string{"retrieval, slot"}}}},
+		{"invalid value: workload type", "workload:\n  type: block\n  rows: 4\n", []want{{study.ErrInvalidValue, "workload.type", 2, 9, []string{"retrieval, slot"}}}},
 		{"out of range: negative refresh", "refresh: -1m\n", []want{{study.ErrOutOfRange, "refresh", 1, 10, []string{"0s (no refresh), or a duration in 1m0s..8760h0m0s"}}}},
 		{"out of range: repeats", "repeats: 0\n", []want{{study.ErrOutOfRange, "repeats", 1, 10, []string{"1..100000"}}}},
 		{"out of range: seed", "seed: -1\n", []want{{study.ErrOutOfRange, "seed", 1, 7, nil}}},
@@ -226,7 +226,7 @@ func TestWorkloadBounds(t *testing.T) {
 		name, src string
 		want      []want
 	}{
-		{"rows", "workload:\n  type: slot\n  rows: [512, 4097]\n", []want{{study.ErrOutOfRange, "workload.rows", 3, 15, []string{"1..4096"}}}},
+		{"rows", "workload:\n  type: slot\n  rows: [512, 4097]\n", []want{{study.ErrOutOfRange, "workload.rows", 3, 15, []string{"an even integer in 2..4096"}}}},
 		{"validators", "workload:\n  type: slot\n  validators: 0\n", []want{{study.ErrOutOfRange, "workload.validators", 3, 15, []string{"1..1000000"}}}},
 		{"deadline", "workload:\n  type: slot\n  deadline: 500us\n", []want{{study.ErrOutOfRange, "workload.deadline", 3, 13, []string{"1ms..1h0m0s"}}}},
 		{"segment size", "workload:\n  segment_size: 2000000\n", []want{{study.ErrOutOfRange, "workload.segment_size", 2, 17, []string{"1..1048576"}}}},
@@ -412,4 +412,69 @@ func TestWarningsKeyIsAListOfSentences(t *testing.T) {
 		t.Errorf("warnings of alpha 10 >= steps 3 under stale: %q", s.Combination(0).Warnings())
 	}
 	checkErrors(t, parseErrors(t, "warnings: 3\n"), []want{{study.ErrWrongType, "warnings", 1, 11, []string{"a list of sentences"}}})
+}
+
+// The DAS keys of a slot: every mistake at once, each at its value (a
+// class's mistake at the class's key or value), naming the key and what
+// it allows; a misspelt class key gets a suggestion. Values that do not
+// read come first (the form); then, in a file whose values all read,
+// every bound.
+func TestSlotDASKeyErrors(t *testing.T) {
+	errs := parseErrors(t, `workload:
+  type: slot
+  rows: 8
+  cols: 8
+  validators: 5
+  samples: 3
+  withholding: hidden
+  provided_share: 2
+  sample_timeout: -1s
+  classes:
+    - {name: home, share: 1, uplaod: "fixed:1Mbit"}
+`)
+	checkErrors(t, errs, []want{
+		{study.ErrInvalidValue, "workload.withholding", 7, 16, []string{"none, random, rows, cols, minimal"}},
+		{study.ErrOutOfRange, "workload.provided_share", 8, 19, []string{"0..1"}},
+		{study.ErrOutOfRange, "workload.sample_timeout", 9, 19, []string{"0s..1h0m0s"}},
+		{study.ErrUnknownKey, "workload.classes", 11, 30, []string{"did you mean upload?"}},
+	})
+	errs = parseErrors(t, `workload:
+  type: slot
+  classes:
+    - {name: home, share: 0.5}
+    - {name: away, share: 0.5, download: "fast"}
+`)
+	checkErrors(t, errs, []want{
+		{study.ErrInvalidValue, "workload.classes", 5, 42, []string{"download: fast", "unlimited, fixed:RATE"}},
+	})
+	errs = parseErrors(t, `upload: "fixed:10Mbit"
+workload:
+  type: slot
+  rows: 8
+  cols: 8
+  validators: 5
+  samples: 3
+  threshold: 0
+  withholding: none
+  withheld_share: 0.3
+  classes:
+    - {name: home, share: 0.7, validators_per_node: 1, custody_cols: 20, upload: "fixed:1Mbit"}
+    - {name: mute, share: 0.3, behaviour: unresponsive, validators_per_node: 1}
+`)
+	checkErrors(t, errs, []want{
+		{study.ErrOutOfRange, "workload.threshold", 8, 14, []string{"above 0 and at most 1"}},
+		{study.ErrOutOfRange, "workload.withheld_share/workload.withholding", 10, 19, []string{"0 with pattern none"}},
+		{study.ErrOutOfRange, "workload.classes", 12, 5, []string{"Classes[home].CustodyCols = 20", "0..cols (8)"}},
+		{study.ErrOutOfRange, "workload.classes", 12, 5, []string{"Classes[mute].ValidatorsPerNode = 1", "not honest"}},
+		{study.ErrOutOfRange, "workload.classes/upload/download", 12, 5, []string{"not both"}},
+	})
+	errs = parseErrors(t, `workload:
+  type: slot
+  classes:
+    - {name: home, share: 0.5}
+    - {name: home, share: 0.6}
+`)
+	checkErrors(t, errs, []want{
+		{study.ErrOutOfRange, "workload.classes", 4, 5, []string{"Classes[home].Name", "unique"}},
+	})
 }

@@ -114,6 +114,14 @@ func ExampleCombination_ParamsYAML() {
 	//   segment_size: 512
 	//   deadline: 4s
 	//   sample_start: provided
+	//   provided_share: 0
+	//   sample_timeout: 0s
+	//   withholding: none
+	//   withheld_share: 0
+	//   threshold: 0.9
+	//   classes: none
+	//   builder_upload: unlimited
+	//   builder_download: unlimited
 }
 
 func ExampleShardFromEnv() {

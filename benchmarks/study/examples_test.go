@@ -1,8 +1,10 @@
 package study_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/dht/workload"
 	"github.com/go-dht/go-dht/network"
+	"github.com/go-dht/go-dht/network/bandwidth"
 	"github.com/go-dht/go-dht/routing"
 )
 
@@ -21,7 +24,7 @@ import (
 // profile.
 func TestExampleFiles(t *testing.T) {
 	files, err := filepath.Glob("examples/*.yaml")
-	if err != nil || len(files) != 3 {
+	if err != nil || len(files) != 4 {
 		t.Fatalf("examples: %v, %v", files, err)
 	}
 	for _, f := range files {
@@ -93,10 +96,37 @@ func TestExampleFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := slot.Combination(0).Params.Workload; slot.Len() != 1 || w.Type != study.Slot || w.Slot != (workload.Slot{Rows: 512, Cols: 512,
-		ProvidesInFlight: 262144, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}) ||
-		slot.Combination(0).Params.Config.Nodes != 10000 {
-		t.Errorf("slot: %d combinations, workload %+v", slot.Len(), w)
+	gbit, _ := bandwidth.Parse("fixed:1Gbit")
+	w := slot.Combination(0).Params.Workload
+	cs := w.Slot.Classes
+	w.Slot.Classes = nil
+	if slot.Len() != 1 || w.Type != study.Slot || !reflect.DeepEqual(w.Slot, workload.Slot{Rows: 512, Cols: 512,
+		ProvidesInFlight: 262144, Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides,
+		Threshold: 0.9, BuilderUpload: gbit, BuilderDownload: gbit}) ||
+		slot.Combination(0).Params.Config.Nodes != 10000 || len(cs) != 1 || cs[0].Upload.Unlimited() {
+		t.Errorf("slot: %d combinations, workload %+v, classes %+v", slot.Len(), w, cs)
+	}
+
+	// PANDAS's parameters: 512 x 512 cells of 560 B, 75 samples, a 4 s
+	// deadline, 20,000 nodes each a validator, 10 % adversarial, churn,
+	// Ethereum's geography, a resourceful builder.
+	pandas, err := study.Load("examples/pandas.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := pandas.Combination(0).Params
+	pw := pc.Workload.Slot
+	adversarial := 0.0
+	for _, c := range pw.Classes {
+		if c.Behaviour.String() != "honest" {
+			adversarial += c.Share
+		}
+	}
+	if pandas.Len() != 1 || pc.Config.Nodes != 20000 || pw.Validators != 20000 || pw.Rows != 512 || pw.Cols != 512 ||
+		pw.SegmentSize != 560 || pw.Samples != 75 || pw.Deadline != 4*time.Second || pw.Threshold != 0.9 ||
+		!pc.Config.Network.Churn.Enabled() || pc.Latency != "discv5" || pw.BuilderUpload.Unlimited() || pw.BuilderDownload.Unlimited() ||
+		math.Abs(adversarial-0.1) > 1e-9 {
+		t.Errorf("pandas: %d combinations, %+v", pandas.Len(), pc)
 	}
 }
 

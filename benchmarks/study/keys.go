@@ -26,6 +26,9 @@ type keyDef struct {
 	// tag is the YAML tag of the canonical value: "" for numbers (plain),
 	// "!!str" for strings, which the encoder quotes when needed.
 	tag string
+	// composite keys take a YAML list of mappings as one value (a slot's
+	// classes), and a list of such lists as a sweep (param.Mappings).
+	composite bool
 }
 
 // name is the key's name without the "workload." prefix: its name in its
@@ -56,7 +59,7 @@ var keyDefs = func() []keyDef {
 				types = param.WorkloadTypes()
 			}
 		}
-		defs = append(defs, keyDef{p: p, key: p.Key, listable: !p.Single, types: types, tag: tag})
+		defs = append(defs, keyDef{p: p, key: p.Key, listable: !p.Single, types: types, tag: tag, composite: p.Scalar() == param.Mappings})
 	}
 	return defs
 }()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -227,7 +228,12 @@ func TestShardsMerge(t *testing.T) {
 	}
 }
 
-// A slot study writes its samples, validators and load.
+// A slot study writes its provides, samples, validators and load, and a
+// chart of its distributions. Withholding nothing, the block is
+// recoverable and declared available; withholding the minimal pattern, it
+// is not recoverable and rejected: the summary says so beside the
+// truth. With bandwidth from the classes, load.csv counts bytes and the
+// summary the builder's upload and the busiest node's bytes.
 func TestRunSlot(t *testing.T) {
 	s := parse(t, `nodes: 400
 termination: beta
@@ -238,14 +244,19 @@ workload:
   provides_in_flight: 36
   validators: 30
   samples: 4
-  deadline: 1h
+  deadline: 4s
+  sample_timeout: 1s
+  withholding: [none, minimal]
+  classes:
+    - {name: home, share: 0.9, validators_per_node: 2, custody_rows: 1, upload: "fixed:50Mbit"}
+    - {name: liar, share: 0.1, behaviour: malicious}
 `)
 	dir := t.TempDir()
 	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, NoRecords: true}); err != nil {
 		t.Fatal(err)
 	}
 	c := s.Combination(0)
-	for _, f := range []string{"samples.csv", "validators.csv", "load.csv", "provides.csv"} {
+	for _, f := range []string{"samples.csv", "validators.csv", "load.csv", "provides.csv", "slot.png"} {
 		if _, err := os.Stat(filepath.Join(dir, c.Name, f)); err != nil {
 			t.Fatal(err)
 		}
@@ -253,9 +264,29 @@ workload:
 	if _, err := os.Stat(filepath.Join(dir, c.Name, "records.csv")); err == nil {
 		t.Error("records.csv written with NoRecords")
 	}
-	rows := readSummary(t, dir)
-	if share := rows[1][slices.Index(rows[0], "success_share")]; share != "1" {
-		t.Fatalf("success share %s with an hour to spare and no errors", share)
+	rows := readRuns(t, dir)
+	get := func(row int, col string) string { return rows[row][slices.Index(rows[0], col)] }
+	if get(1, "withholding") != "none" || get(1, "recoverable") != "1" || get(1, "available") != "1" ||
+		get(1, "false_reject") != "0" || get(1, "withheld") != "0" {
+		t.Fatalf("withholding none: %v", rows[1])
+	}
+	if get(2, "withholding") != "minimal" || get(2, "recoverable") != "0" || get(2, "available") != "0" ||
+		get(2, "false_accept") != "0" || get(2, "withheld") != "16" {
+		t.Fatalf("withholding minimal: %v", rows[2])
+	}
+	for _, col := range []string{"builder_upload_end_s", "sent_bytes_max", "recv_bytes_max", "custody_delivered", "completion_p50_s"} {
+		if get(1, col) == "" {
+			t.Errorf("%s empty with bandwidth, custody and every validator done", col)
+		}
+	}
+	samples := dhttest.ReadCSVFile(t, filepath.Join(dir, c.Name, "samples.csv"))
+	validators := dhttest.ReadCSVFile(t, filepath.Join(dir, c.Name, "validators.csv"))
+	if n := get(1, "validators_run"); strconv.Itoa(len(validators)-1) != n || len(samples)-1 != 4*(len(validators)-1) {
+		t.Fatalf("%d validators, %d samples; the summary says %s validators of 4 samples", len(validators)-1, len(samples)-1, n)
+	}
+	load := dhttest.ReadCSVFile(t, filepath.Join(dir, c.Name, "load.csv"))
+	if load[1][slices.Index(load[0], "sent_bytes")] == "" {
+		t.Fatalf("load.csv without bytes: %v", load[1])
 	}
 }
 
@@ -547,5 +578,51 @@ func TestStudyCSVsHaveUniqueColumns(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Over a sweep, a slot study draws the heat map of validator success it
+// asks for over two swept keys (here the share of rows withheld and the
+// samples per validator), beside a chart per swept key.
+func TestRunSlotSweepHeatmap(t *testing.T) {
+	s := parse(t, `nodes: 300
+termination: beta
+workload:
+  type: slot
+  rows: 8
+  cols: 8
+  provides_in_flight: 64
+  validators: 20
+  samples: [1, 4]
+  withholding: rows
+  withheld_share: [0, 0.25, 0.625]
+charts:
+  heatmap: [withheld_share, samples]
+  metric: [success_share, false_accept]
+`)
+	dir := t.TempDir()
+	res, err := study.Run(context.Background(), s, study.Options{Out: dir, NoRecords: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Files {
+		if filepath.Dir(f) == filepath.Join(dir, "charts") {
+			got = append(got, filepath.Base(f))
+		}
+	}
+	for _, want := range []string{"heatmap_success_share_withheld_share_samples.png", "heatmap_false_accept_withheld_share_samples.png",
+		"samples.png", "withheld_share.png"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("charts %v lack %s", got, want)
+		}
+	}
+	rows := readRuns(t, dir)
+	col := func(name string) int { return slices.Index(rows[0], name) }
+	for _, r := range rows[1:] {
+		// 5 of 8 rows withheld cannot be rebuilt; 2 of 8 can.
+		if want := map[string]string{"0": "1", "0.25": "1", "0.625": "0"}[r[col("withheld_share")]]; r[col("recoverable")] != want {
+			t.Errorf("withheld_share %s: recoverable %s, want %s", r[col("withheld_share")], r[col("recoverable")], want)
+		}
 	}
 }

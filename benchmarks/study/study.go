@@ -515,6 +515,14 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 	e.present, e.line, e.col = true, k.Line, k.Column
 	pos := v // an alias is reported where it is used
 	v = resolveAlias(v)
+	if d.composite && v.Kind == yaml.SequenceNode && len(v.Content) > 0 && resolveAlias(v.Content[0]).Kind == yaml.MappingNode {
+		// A list of mappings is one value of a composite key; a list of
+		// such lists sweeps it.
+		if x, ok := ps.scalar(d, s.Workload, v, pos); ok {
+			e.vals = append(e.vals, x)
+		}
+		return
+	}
 	switch v.Kind {
 	case yaml.SequenceNode:
 		if !d.listable {
@@ -554,6 +562,17 @@ func (ps *parser) values(s *Study, i int, k, v *yaml.Node) {
 // scalar reads one value n of d, in a study of workload type t (pos
 // locates it: the alias, for an aliased value).
 func (ps *parser) scalar(d *keyDef, t WorkloadType, n, pos *yaml.Node) (val, bool) {
+	if d.composite && n.Kind == yaml.SequenceNode {
+		// Read the list's mappings where they are, for errors that point
+		// at the class and key at fault; then the list as its text.
+		text, fe := classesText(n)
+		if fe != nil {
+			fe.Key = d.key
+			ps.addValueError(fe)
+			return val{}, false
+		}
+		n = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: text, Line: n.Line, Column: n.Column}
+	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" {
 		allowed := d.p.Allowed()
 		if n.ShortTag() == "!!null" && d.key != nameKey {

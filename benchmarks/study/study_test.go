@@ -48,8 +48,9 @@ func TestDefaults(t *testing.T) {
 			return w.Retrieval == workload.Retrieval{Segments: 100, Retrievers: 100, Samples: 100, SegmentSize: 512}
 		}},
 		{"defaults", "workload:\n  type: slot\n", study.Slot, func(w param.Workload) bool {
-			return w.Slot == workload.Slot{Rows: 512, Cols: 512, ProvidesInFlight: 64,
-				Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides}
+			return reflect.DeepEqual(w.Slot, workload.Slot{Rows: 512, Cols: 512, ProvidesInFlight: 64,
+				Validators: 10000, Samples: 73, SegmentSize: 512, Deadline: 4 * time.Second, SampleStart: study.AfterProvides,
+				Threshold: 0.9})
 		}},
 	} {
 		wantParams := param.Defaults(dht.ProfileGoDHT, tc.typ).Resolve()
@@ -428,13 +429,47 @@ profile: [godht, pydht]
 policy: [closest, oldest]
 workload:
   type: slot
-  rows: [2, 3]
-  cols: [4, 5]
+  rows: [2, 4]
+  cols: [4, 6]
   provides_in_flight: [1, 2]
   validators: [1, 5]
   samples: [1, 8]
   segment_size: [1, 1024]
   deadline: [1ms, 1h0m0s]
+`,
+		"every-key-5": `
+upload: [unlimited, "fixed:100Mbit"]
+download: [unlimited, "uniform:10Mbit-1Gbit"]
+workload:
+  type: slot
+  rows: 8
+  cols: 8
+  validators: 5
+  samples: 3
+  sample_start: provided
+  provided_share: [0, 0.5]
+  sample_timeout: [0s, 500ms]
+  withholding: [none, minimal]
+  threshold: [0.5, 0.9]
+  classes: [none, [{name: a, share: 1, validators_per_node: 2, custody_rows: 1}]]
+`,
+		"every-key-6": `
+workload:
+  type: slot
+  rows: 8
+  cols: 8
+  validators: 5
+  samples: 3
+  sample_start: [provided, 1s]
+  withholding: [random, rows, cols]
+  withheld_share: [0, 0.25, 0.5]
+  builder_upload: [unlimited, "fixed:500Mbit"]
+  builder_download: "fixed:1Gbit"
+  classes:
+    - - {name: home, share: 0.8, validators_per_node: 1, custody_cols: 2, upload: "lognormal:50Mbit,0.5", download: "fixed:1Gbit"}
+      - {name: mute, share: 0.1, behaviour: unresponsive}
+      - {name: liar, share: 0.1, behaviour: malicious}
+    - - {name: all, share: 1, validators_per_node: 3}
 `,
 		"every-key-4": `
 nodes: 60

@@ -33,9 +33,7 @@ func MetricColumns(t WorkloadType) []string {
 	default:
 		// Named apart from the parameters (samples, validators,
 		// sample_start_s): no column of a summary appears twice.
-		cols = []string{"provides", "stored_share_mean", "provides_end_s", "sampling_start_s",
-			"sample_lookups", "found_share", "sample_p50_s", "sample_p90_s", "sample_p99_s",
-			"validators_sampled", "success_share", "served_mean", "served_p99", "served_max"}
+		cols = slices.Clone(slotMetrics)
 	}
 	return append(cols, "wall_s")
 }
@@ -93,11 +91,7 @@ func runWorkload(ctx context.Context, net *dht.DHTNetwork, c Combination, dir st
 		}
 		return retrievalFiles(dir, params, res)
 	}
-	res, err := w.Slot.Run(ctx, net, seed)
-	if err != nil {
-		return nil, err
-	}
-	return slotFiles(dir, params, res, net.Len())
+	return runSlot(ctx, net, c, dir, params)
 }
 
 // writeProvides writes provides.csv.
@@ -157,83 +151,6 @@ func retrievalFiles(dir string, params []string, res *workload.RetrievalResult) 
 		{"attempts_mean", f(report.Mean(attempts))}, {"finished_mean", f(report.Mean(finished))},
 		{"abandoned_mean", f(report.Mean(abandoned))}, {"hops_mean", f(report.Mean(hops))},
 		{"delay_mean_s", f(d.Mean)}, {"delay_p50_s", f(d.P50)}, {"delay_p90_s", f(d.P90)}, {"delay_p99_s", f(d.P99)},
-	}, nil
-}
-
-// slotFiles writes provides.csv, samples.csv, validators.csv and load.csv
-// and returns the slot's figures.
-func slotFiles(dir string, params []string, res *workload.SlotResult, nodes int) ([]metric, error) {
-	stored, _, err := writeProvides(dir, params, res.Provides)
-	if err != nil {
-		return nil, err
-	}
-	var found, latency []float64
-	err = report.WriteCSVFile(filepath.Join(dir, "samples.csv"), slices.Concat([]string{"validator", "node", "cell"}, report.LookupColumns, SummaryColumns()),
-		func(emit func([]string) error) error {
-			row := make([]string, 0, 3+len(report.LookupColumns)+len(params))
-			for _, s := range res.Samples {
-				found = append(found, b2f(s.Summary.ValueFound))
-				latency = append(latency, s.Summary.Delay.Seconds())
-				row = append(row[:0], strconv.Itoa(s.Validator), report.Utoa(uint64(s.Node)), strconv.Itoa(s.Cell))
-				if err := emit(append(report.LookupFields(row, s.Summary), params...)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	success := 0
-	err = report.WriteCSVFile(filepath.Join(dir, "validators.csv"), slices.Concat([]string{"validator", "node", "found", "done_s", "success"}, SummaryColumns()),
-		func(emit func([]string) error) error {
-			for i, v := range res.Validators {
-				if v.Success {
-					success++
-				}
-				if err := emit(append([]string{strconv.Itoa(i), report.Utoa(uint64(v.Node)), strconv.Itoa(v.Found),
-					report.Seconds(v.Done), strconv.FormatBool(v.Success)}, params...)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	// load.csv lists the nodes that served requests; the figures count
-	// every node of the network, those that served none included.
-	ids := make([]uint32, 0, len(res.Served))
-	for id := range res.Served {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	served := make([]float64, nodes)
-	err = report.WriteCSVFile(filepath.Join(dir, "load.csv"), slices.Concat([]string{"node", "served"}, SummaryColumns()),
-		func(emit func([]string) error) error {
-			for _, id := range ids {
-				if int(id) < nodes {
-					served[id] = float64(res.Served[id])
-				}
-				if err := emit(append([]string{report.Utoa(uint64(id)), report.Utoa(uint64(res.Served[id]))}, params...)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	d := report.Describe(latency)
-	load := report.Describe(served)
-	f := report.Float
-	return []metric{
-		{"provides", strconv.Itoa(len(res.Provides))}, {"stored_share_mean", f(stored)},
-		{"provides_end_s", report.Seconds(res.ProvidesEnd)}, {"sampling_start_s", report.Seconds(res.SampleStart)},
-		{"sample_lookups", strconv.Itoa(len(res.Samples))}, {"found_share", f(report.Mean(found))},
-		{"sample_p50_s", f(d.P50)}, {"sample_p90_s", f(d.P90)}, {"sample_p99_s", f(d.P99)},
-		{"validators_sampled", strconv.Itoa(len(res.Validators))}, {"success_share", f(float64(success) / float64(max(1, len(res.Validators))))},
-		{"served_mean", f(load.Mean)}, {"served_p99", f(load.P99)}, {"served_max", f(load.Max)},
 	}, nil
 }
 

@@ -35,6 +35,9 @@
 //     have all answered or failed. Whatever the rule, a lookup that stops
 //     at the first value ends with Value when an answer carries it, and a
 //     lookup with no heard candidate and nothing in flight is Starved.
+//   - A driver may end a lookup at a timeout of its own (Expire): a
+//     running lookup ends with Timeout; a follow-up is cut short, the
+//     lookup keeping its rule's reason and result.
 //   - Requests still in flight when the lookup ends are abandoned: they
 //     count as attempts, not as finished.
 //   - The result is the Beta closest candidates that answered, nearest

@@ -63,10 +63,14 @@ const (
 	ReasonKClosest
 	ReasonValue
 	ReasonStarved
+	// ReasonTimeout ends a lookup that its caller's timeout cut short
+	// (Expire): its requests in flight are abandoned.
+	ReasonTimeout
 )
 
 var reasonNames = [...]string{Running: "running", ReasonStale: "stale", ReasonPyDHT: "pydht",
-	ReasonBeta: "beta", ReasonKClosest: "kclosest", ReasonValue: "value", ReasonStarved: "starved"}
+	ReasonBeta: "beta", ReasonKClosest: "kclosest", ReasonValue: "value", ReasonStarved: "starved",
+	ReasonTimeout: "timeout"}
 
 // String returns the reason's name as the lookups CSV writes it.
 func (r Reason) String() string {
@@ -139,6 +143,11 @@ type Config struct {
 	FollowUp int
 	// Result says which candidates make the result (AppendResult).
 	Result ResultRule
+	// Avoid, when not nil, names peers the lookup never takes as
+	// candidates: the seeds and answers that hold them are merged without
+	// them (a retry that skips the peers an earlier attempt waited for in
+	// vain).
+	Avoid func(id uint32) bool
 }
 
 // ResultRule says which candidates make a lookup's result.
@@ -402,6 +411,24 @@ func (l *Lookup) checkRule() {
 	}
 }
 
+// Expire ends the lookup at its caller's timeout: a running lookup ends
+// with ReasonTimeout; a follow-up that still runs is cut short, the
+// lookup keeping the reason its rule ended it with (and the result it had
+// then). Requests in flight stay counted in InFlight: they are abandoned.
+// It reports whether the lookup was still going (a lookup already Done is
+// left as it is).
+func (l *Lookup) Expire() bool {
+	switch {
+	case l.reason == Running:
+		l.reason = ReasonTimeout
+		return true
+	case l.following:
+		l.following = false
+		return true
+	}
+	return false
+}
+
 // end ends the lookup with reason r; a lookup with a follow-up that its
 // rule or starvation ends goes on with the follow-up.
 func (l *Lookup) end(r Reason) {
@@ -426,6 +453,9 @@ func (l *Lookup) merge(peers []routing.Peer, hop uint16, via uint32) (improved, 
 	ins := l.inserts[:0] // for each new peer, its index among the old candidates
 	lo := 0
 	for _, p := range peers {
+		if l.cfg.Avoid != nil && l.cfg.Avoid(p.ID) {
+			continue
+		}
 		i, found := l.search(lo, p)
 		lo = i
 		if found {

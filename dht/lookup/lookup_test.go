@@ -442,3 +442,89 @@ func samePeers(got []routing.Peer, ids ...uint32) bool {
 	}
 	return true
 }
+
+// Expire ends a running lookup with reason timeout: it asks nothing more,
+// its requests in flight stay counted (abandoned), its result is what had
+// answered by then, and a later Expire changes nothing.
+func TestExpireEndsARunningLookup(t *testing.T) {
+	l := start(t, cfg(lookup.Beta), 3, 5, 7)
+	next(t, l, 3)
+	next(t, l, 5)
+	l.Answer(p(3), peers(9), false)
+	next(t, l, 7)
+	if !l.Expire() {
+		t.Fatal("Expire of a running lookup reported nothing to end")
+	}
+	if !l.Done() || l.Reason() != lookup.ReasonTimeout || l.Reason().String() != "timeout" {
+		t.Fatalf("done %v, reason %v; want done with timeout", l.Done(), l.Reason())
+	}
+	none(t, l)
+	if l.InFlight() != 2 {
+		t.Fatalf("%d in flight, want 5 and 7 abandoned", l.InFlight())
+	}
+	if a, ans, f := l.Counts(); a != 3 || ans != 1 || f != 0 {
+		t.Fatalf("counts %d %d %d, want 3 attempts, 1 answered, 0 failed", a, ans, f)
+	}
+	if got := l.AppendResult(nil); !samePeers(got, 3, origin.ID) {
+		t.Fatalf("result %v, want the peers that answered before the timeout: 3 and the origin", got)
+	}
+	if l.Expire() || l.Reason() != lookup.ReasonTimeout {
+		t.Fatalf("a second Expire changed the lookup: reason %v", l.Reason())
+	}
+}
+
+// Expire after the rule ended a lookup changes nothing; during a
+// follow-up it cuts the follow-up short, keeping the rule's reason and the
+// result frozen when the rule ended the lookup.
+func TestExpireAfterTheRule(t *testing.T) {
+	l := start(t, cfg(lookup.Beta), 3, 5)
+	next(t, l, 3)
+	next(t, l, 5)
+	l.Answer(p(3), nil, false)
+	l.Answer(p(5), nil, false)
+	wantEnd(t, l, lookup.ReasonBeta)
+	if l.Expire() || l.Reason() != lookup.ReasonBeta {
+		t.Fatalf("Expire of a finished lookup changed it: reason %v", l.Reason())
+	}
+
+	c := lookup.Config{Alpha: 2, Beta: 1, K: 3, Rule: lookup.Beta, FollowUp: 3, Result: lookup.ResultNotFailed}
+	l = start(t, c, 3, 5, 7)
+	next(t, l, 3)
+	next(t, l, 5)
+	l.Answer(p(3), nil, false) // beta = 1 closest answered: the follow-up asks 7
+	next(t, l, 7)
+	if !l.FollowingUp() {
+		t.Fatal("not following up")
+	}
+	if !l.Expire() {
+		t.Fatal("Expire during a follow-up reported nothing to end")
+	}
+	if !l.Done() || l.FollowingUp() || l.Reason() != lookup.ReasonBeta {
+		t.Fatalf("done %v, following %v, reason %v; want done, reason beta", l.Done(), l.FollowingUp(), l.Reason())
+	}
+	none(t, l)
+	if got := l.AppendResult(nil); !samePeers(got, 3, 5, 7) {
+		t.Fatalf("result %v, want the frozen 3 5 7", got)
+	}
+}
+
+// Avoided peers are never candidates: neither as seeds nor from answers,
+// so the lookup asks the others and its result leaves them out.
+func TestAvoidedPeersAreNeverAsked(t *testing.T) {
+	c := cfg(lookup.Beta)
+	c.Avoid = func(id uint32) bool { return id == 3 || id == 6 }
+	l := start(t, c, 3, 5, 7)
+	next(t, l, 5)
+	next(t, l, 7)
+	l.Answer(p(5), peers(2, 6), false)
+	next(t, l, 2)
+	l.Answer(p(7), nil, false)
+	l.Answer(p(2), nil, false)
+	wantEnd(t, l, lookup.ReasonBeta)
+	if got := l.AppendResult(nil); !samePeers(got, 2, 5) {
+		t.Fatalf("result %v, want 2 5 (3 and 6 avoided)", got)
+	}
+	if l.Seen() != 3 {
+		t.Fatalf("%d peers seen, want 3: 5, 7, 2", l.Seen())
+	}
+}

@@ -11,12 +11,25 @@
 //     (other than the builder, drawn with replacement, as there) each look
 //     up Samples of the segments one after the other, stopping at the
 //     first value; retrievers run side by side from time 0 of a new clock.
-//   - Slot (a DAS slot): the builder provides Rows x Cols cells with
-//     ProvidesInFlight provides in flight; then Validators distinct random
-//     nodes each sample Samples random cells, all of a validator's samples
-//     in flight at once, all on the same clock as the provides. A validator
-//     succeeds when every sample found its cell by the Deadline, counted
-//     from the slot's start (time 0).
+//   - Slot (a DAS slot, with the availability logic of package das): the
+//     builder withholds the cells of its Withholding and provides the
+//     others, ProvidesInFlight provides in flight; with node classes it
+//     first pushes each node's custody rows and columns to it. Validators
+//     distinct random nodes run validators (one each, or their class's
+//     ValidatorsPerNode), each sampling Samples distinct cells, all of its
+//     samples in flight at once, from SampleStart or once a share of the
+//     provides has ended, all on the same clock as the provides. A sample
+//     is a lookup that stops at the cell; with a SampleTimeout a lookup
+//     that has not found it by then is abandoned and the sample tried
+//     again, with a new lookup that skips the peers the last one waited
+//     for, until the Deadline. A validator succeeds when every sample
+//     found its cell by the Deadline, counted from the slot's start
+//     (time 0); the block is declared available when a Threshold share of
+//     the validators succeed, beside the truth: whether what the builder
+//     published can be rebuilt. Unresponsive nodes answer nothing,
+//     malicious ones accept stores and serve nothing, and a class's
+//     bandwidth sets its nodes' rates. Provides and samples are streamed
+//     to a SlotOutput as they end; the result keeps aggregates.
 //
 // Every operation carries an explicit id, drawn in a fixed order, so the
 // same seed gives the same workload, results and records. Under the py-dht

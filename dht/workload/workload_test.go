@@ -12,7 +12,6 @@ import (
 	"github.com/go-dht/go-dht/dht/dhttest"
 	"github.com/go-dht/go-dht/dht/lookup"
 	"github.com/go-dht/go-dht/dht/workload"
-	"github.com/go-dht/go-dht/network"
 	"github.com/go-dht/go-dht/network/churn"
 )
 
@@ -81,72 +80,6 @@ func TestRetrievalPyDHTOrder(t *testing.T) {
 		if b.Op != a.Op+1 || b.Start != a.Start+a.Delay {
 			t.Fatalf("retrieval %d (op %d) starts at %v; the one before (op %d) ended at %v", i, b.Op, b.Start, a.Op, a.Start+a.Delay)
 		}
-	}
-}
-
-// A slot: every cell is provided with the given number in flight, then
-// the validators sample; with a generous deadline and no errors they all
-// succeed, with a tight one none; the served counts add up.
-func TestSlot(t *testing.T) {
-	cfg := dhttest.Config(1000, 53)
-	cfg.Client.Termination = lookup.Beta // provides reach the 20 closest
-	cfg.Network.ConnDelay = network.DelayRange{Min: 5 * ms, Max: 40 * ms}
-	net := dhttest.New(t, cfg)
-	w := workload.Slot{Rows: 8, Cols: 8, ProvidesInFlight: 5, Validators: 40, Samples: 6, SegmentSize: 32,
-		Deadline: time.Hour, SampleStart: workload.AfterProvides}
-	res, err := w.Run(context.Background(), net, 53)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Provides) != 64 || len(res.Samples) != 240 || len(res.Validators) != 40 {
-		t.Fatalf("%d provides, %d samples, %d validators", len(res.Provides), len(res.Samples), len(res.Validators))
-	}
-	// At most 5 provides in flight at any time.
-	for _, p := range res.Provides {
-		inFlight := 0
-		for _, q := range res.Provides {
-			if q.Start <= p.Start && p.Start < q.Start+q.OperationDelay {
-				inFlight++
-			}
-		}
-		if inFlight > 5 {
-			t.Fatalf("%d provides in flight at %v", inFlight, p.Start)
-		}
-	}
-	if res.SampleStart != res.ProvidesEnd {
-		t.Fatalf("sampling started at %v, the provides ended at %v", res.SampleStart, res.ProvidesEnd)
-	}
-	for _, v := range res.Validators {
-		if !v.Success || v.Found != 6 {
-			t.Fatalf("validator %+v failed without errors and with an hour to spare", v)
-		}
-	}
-	var served uint64
-	for _, n := range res.Served {
-		served += uint64(n)
-	}
-	if s := net.Summary(); served != uint64(s.Successes) {
-		t.Fatalf("%d requests served, %d attempts connected", served, s.Successes)
-	}
-	w.Deadline = res.ProvidesEnd // before any sample returns
-	tight, _ := w.Run(context.Background(), dhttest.New(t, cfg), 53)
-	for _, v := range tight.Validators {
-		if v.Success {
-			t.Fatalf("validator %+v succeeded before its samples returned", v)
-		}
-	}
-	// Sampling at the slot's start, before the cells are provided: most
-	// samples find nothing.
-	w.Deadline, w.SampleStart = time.Hour, 0
-	early, _ := w.Run(context.Background(), dhttest.New(t, cfg), 53)
-	found := 0
-	for _, s := range early.Samples {
-		if s.Summary.ValueFound {
-			found++
-		}
-	}
-	if found > len(early.Samples)/2 {
-		t.Fatalf("%d of %d samples found cells sampled before they were provided", found, len(early.Samples))
 	}
 }
 

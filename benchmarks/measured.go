@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -107,13 +108,16 @@ func WriteMeasured(w io.Writer, rows []Measured) error {
 // PrintMeasured prints the table of the README's "Against measurements".
 func PrintMeasured(w io.Writer, rows []Measured) error {
 	fmt.Fprintln(w, "\n== against measurements (go-dht in the setting of each published figure) ==")
-	t := report.NewTable(w, "figure", "published", "go-dht", "ratio", "source")
+	t := report.NewTable(w, "profile", "figure", "published", "go-dht", "ratio", "source")
 	for _, m := range rows {
+		// The run's description starts with its profile: it tells apart
+		// figures of one name measured on two networks (the crawls).
+		profile, _, _ := strings.Cut(m.Run, ",")
 		src := m.Source
 		if m.Calibrated {
 			src += " (calibrated)"
 		}
-		if err := t.Append([]string{m.Figure, m.Text, fmt.Sprintf("%.3g %s", m.GoDHT, m.Unit), fmt.Sprintf("%.2f", m.Ratio()), src}); err != nil {
+		if err := t.Append([]string{profile, m.Figure, m.Text, fmt.Sprintf("%.3g %s", m.GoDHT, m.Unit), fmt.Sprintf("%.2f", m.Ratio()), src}); err != nil {
 			return err
 		}
 	}

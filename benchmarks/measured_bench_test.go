@@ -97,7 +97,7 @@ func againstMeasurements(ctx context.Context, seed uint64, workers int) ([]Measu
 	}
 	got["crawl-duration"] = s.Duration.Seconds()
 	got["crawl-undialable"] = 100 * float64(s.Found-s.Reachable) / float64(s.Found)
-	runs["crawl-duration"] = "dht/crawler over the network above: W = 1,000, 16 requests a visit, 15 s timeout, 4 bootstrap peers"
+	runs["crawl-duration"] = "amino, dht/crawler over the network above: W = 1,000, 16 requests a visit, 15 s timeout, 4 bootstrap peers"
 	runs["crawl-undialable"] = runs["crawl-duration"]
 
 	// Routing table health of a network grown by joins under amino's rules.
@@ -141,7 +141,7 @@ func againstMeasurements(ctx context.Context, seed uint64, workers int) ([]Measu
 		return nil, err
 	}
 	got["discv5-crawl"] = ds.Duration.Seconds()
-	runs["discv5-crawl"] = "dht/crawler over the discv5 network above: W = 1,000, 16 requests a visit, 3 s timeout (Nebula's discv5 UDP timeout)"
+	runs["discv5-crawl"] = "discv5, dht/crawler over the network above: W = 1,000, 16 requests a visit, 3 s timeout (Nebula's discv5 UDP timeout)"
 
 	rows := make([]Measured, 0, len(publishedFigures))
 	for _, pub := range publishedFigures {

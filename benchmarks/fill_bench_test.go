@@ -37,18 +37,12 @@ func BenchmarkHopsScaling(b *testing.B) {
 			for _, k := range hopsK {
 				ks := fmt.Sprintf("k=%d", k)
 				b.Run(ks, func(b *testing.B) {
-					for _, z := range hopsSizes {
-						sz := fmt.Sprintf("n=%d", z.n)
-						b.Run(sz, func(b *testing.B) {
-							if why := z.skip(p); why != "" {
-								b.Skip(why)
-							}
-							if fill == dht.FillGrown && z.n > grownMaxHops {
-								b.Skipf("grown networks up to %d nodes here (BenchmarkGrow grows 10^5)", grownMaxHops)
-							}
-							benchHops(b, base.Sub(fs).Sub(ks).Sub(sz), p, z.n, k, fill)
-						})
-					}
+					eachSize(b, p, hopsSizes, func(b *testing.B, sz string, n int) {
+						if fill == dht.FillGrown && n > grownMaxHops {
+							b.Skipf("grown networks up to %d nodes here (BenchmarkGrow grows 10^5)", grownMaxHops)
+						}
+						benchHops(b, base.Sub(fs).Sub(ks).Sub(sz), p, n, k, fill)
+					})
 				})
 			}
 		})
@@ -113,15 +107,9 @@ var growSizes = []size{{10_000, false}, {100_000, false}}
 func BenchmarkGrow(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkGrow", Group: "scale", Name: "grow"}
-	for _, z := range growSizes {
-		sz := fmt.Sprintf("n=%d", z.n)
-		b.Run(sz, func(b *testing.B) {
-			if why := z.skip(p); why != "" {
-				b.Skip(why)
-			}
-			benchGrow(b, base.Sub(sz), p, z.n)
-		})
-	}
+	eachSize(b, p, growSizes, func(b *testing.B, sz string, n int) {
+		benchGrow(b, base.Sub(sz), p, n)
+	})
 }
 
 func benchGrow(b *testing.B, spec Spec, p Params, n int) {

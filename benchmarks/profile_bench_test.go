@@ -2,7 +2,6 @@ package benchmarks
 
 import (
 	"context"
-	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -39,15 +38,9 @@ func BenchmarkProfileThroughput(b *testing.B) {
 		{"kademlia", dht.ProfileKademlia, false}, {"amino", dht.ProfileAmino, true}, {"discv5", dht.ProfileDiscv5, true}} {
 		ps := "profile=" + v.name
 		b.Run(ps, func(b *testing.B) {
-			for _, z := range profileSizes {
-				sz := fmt.Sprintf("n=%d", z.n)
-				b.Run(sz, func(b *testing.B) {
-					if why := z.skip(p); why != "" {
-						b.Skip(why)
-					}
-					benchProfileThroughput(b, base.Sub(ps).Sub(sz), p, z.n, v.profile, v.shared)
-				})
-			}
+			eachSize(b, p, profileSizes, func(b *testing.B, sz string, n int) {
+				benchProfileThroughput(b, base.Sub(ps).Sub(sz), p, n, v.profile, v.shared)
+			})
 		})
 	}
 }

@@ -32,6 +32,20 @@ func (z size) skip(p Params) string {
 	return ""
 }
 
+// eachSize runs f as the sub-benchmark n=N of each size, skipping (and
+// saying why) the sizes -scaling-max and -huge leave out.
+func eachSize(b *testing.B, p Params, sizes []size, f func(b *testing.B, sz string, n int)) {
+	for _, z := range sizes {
+		sz := fmt.Sprintf("n=%d", z.n)
+		b.Run(sz, func(b *testing.B) {
+			if why := z.skip(p); why != "" {
+				b.Skip(why)
+			}
+			f(b, sz, z.n)
+		})
+	}
+}
+
 // scalingSizes are the network sizes of BenchmarkNetworkScaling; -n does
 // not change them.
 var scalingSizes = []size{{1000, false}, {10_000, false}, {100_000, false}, {1_000_000, false}, {10_000_000, false}, {100_000_000, true}}
@@ -65,24 +79,17 @@ func workerCounts(all int) []int {
 func BenchmarkNetworkScaling(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkNetworkScaling", Group: "scale", Name: "network_scaling"}
-	for _, z := range scalingSizes {
-		n := z.n
-		sz := fmt.Sprintf("n=%d", n)
-		b.Run(sz, func(b *testing.B) {
-			if why := z.skip(p); why != "" {
-				b.Skip(why)
+	eachSize(b, p, scalingSizes, func(b *testing.B, sz string, n int) {
+		if n <= eagerMax {
+			for _, w := range workerCounts(p.Config.Workers) {
+				wk := fmt.Sprintf("workers=%d", w)
+				b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub(wk), p, n, w, dht.TablesEager) })
 			}
-			if n <= eagerMax {
-				for _, w := range workerCounts(p.Config.Workers) {
-					wk := fmt.Sprintf("workers=%d", w)
-					b.Run(wk, func(b *testing.B) { benchBuild(b, base.Sub(sz).Sub(wk), p, n, w, dht.TablesEager) })
-				}
-			}
-			b.Run("on-demand", func(b *testing.B) {
-				benchBuild(b, base.Sub(sz).Sub("on-demand"), p, n, p.Config.Workers, dht.TablesOnDemand)
-			})
+		}
+		b.Run("on-demand", func(b *testing.B) {
+			benchBuild(b, base.Sub(sz).Sub("on-demand"), p, n, p.Config.Workers, dht.TablesOnDemand)
 		})
-	}
+	})
 }
 
 // benchBuild times the build of a network of n nodes with workers workers
@@ -141,15 +148,9 @@ func benchBuild(b *testing.B, spec Spec, p Params, n, workers int, tables dht.Ta
 func BenchmarkLookupThroughput(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkLookupThroughput", Group: "scale", Name: "lookup_throughput"}
-	for _, z := range throughputSizes {
-		sz := fmt.Sprintf("n=%d", z.n)
-		b.Run(sz, func(b *testing.B) {
-			if why := z.skip(p); why != "" {
-				b.Skip(why)
-			}
-			benchThroughput(b, base.Sub(sz), p, z.n)
-		})
-	}
+	eachSize(b, p, throughputSizes, func(b *testing.B, sz string, n int) {
+		benchThroughput(b, base.Sub(sz), p, n)
+	})
 }
 
 func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
@@ -208,19 +209,12 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 func BenchmarkIndexBuild(b *testing.B) {
 	p := env.p
 	base := Spec{Bench: "BenchmarkIndexBuild", Group: "scale", Name: "index_build"}
-	for _, z := range indexSizes {
-		n := z.n
-		sz := fmt.Sprintf("n=%d", n)
-		b.Run(sz, func(b *testing.B) {
-			if why := z.skip(p); why != "" {
-				b.Skip(why)
-			}
-			for _, w := range workerCounts(p.Config.Workers) {
-				wk := fmt.Sprintf("workers=%d", w)
-				b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(sz).Sub(wk), p, n, w) })
-			}
-		})
-	}
+	eachSize(b, p, indexSizes, func(b *testing.B, sz string, n int) {
+		for _, w := range workerCounts(p.Config.Workers) {
+			wk := fmt.Sprintf("workers=%d", w)
+			b.Run(wk, func(b *testing.B) { benchIndexBuild(b, base.Sub(sz).Sub(wk), p, n, w) })
+		}
+	})
 }
 
 // benchIndexBuild times the keys and the index of n nodes with workers

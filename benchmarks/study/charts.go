@@ -222,6 +222,22 @@ func (av axisValues) axis() report.Axis {
 	return a
 }
 
+// facetTitle ends a chart's title with what its lines and panels stand
+// for: the key of the hue (hi, -1 for none) and the keys of the panels.
+func facetTitle(s *Study, title string, hi int, keys []int) string {
+	if hi >= 0 {
+		title += ", one line per " + columnOf(s.Axes[hi].Key)
+	}
+	if len(keys) > 0 {
+		var names []string
+		for _, k := range keys {
+			names = append(names, columnOf(s.Axes[k].Key))
+		}
+		title += ", one panel per " + strings.Join(names, " x ")
+	}
+	return title
+}
+
 // facetCols is the columns of a figure of one metric's facets over the
 // keys: the values of the last one when they are few, else wrapCols.
 func facetCols(s *Study, keys []int) int {
@@ -510,17 +526,7 @@ func sweepFigures(s *Study, aggs []Aggregate, xi int, sub string) []namedFigure 
 		return p
 	}
 	xkey := columnOf(s.Axes[xi].Key)
-	title := fmt.Sprintf("%s: %s against %s", s.Name, workloadWhat[s.Workload], xkey)
-	if hi >= 0 {
-		title += ", one line per " + columnOf(s.Axes[hi].Key)
-	}
-	if len(keys) > 0 {
-		var names []string
-		for _, k := range keys {
-			names = append(names, columnOf(s.Axes[k].Key))
-		}
-		title += ", one panel per " + strings.Join(names, " x ")
-	}
+	title := facetTitle(s, fmt.Sprintf("%s: %s against %s", s.Name, workloadWhat[s.Workload], xkey), hi, keys)
 	var out []namedFigure
 	for _, pg := range pages(metrics, len(fs), facetCols(s, keys)) {
 		f := &report.Figure{

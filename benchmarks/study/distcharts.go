@@ -180,17 +180,7 @@ func overTimeFigures(s *Study, dir string, aggs []Aggregate, sub string) ([]name
 		}
 		return p
 	}
-	title := s.Name + ": availability over simulated time"
-	if hi >= 0 {
-		title += ", one line per " + columnOf(s.Axes[hi].Key)
-	}
-	if len(keys) > 0 {
-		var names []string
-		for _, k := range keys {
-			names = append(names, columnOf(s.Axes[k].Key))
-		}
-		title += ", one panel per " + strings.Join(names, " x ")
-	}
+	title := facetTitle(s, s.Name+": availability over simulated time", hi, keys)
 	var out []namedFigure
 	for _, pg := range pages(timeMetrics, len(fs), facetCols(s, keys)) {
 		grid := pg.grid(panel)

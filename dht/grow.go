@@ -146,6 +146,10 @@ func (n *DHTNetwork) grow(ctx context.Context, ix *routing.Index) ([]routing.Tab
 			continue
 		}
 		tables[id] = *st.table
+		// Its bounds lived beside the growth's node state: give them
+		// memory of their own, so that the grown tables do not keep the
+		// growth's states alive.
+		tables[id].PlaceBoundsIn(nil)
 	}
 	sum := g.links.Summary()
 	gw.stats.Attempts = sum.Attempts

@@ -335,6 +335,7 @@ func (n *DHTNetwork) ownTable(id uint32, st *nodeState) (*routing.Table, error) 
 	if err := t.SetPolicy(n.cfg.Client.Policy); err != nil {
 		return nil, err
 	}
+	t = n.nodes.placeTable(id, t) // beside its state, if it has room there
 	st.table = t
 	return t, nil
 }

@@ -50,17 +50,37 @@ type nodeStates struct {
 	// dense holds a state for every id below its length, made up front
 	// (makeDense) for a network whose every node will have one (a
 	// growth): read without a lock or a map, it is never written again.
-	dense []*nodeState
+	dense []denseNode
+}
+
+// denseNode is a node's state beside the memory of its table. A request
+// reads the state's lock, then the table's header, then its buckets: with
+// the three side by side it costs one or two cache misses instead of
+// three (a growth of 10^5 nodes serves 29 million requests, each at a
+// node whose table the last request did not touch).
+type denseNode struct {
+	st     nodeState
+	table  routing.Table
+	bounds [routing.NumBuckets]uint16 // the table's (Table.PlaceBoundsIn)
 }
 
 // makeDense gives the nodes 0..n-1 a state each, before any is read.
 func (s *nodeStates) makeDense(n int) {
-	states := make([]nodeState, n)
-	s.dense = make([]*nodeState, n)
-	for i := range states {
-		s.dense[i] = &states[i]
-	}
+	s.dense = make([]denseNode, n)
 	s.any.Store(true)
+}
+
+// placeTable moves t into the memory kept for id's table beside its state
+// (see denseNode) and returns where it now is; t itself when id has no
+// dense state.
+func (s *nodeStates) placeTable(id uint32, t *routing.Table) *routing.Table {
+	if int(id) >= len(s.dense) {
+		return t
+	}
+	d := &s.dense[id]
+	d.table = *t
+	d.table.PlaceBoundsIn(&d.bounds)
+	return &d.table
 }
 
 // get returns the state of id, or nil.
@@ -69,7 +89,7 @@ func (s *nodeStates) get(id uint32) *nodeState {
 		return nil
 	}
 	if int(id) < len(s.dense) {
-		return s.dense[id]
+		return &s.dense[id].st
 	}
 	sh := &s.shards[id%nodeShards]
 	sh.mu.RLock()
@@ -101,8 +121,8 @@ func (s *nodeStates) getOrCreate(id uint32) *nodeState {
 // each calls f on every state, the dense ones first, then shard by shard
 // with the shard locked.
 func (s *nodeStates) each(f func(id uint32, st *nodeState)) {
-	for id, st := range s.dense {
-		f(uint32(id), st)
+	for id := range s.dense {
+		f(uint32(id), &s.dense[id].st)
 	}
 	for i := range s.shards {
 		sh := &s.shards[i]

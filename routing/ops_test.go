@@ -358,7 +358,9 @@ func randomOp(tab *Table, n int, rng *rand.Rand) op {
 // then a change of policy or cache size), under either policy, on uniform,
 // clustered and duplicate keys, from an empty table or from an optimal one,
 // the table equals the plain model of the policies and checkInvariants and
-// checkClosestProperty hold after every operation.
+// checkClosestProperty hold after every operation; and so it does for a
+// table whose bucket bounds live in a buffer of the caller's
+// (PlaceBoundsIn).
 func TestTableOpsProperty(t *testing.T) {
 	n, count, seeds := 300, 300, 1
 	if !testing.Short() {
@@ -370,7 +372,7 @@ func TestTableOpsProperty(t *testing.T) {
 			ix := NewIndex(space.Keys())
 			for _, p := range []Policy{Closest, Oldest} {
 				for _, k := range []int{1, 3, 8} {
-					for _, start := range []string{"empty", "optimal"} {
+					for _, start := range []string{"empty", "optimal", "placed"} {
 						name := fmt.Sprintf("seed=%d/%s/%v/k=%d/%s", seed, kind, p, k, start)
 						t.Run(name, func(t *testing.T) {
 							rng := rand.New(rand.NewPCG(seed, uint64(k)))
@@ -379,8 +381,12 @@ func TestTableOpsProperty(t *testing.T) {
 							if err != nil {
 								t.Fatal(err)
 							}
-							if start == "empty" {
+							var buf [NumBuckets]uint16
+							switch start {
+							case "empty":
 								tab, _ = NewTable(self, space.Key(self), k, space)
+							case "placed":
+								tab.PlaceBoundsIn(&buf)
 							}
 							if err := tab.SetPolicy(p); err != nil {
 								t.Fatal(err)

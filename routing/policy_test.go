@@ -412,3 +412,29 @@ func TestRemoveOnArenaTables(t *testing.T) {
 		}
 	}
 }
+
+// A table whose bounds were placed in a buffer and then given memory of
+// their own again (PlaceBoundsIn(nil)) no longer reads the buffer: what is
+// written there later leaves the table as it was.
+func TestPlaceBoundsInNilDetaches(t *testing.T) {
+	tab := policyTable(t, 2, Oldest, 2)
+	for id := range uint32(len(replacementKeys)) {
+		tab.Add(id)
+	}
+	want := tab.Peers()
+	if len(want) == 0 {
+		t.Fatal("the table holds no peer")
+	}
+	var buf [NumBuckets]uint16
+	tab.PlaceBoundsIn(&buf)
+	if got := tab.Peers(); !slices.Equal(got, want) {
+		t.Fatalf("placed: peers %v, want %v", got, want)
+	}
+	tab.PlaceBoundsIn(nil)
+	for i := range buf {
+		buf[i] = 0
+	}
+	if got := tab.Peers(); !slices.Equal(got, want) {
+		t.Fatalf("after detaching and clearing the buffer: peers %v, want %v", got, want)
+	}
+}

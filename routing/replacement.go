@@ -65,7 +65,7 @@ func (t *Table) Replacements(b int) []Peer {
 	if t == nil || t.repl == nil || b < 0 || b >= len(t.repl.ends) {
 		return nil
 	}
-	return t.peersOf(t.repl, b)
+	return t.peersOf(&t.repl.grouped, b)
 }
 
 // cache makes id, a newcomer that found bucket b full, the newest entry of
@@ -77,9 +77,9 @@ func (t *Table) cache(b int, id uint32) {
 		return
 	}
 	if t.repl == nil {
-		t.repl = &grouped{}
+		t.repl = newReplCache()
 	}
-	r := t.repl
+	r := &t.repl.grouped
 	lo, hi := r.bounds(b)
 	if i := slices.Index(r.ids[lo:hi], id); i >= 0 {
 		r.replace(lo+i, hi, id)

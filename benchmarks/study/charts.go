@@ -97,7 +97,7 @@ func metricInfo(t WorkloadType, column string) chartMetric {
 		}
 	}
 	name := strings.ReplaceAll(column, "_", " ")
-	if slices.Contains(slotRates, column) {
+	if isRate(column) {
 		return chartMetric{column, name + " (% of the seeds)", 100, true}
 	}
 	switch {
@@ -605,13 +605,8 @@ func heatmapFigure(s *Study, aggs []Aggregate, metric, sub string) (string, *rep
 			if !f.matches(idx) {
 				continue
 			}
-			mean, ci := a.Mean(col)*cm.scale, a.CI95(col)*cm.scale
-			hm.Values[yr[idx[yi]]][xr[idx[xi]]] = mean
-			label := cellNumber(mean)
-			if !math.IsNaN(ci) {
-				label += "\n± " + cellNumber(ci)
-			}
-			hm.Labels[yr[idx[yi]]][xr[idx[xi]]] = label
+			hm.Values[yr[idx[yi]]][xr[idx[xi]]] = a.Mean(col) * cm.scale
+			hm.Labels[yr[idx[yi]]][xr[idx[xi]]] = heatCellLabel(a.Values[col], cm)
 		}
 		panels = append(panels, &report.Panel{
 			Title:    f.title,
@@ -645,8 +640,12 @@ func heatmapFigure(s *Study, aggs []Aggregate, metric, sub string) (string, *rep
 		title += ", one panel per " + strings.Join(names, " x ")
 	}
 	cell := vg.Length(max(len(xv.labels), 2)) * 1.9 * vg.Centimeter
+	how := "\n(each cell: the mean over the seeds, ± the half-width of its 95 % interval when there are several)"
+	if isRate(metric) {
+		how = "\n(each cell: the share of the seeds where it held, and how many of them when there are several)"
+	}
 	f := &report.Figure{
-		Title:       title + "\n(each cell: the mean over the seeds, ± the half-width of its 95 % interval when there are several)",
+		Title:       title + how,
 		Subtitle:    sub,
 		Panels:      grid,
 		LegendTitle: cm.label,
@@ -654,6 +653,33 @@ func heatmapFigure(s *Study, aggs []Aggregate, metric, sub string) (string, *rep
 		PanelHeight: vg.Length(max(len(yv.labels), 2))*1.3*vg.Centimeter + 4*vg.Centimeter,
 	}
 	return fmt.Sprintf("heatmap_%s_%s_%s.png", metric, columnOf(s.Axes[xi].Key), columnOf(s.Axes[yi].Key)), f
+}
+
+// heatCellLabel writes the figure of a heat map's cell from its values
+// over the seeds (in the column's unit): the mean, and the half-width of
+// its 95 % t interval when there are several seeds. A rate (isRate: each
+// seed's value is 1 or 0) gets the count of the seeds instead, "2 of 3
+// seeds": the t interval of a few 0/1 outcomes spills far beyond 0..100 %
+// (two of three seeds give 66.7 ± 143 %), and says less than the count.
+func heatCellLabel(values []float64, cm chartMetric) string {
+	mean := report.Mean(values) * cm.scale
+	label := cellNumber(mean)
+	if len(values) < 2 {
+		return label
+	}
+	if isRate(cm.column) {
+		held := 0
+		for _, v := range values {
+			if v != 0 {
+				held++
+			}
+		}
+		return fmt.Sprintf("%s\n%d of %d seeds", label, held, len(values))
+	}
+	if ci := report.CI95(values) * cm.scale; !math.IsNaN(ci) {
+		label += "\n± " + cellNumber(ci)
+	}
+	return label
 }
 
 // cellNumber prints a figure in a heat map's cell: three significant

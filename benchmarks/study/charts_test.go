@@ -289,3 +289,64 @@ func TestPagesBoundTheFiles(t *testing.T) {
 		}
 	}
 }
+
+// A heat map's cell of a rate (a figure each seed gives as 1 or 0, such
+// as false_reject) counts the seeds where it held, "2 of 3 seeds", where
+// the 95 % t interval of three 0/1 outcomes would read 66.7 ± 143 %,
+// beyond 0..100; a figure of another kind keeps its mean ± half-width;
+// one seed gives the mean alone.
+func TestHeatMapCellOfARateCountsTheSeeds(t *testing.T) {
+	rate, share := metricInfo(Slot, "false_reject"), metricInfo(Slot, "success_share")
+	for _, c := range []struct {
+		name   string
+		cm     chartMetric
+		values []float64
+		want   string
+	}{
+		{"rate, two of three seeds", rate, []float64{1, 0, 1}, "66.7\n2 of 3 seeds"},
+		{"rate, none", rate, []float64{0, 0, 0}, "0\n0 of 3 seeds"},
+		{"rate, every seed", rate, []float64{1, 1}, "100\n2 of 2 seeds"},
+		{"rate, one seed", rate, []float64{1}, "100"},
+		{"share, three seeds", share, []float64{0.5, 0.6, 0.7}, "60\n± 24.8"},
+		{"share, one seed", share, []float64{0.5}, "50"},
+	} {
+		if got := heatCellLabel(c.values, c.cm); got != c.want {
+			t.Errorf("%s: heatCellLabel(%v) = %q, want %q", c.name, c.values, got, c.want)
+		}
+	}
+
+	// Through a heat map of a slot sweep: every cell of a rate is
+	// labelled by its count, the title says so, and the colour is the
+	// rate in %.
+	s, err := Parse("s.yaml", []byte("nodes: 50\nrepeats: 3\nworkload:\n  type: slot\n  rows: 4\n  cols: 4\n  validators: 10\n"+
+		"  samples: [1, 2]\n  withholding: random\n  withheld_share: [0, 0.5]\n"+
+		"charts:\n  heatmap: [withheld_share, samples]\n  metric: false_reject\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(MetricColumns(Slot), "false_reject")
+	var aggs []Aggregate
+	for p := range s.Len() / s.Repeats {
+		a := Aggregate{Point: p, Combination: s.Combination(p * s.Repeats), Values: make([][]float64, len(MetricColumns(Slot)))}
+		a.Values[col] = []float64{1, float64(p % 2), 0} // 2 of 3 seeds at even points, 1 of 3 at odd
+		aggs = append(aggs, a)
+	}
+	_, fig := heatmapFigure(s, aggs, "false_reject", "")
+	if !strings.Contains(fig.Title, "the share of the seeds where it held") || strings.Contains(fig.Title, "95 %") {
+		t.Errorf("title %q", fig.Title)
+	}
+	hm := fig.Panels[0][0].Plotters[0].(report.HeatMap)
+	cells := 0
+	for j, row := range hm.Labels {
+		for i, l := range row {
+			cells++
+			v := hm.Values[j][i]
+			if want := map[bool]string{true: "66.7\n2 of 3 seeds", false: "33.3\n1 of 3 seeds"}[v > 50]; l != want || strings.Contains(l, "±") {
+				t.Errorf("cell (%d, %d) = %v, label %q; want %q", i, j, v, l, want)
+			}
+		}
+	}
+	if cells != 4 || hm.Lo != 0 || hm.Hi != 100 {
+		t.Errorf("%d cells, palette %v..%v; want 4, 0..100", cells, hm.Lo, hm.Hi)
+	}
+}

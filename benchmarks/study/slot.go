@@ -429,6 +429,10 @@ func slotDistributionFigure(s *Study, dir string, a Aggregate, sub string) (*rep
 // seeds is a rate, drawn in %.
 var slotRates = []string{"recoverable", "available", "false_accept", "false_reject"}
 
+// isRate says whether column is a figure that each run gives as 1 or 0
+// (slotRates), whose mean over seeds is a rate.
+func isRate(column string) bool { return slices.Contains(slotRates, column) }
+
 // b01 writes a truth as a figure: 1 or 0.
 func b01(b bool) string {
 	if b {

@@ -408,17 +408,21 @@ func writeCharts(s *Study, dir string, aggs []Aggregate) ([]string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "charts"), 0o755); err != nil {
 		return nil, err
 	}
+	// Only the figures against a key or over time draw bands; a heat map
+	// says in its title what its cells hold, and distributions draw a
+	// line per seed.
 	sub := subtitle(s, aggs)
+	banded := sub + bandsNote(s)
 	var figs []namedFigure
 	for xi := range s.Axes {
-		figs = append(figs, sweepFigures(s, aggs, xi, sub)...)
+		figs = append(figs, sweepFigures(s, aggs, xi, banded)...)
 	}
 	for _, m := range s.Charts.Metrics {
 		name, fig := heatmapFigure(s, aggs, m, sub)
 		figs = append(figs, namedFigure{name: name, fig: fig})
 	}
 	if s.Workload == Availability {
-		more, err := overTimeFigures(s, dir, aggs, sub)
+		more, err := overTimeFigures(s, dir, aggs, banded)
 		if err != nil {
 			return nil, err
 		}
@@ -701,7 +705,7 @@ var coreKeys = []string{"profile", "nodes", "k", "alpha", "beta", "termination",
 // subtitle lists what every combination of s shares: the core settings
 // and every other setting that differs from the default, with its value
 // (the swept keys and the seed are the axes, lines and panels), then the
-// seeds and what the bands are.
+// seeds.
 func subtitle(s *Study, aggs []Aggregate) string {
 	cols := SummaryColumns()
 	mine := aggs[0].Combination.SummaryRow()
@@ -729,9 +733,18 @@ func subtitle(s *Study, aggs []Aggregate) string {
 	parts = append(parts, "workload "+s.Workload.String())
 	seeds := fmt.Sprintf("seed %d", s.Seed)
 	if s.Repeats > 1 {
-		seeds = fmt.Sprintf("seeds %d-%d a point, bands: 95 %% t interval of the mean over the seeds", s.Seed, s.Seed+uint64(s.Repeats)-1)
+		seeds = fmt.Sprintf("seeds %d-%d a point", s.Seed, s.Seed+uint64(s.Repeats)-1)
 	}
 	return strings.Join(parts, ", ") + "; " + seeds
+}
+
+// bandsNote ends the subtitle of a figure that draws bands over the
+// seeds: what they are (nothing with one seed, which draws none).
+func bandsNote(s *Study) string {
+	if s.Repeats > 1 {
+		return ", bands: 95 % t interval of the mean over the seeds"
+	}
+	return ""
 }
 
 // humanValue prints a setting's canonical value for a reader: numbers

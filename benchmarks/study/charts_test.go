@@ -161,17 +161,29 @@ func TestSweptValuesArePlacedByKind(t *testing.T) {
 
 // The subtitle names the settings every panel shares: the core ones
 // (nodes, k, latency, churn, ...) and any other set away from its
-// default, never a swept key, and the seeds and what the bands are.
+// default, never a swept key, and the seeds; what the bands are is said
+// only where bands are drawn (figures against a key, over time), not
+// under a heat map or the distributions of one point (a line per seed).
 func TestSubtitleNamesTheFixedSettings(t *testing.T) {
 	s, err := Parse("s.yaml", []byte(threeKeys+"gamma: 125us\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sub := subtitle(s, []Aggregate{{Combination: s.Combination(0)}})
-	for _, want := range []string{"nodes=300", "k=20", "latency=uniform", "churn=none", "termination=", "gamma=125 µs", "segments=4", "seeds 1-2", "95 % t interval"} {
+	for _, want := range []string{"nodes=300", "k=20", "latency=uniform", "churn=none", "termination=", "gamma=125 µs", "segments=4", "seeds 1-2"} {
 		if !strings.Contains(sub, want) {
 			t.Errorf("subtitle %q lacks %q", sub, want)
 		}
+	}
+	if strings.Contains(sub, "bands") || !strings.Contains(bandsNote(s), "95 % t interval") {
+		t.Errorf("subtitle %q, bands note %q: the note belongs to the figures with bands", sub, bandsNote(s))
+	}
+	one, err := Parse("s.yaml", []byte(strings.Replace(threeKeys, "repeats: 2\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := bandsNote(one); note != "" {
+		t.Errorf("one seed: bands note %q; want none", note)
 	}
 	for _, swept := range []string{"alpha=", "fast_error_rate=", "conn_delay=", "seed="} {
 		if strings.Contains(sub, swept) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,10 +22,12 @@ import (
 // The team's study files parse, start with comments saying what they are
 // for, and give the combinations they promise: das-research is the
 // network of benchmarks' BenchmarkDASRetrievalStudy under the py-dht
-// profile.
+// profile; withholding sweeps random withholding across the share where
+// a block stops being recoverable, against the samples per validator,
+// and draws its heat maps.
 func TestExampleFiles(t *testing.T) {
 	files, err := filepath.Glob("examples/*.yaml")
-	if err != nil || len(files) != 4 {
+	if err != nil || len(files) != 5 {
 		t.Fatalf("examples: %v, %v", files, err)
 	}
 	for _, f := range files {
@@ -127,6 +130,24 @@ func TestExampleFiles(t *testing.T) {
 		!pc.Config.Network.Churn.Enabled() || pc.Latency != "discv5" || pw.BuilderUpload.Unlimited() || pw.BuilderDownload.Unlimited() ||
 		math.Abs(adversarial-0.1) > 1e-9 {
 		t.Errorf("pandas: %d combinations, %+v", pandas.Len(), pc)
+	}
+	wh, err := study.Load("examples/withholding.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shares := map[float64]bool{}
+	for _, c := range wh.Combinations() {
+		ws := c.Params.Workload.Slot
+		if c.Params.Workload.Type != study.Slot || ws.Withholding.Pattern.String() != "random" || ws.Threshold != 0.9 || ws.Rows != 32 || ws.Cols != 32 {
+			t.Errorf("withholding %s: %+v", c.Name, c.Params.Workload)
+		}
+		shares[ws.Withholding.Share] = true
+	}
+	// Random withholding of a 32 x 32 block is recoverable up to about
+	// 62 % of the cells and not from about 68 %: the sweep holds both.
+	if wh.Len() != 135 || wh.Repeats != 3 || !shares[0] || !shares[0.6] || !shares[0.7] ||
+		!slices.Equal(wh.Charts.Heatmap, []string{"withheld_share", "samples"}) || !slices.Contains(wh.Charts.Metrics, "false_accept") {
+		t.Errorf("withholding: %d combinations, %d repeats, shares %v, charts %+v", wh.Len(), wh.Repeats, shares, wh.Charts)
 	}
 }
 

@@ -489,7 +489,7 @@ workload:
   health_nodes: [0, 7]
 `,
 	}
-	for _, name := range []string{"das-research", "alpha-errors", "slot"} {
+	for _, name := range []string{"das-research", "alpha-errors", "slot", "withholding"} {
 		s, err := study.Load("examples/" + name + ".yaml")
 		if err != nil {
 			t.Fatal(err)

@@ -213,15 +213,21 @@ func (r *Run) scheduleWith(p planned, set func(*operation)) {
 
 // schedule keeps p until its start event.
 func (r *Run) schedule(p planned) {
-	var slot int32
-	if k := len(r.freeP); k > 0 {
-		slot, r.freeP = r.freeP[k-1], r.freeP[:k-1]
-		r.planned[slot] = p
-	} else {
-		slot = int32(len(r.planned))
-		r.planned = append(r.planned, p)
+	r.q.Push(p.at, event{kind: startEvent, slot: putSlot(&r.planned, &r.freeP, p)})
+}
+
+// putSlot stores v in a free slot of *items, taken from *free, or in a
+// new one at the end, and returns the slot: the event queue names its
+// entries' payloads by slot.
+func putSlot[T any](items *[]T, free *[]int32, v T) int32 {
+	if k := len(*free); k > 0 {
+		slot := (*free)[k-1]
+		*free = (*free)[:k-1]
+		(*items)[slot] = v
+		return slot
 	}
-	r.q.Push(p.at, event{kind: startEvent, slot: slot})
+	*items = append(*items, v)
+	return int32(len(*items) - 1)
 }
 
 // At schedules f at simulated time at, on the run's goroutine.
@@ -397,15 +403,7 @@ func (r *Run) step() {
 
 // expireAt schedules the timeout of op's lookup at time at.
 func (r *Run) expireAt(at time.Duration, op *operation) {
-	x := expiry{op: op, gen: op.gen}
-	var slot int32
-	if k := len(r.freeX); k > 0 {
-		slot, r.freeX = r.freeX[k-1], r.freeX[:k-1]
-		r.expiry[slot] = x
-	} else {
-		slot = int32(len(r.expiry))
-		r.expiry = append(r.expiry, x)
-	}
+	slot := putSlot(&r.expiry, &r.freeX, expiry{op: op, gen: op.gen})
 	r.q.Push(at, event{kind: timeoutEvent, slot: slot})
 }
 

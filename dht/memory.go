@@ -78,6 +78,12 @@ func memAvailable() uint64 {
 	return total
 }
 
+// MemoryAvailable returns the memory the process may use, in bytes: the
+// machine's (/proc/meminfo), bounded by its cgroup's limit (a container's
+// or a Slurm job's); 0 when neither can be read. Workloads that hold much
+// in flight (a DAS slot) check their own needs against it.
+func MemoryAvailable() uint64 { return memAvailable() }
+
 // checkMemory refuses a network whose estimate exceeds 90 % of the memory
 // the process may use (the machine's, or its cgroup's limit: a container's
 // or a Slurm job's), where it can be read: cfg must be Effective. It

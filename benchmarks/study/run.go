@@ -20,8 +20,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/go-dht/go-dht/benchmarks/param"
 	"github.com/go-dht/go-dht/benchmarks/report"
 	"github.com/go-dht/go-dht/dht"
+	"github.com/go-dht/go-dht/network"
 )
 
 // A study's output folder:
@@ -187,7 +189,7 @@ func Run(ctx context.Context, s *Study, opts Options) (*Outcome, error) {
 				opts.Progress.Done(c, time.Since(start), err)
 			}
 			if err != nil {
-				return fmt.Errorf("%s: %w", c.Name, err)
+				return fmt.Errorf("%s: %w", c.Name, keyed(err))
 			}
 			return nil
 		})
@@ -420,3 +422,44 @@ func (nc *networkCache) get(key string, cfg dht.Config) (*dht.DHTNetwork, error)
 	}
 	return e.net.Derive(cfg)
 }
+
+// keyed names the study key of a configuration error that a combination
+// met while it ran (the network that does not fit the machine, the slot
+// whose lookups in flight do not): the error names a field of the
+// configuration (Nodes, Validators), the user wrote a key (nodes,
+// workload.validators). An error of another kind, or of a field no single
+// key sets, is returned as it is.
+func keyed(err error) error {
+	var ce *network.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	var key string
+	for _, p := range param.All() {
+		for _, f := range append(slices.Clone(p.Fields), p.Builds) {
+			if f != "" && strings.HasSuffix(f, "."+ce.Field) {
+				if key != "" && key != p.Key {
+					return err // two keys set such a field: leave it as it is
+				}
+				key = p.Key
+			}
+		}
+	}
+	if key == "" {
+		return err
+	}
+	return &keyError{key: key, ce: ce, err: err}
+}
+
+// keyError is a configuration error named by its study key.
+type keyError struct {
+	key string
+	ce  *network.ConfigError
+	err error
+}
+
+func (e *keyError) Error() string {
+	return fmt.Sprintf("%s = %s: allowed %s", e.key, e.ce.Value, e.ce.Allowed)
+}
+
+func (e *keyError) Unwrap() error { return e.err }

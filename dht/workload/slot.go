@@ -283,7 +283,41 @@ func (w Slot) Run(ctx context.Context, net *dht.DHTNetwork, seed uint64, out Slo
 	if err != nil {
 		return nil, err
 	}
+	if err := w.checkMemory(len(s.vnodes), dht.MemoryAvailable()); err != nil {
+		return nil, err
+	}
 	return s.timeline(ctx)
+}
+
+// slotLookupBytes is the least heap a lookup in flight holds during a
+// slot: its candidates, operation and requests with their answers
+// (BenchmarkSlot measures about 3.8 KB a lookup live at the peak, and
+// about twice that with the garbage collector's headroom).
+const slotLookupBytes = 3 << 10
+
+// checkMemory refuses, before the slot's timeline runs, a slot whose
+// lookups in flight at once would need more than 90 % of the available
+// memory even at slotLookupBytes each: every sample of its validators
+// (validators of them, one per validator node or its class's number)
+// starts at once, and before them up to ProvidesInFlight provides.
+// available 0 (unknown) checks nothing. The bound is low on purpose: a
+// slot it lets through may still need up to about twice as much.
+func (w Slot) checkMemory(validators int, available uint64) error {
+	sampling := uint64(validators) * uint64(w.Samples)
+	inFlight := max(sampling, uint64(w.ProvidesInFlight))
+	need := inFlight * slotLookupBytes
+	if available == 0 || need <= available/10*9 {
+		return nil
+	}
+	gib := func(b uint64) string { return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30)) }
+	field, value := "Validators", w.Validators
+	what := fmt.Sprintf("the samples of %d validators x %d samples", validators, w.Samples)
+	if uint64(w.ProvidesInFlight) > sampling {
+		field, value, what = "ProvidesInFlight", w.ProvidesInFlight, fmt.Sprintf("%d provides", w.ProvidesInFlight)
+	}
+	return &network.ConfigError{Field: field, Value: fmt.Sprint(value), Allowed: fmt.Sprintf(
+		"a slot that fits this machine: %s in flight at once need at least %s (%d KiB a lookup; about twice that at the peak), the machine has %s (fewer validators, samples or provides in flight)",
+		what, gib(need), slotLookupBytes>>10, gib(available))}
 }
 
 // slotRun is the state of one slot.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -603,6 +604,42 @@ func TestSlotSamplingAfterTheDeadlineIsMeasured(t *testing.T) {
 	for _, v := range o.res.Validators {
 		if !v.Completed || v.Success || v.Done <= o.res.SampleStart {
 			t.Fatalf("validator %+v: want completed after sampling started at %v, not in time", v, o.res.SampleStart)
+		}
+	}
+}
+
+// A slot whose lookups in flight at once cannot fit the memory the process
+// may use is refused before its timeline runs, naming what to lower: the
+// validators (every sample of every validator starts at once) or, when
+// they are more, the provides in flight; with enough memory, or memory
+// unknown (0), it runs. PANDAS's slot (20,000 validators x 75 samples, 1.5
+// million lookups at 3 KiB) needs at least 4.3 GiB: refused on 4 GiB, let
+// through on 5.
+func TestSlotRefusedWhenItCannotFitMemory(t *testing.T) {
+	pandas := workload.Slot{Rows: 512, Cols: 512, ProvidesInFlight: 262144, Validators: 20000, Samples: 75,
+		SegmentSize: 560, Deadline: 4 * time.Second, SampleStart: workload.AfterProvides}
+	const gib = 1 << 30
+	for _, tc := range []struct {
+		name       string
+		w          workload.Slot
+		validators int
+		available  uint64
+		field      string // "" when the slot must pass
+	}{
+		{"pandas on 4 GiB", pandas, 20000, 4 * gib, "Validators"},
+		{"pandas on 5 GiB", pandas, 20000, 5 * gib, ""},
+		{"memory unknown", pandas, 20000, 0, ""},
+		{"provides dominate", workload.Slot{Rows: 512, Cols: 512, ProvidesInFlight: 262144, Validators: 10, Samples: 2}, 10, 512 << 20, "ProvidesInFlight"},
+		{"two validators a node count twice", workload.Slot{Validators: 10000, Samples: 75, ProvidesInFlight: 1}, 20000, 4 * gib, "Validators"},
+		{"one validator a node fits", workload.Slot{Validators: 10000, Samples: 75, ProvidesInFlight: 1}, 10000, 4 * gib, ""},
+	} {
+		err := tc.w.CheckMemory(tc.validators, tc.available)
+		var ce *network.ConfigError
+		switch {
+		case tc.field == "" && err != nil:
+			t.Errorf("%s: refused: %v", tc.name, err)
+		case tc.field != "" && (!errors.As(err, &ce) || ce.Field != tc.field || !strings.Contains(ce.Allowed, "GiB")):
+			t.Errorf("%s: error %v, want one naming %s and the memory", tc.name, err, tc.field)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package study_test
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -624,5 +625,56 @@ charts:
 		if want := map[string]string{"0": "1", "0.25": "1", "0.625": "0"}[r[col("withheld_share")]]; r[col("recoverable")] != want {
 			t.Errorf("withheld_share %s: recoverable %s, want %s", r[col("withheld_share")], r[col("recoverable")], want)
 		}
+	}
+}
+
+// An availability point with no retrieval (every node has left for good,
+// so none is online to retrieve) reports no found share and no delays:
+// empty cells in availability.csv, not zeros, and found_share_mean is the
+// mean over the points that had retrievals (the review found zeros, and
+// means that counted them).
+func TestAvailabilityPointsWithoutRetrievalsAreEmpty(t *testing.T) {
+	s := parse(t, "nodes: 300\nleave_rate: 1\nworkload: {type: availability, segments: 2, retrievers: 4, duration: 12h, every: 1h}\n")
+	dir := t.TempDir()
+	if _, err := study.Run(context.Background(), s, study.Options{Out: dir, Workers: 1, NoRecords: true}); err != nil {
+		t.Fatal(err)
+	}
+	combos := s.Combinations()
+	if len(combos) != 1 {
+		t.Fatalf("%d combinations, want 1", len(combos))
+	}
+	rows := dhttest.ReadCSVFile(t, filepath.Join(dir, combos[0].Name, "availability.csv"))
+	col := func(name string) int {
+		i := slices.Index(rows[0], name)
+		if i < 0 {
+			t.Fatalf("availability.csv lacks %s: %v", name, rows[0])
+		}
+		return i
+	}
+	lookups, found, p50, p90 := col("lookups"), col("found_share"), col("delay_p50_s"), col("delay_p90_s")
+	var with, without int
+	sum := 0.0
+	for _, r := range rows[1:] {
+		if r[lookups] == "0" {
+			without++
+			if r[found] != "" || r[p50] != "" || r[p90] != "" {
+				t.Errorf("a point without retrievals: found %q, delays %q %q; want empty cells", r[found], r[p50], r[p90])
+			}
+			continue
+		}
+		with++
+		v, err := strconv.ParseFloat(r[found], 64)
+		if err != nil || r[p50] == "" {
+			t.Errorf("a point with %s retrievals: found %q, delay p50 %q", r[lookups], r[found], r[p50])
+		}
+		sum += v
+	}
+	if with == 0 || without == 0 {
+		t.Fatalf("%d points with retrievals, %d without; want both (nodes leave at 1 an hour)", with, without)
+	}
+	summary := readRuns(t, dir)
+	got, err := strconv.ParseFloat(summary[1][slices.Index(summary[0], "found_share_mean")], 64)
+	if err != nil || math.Abs(got-sum/float64(with)) > 1e-6 {
+		t.Errorf("found_share_mean %v (%v), want the mean of the %d points with retrievals, %v", got, err, with, sum/float64(with))
 	}
 }

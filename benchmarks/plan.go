@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"github.com/go-dht/go-dht/dht"
 	"github.com/go-dht/go-dht/hashes"
 )
 
@@ -40,6 +41,16 @@ func PlanLookups(rng *rand.Rand, n, count int, targets []hashes.Key, firstOp uin
 			t.Key = hashes.Key(rng.Uint64())
 		}
 		tasks[i] = t
+	}
+	return tasks
+}
+
+// DHTTasks returns planned lookups as tasks of DHTNetwork.LookupMany, each
+// with its own operation id.
+func DHTTasks(planned []LookupTask) []dht.LookupTask {
+	tasks := make([]dht.LookupTask, len(planned))
+	for i, t := range planned {
+		tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
 	}
 	return tasks
 }

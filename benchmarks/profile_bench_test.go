@@ -63,11 +63,7 @@ func benchProfileThroughput(b *testing.B, spec Spec, p Params, n int, profile dh
 	var hops, peers, done int64
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			planned := PlanLookups(RoundRand(q.Config.Network.Seed, "profile_throughput", round), n, profileLookups, nil, uint64(round*profileLookups+1))
-			tasks = make([]dht.LookupTask, len(planned))
-			for i, t := range planned {
-				tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
-			}
+			tasks = DHTTasks(PlanLookups(RoundRand(q.Config.Network.Seed, "profile_throughput", round), n, profileLookups, nil, uint64(round*profileLookups+1)))
 			return nil
 		},
 		task: func(int) error {

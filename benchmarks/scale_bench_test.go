@@ -170,11 +170,7 @@ func benchThroughput(b *testing.B, spec Spec, p Params, n int) {
 	var hops, peers, done int64
 	runRounds(b, r, roundFuncs{
 		prep: func(round int) error {
-			planned := PlanLookups(RoundRand(p.Config.Network.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1))
-			tasks = make([]dht.LookupTask, len(planned))
-			for i, t := range planned {
-				tasks[i] = dht.LookupTask{Origin: t.Origin, Key: t.Key, Options: dht.LookupOptions{Op: t.Op}}
-			}
+			tasks = DHTTasks(PlanLookups(RoundRand(p.Config.Network.Seed, "lookup_throughput", round), n, count, nil, uint64(round*count+1)))
 			return nil
 		},
 		task: func(int) error {

@@ -3,6 +3,8 @@ package report
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Quantile returns the q-quantile (0..1) of xs by linear interpolation
@@ -88,101 +90,11 @@ func CI95(xs []float64) float64 {
 }
 
 // TQuantile returns the p-quantile (0 < p < 1) of Student's t
-// distribution with df degrees of freedom (df >= 1), by bisection on its
-// distribution function, to about 1e-12.
+// distribution with df degrees of freedom (df >= 1), NaN outside those
+// ranges (gonum's distuv.StudentsT).
 func TQuantile(p float64, df int) float64 {
 	if !(p > 0 && p < 1) || df < 1 {
 		return math.NaN()
 	}
-	if p == 0.5 {
-		return 0
-	}
-	if p < 0.5 {
-		return -TQuantile(1-p, df)
-	}
-	lo, hi := 0.0, 1.0
-	for tCDF(hi, df) < p {
-		lo, hi = hi, hi*2
-	}
-	for range 200 {
-		mid := (lo + hi) / 2
-		if tCDF(mid, df) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
-		if hi-lo <= 1e-13*hi {
-			break
-		}
-	}
-	return (lo + hi) / 2
-}
-
-// tCDF is Student's t distribution function at t >= 0:
-// 1 - I_x(df/2, 1/2) / 2 with x = df / (df + t²).
-func tCDF(t float64, df int) float64 {
-	v := float64(df)
-	return 1 - 0.5*regIncBeta(v/(v+t*t), v/2, 0.5)
-}
-
-// regIncBeta is the regularized incomplete beta function I_x(a, b), by
-// its continued fraction (modified Lentz), using the symmetry
-// I_x(a, b) = 1 - I_{1-x}(b, a) where the fraction converges slowly.
-func regIncBeta(x, a, b float64) float64 {
-	switch {
-	case x <= 0:
-		return 0
-	case x >= 1:
-		return 1
-	}
-	la, _ := math.Lgamma(a)
-	lb, _ := math.Lgamma(b)
-	lab, _ := math.Lgamma(a + b)
-	front := math.Exp(lab - la - lb + a*math.Log(x) + b*math.Log1p(-x))
-	if x > (a+1)/(a+b+2) {
-		return 1 - front*betaFraction(1-x, b, a)/b
-	}
-	return front * betaFraction(x, a, b) / a
-}
-
-// betaFraction evaluates the continued fraction of the incomplete beta
-// function.
-func betaFraction(x, a, b float64) float64 {
-	const tiny = 1e-300
-	c, d := 1.0, 1-(a+b)*x/(a+1)
-	if math.Abs(d) < tiny {
-		d = tiny
-	}
-	d = 1 / d
-	h := d
-	for m := 1; m <= 500; m++ {
-		fm := float64(m)
-		num := fm * (b - fm) * x / ((a + 2*fm - 1) * (a + 2*fm))
-		d = 1 + num*d
-		if math.Abs(d) < tiny {
-			d = tiny
-		}
-		c = 1 + num/c
-		if math.Abs(c) < tiny {
-			c = tiny
-		}
-		d = 1 / d
-		h *= d * c
-		num = -(a + fm) * (a + b + fm) * x / ((a + 2*fm) * (a + 2*fm + 1))
-		d = 1 + num*d
-		if math.Abs(d) < tiny {
-			d = tiny
-		}
-		c = 1 + num/c
-		if math.Abs(c) < tiny {
-			c = tiny
-		}
-		d = 1 / d
-		del := d * c
-		h *= del
-		if math.Abs(del-1) < 1e-15 {
-			break
-		}
-	}
-	return h
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(p)
 }

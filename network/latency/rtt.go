@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/mathext"
+
 	"github.com/go-dht/go-dht/network/internal/variate"
 )
 
@@ -165,67 +167,15 @@ func (d *rtt) shareAbove(x float64) float64 {
 }
 
 // gammaCDF returns P(X <= x) for X gamma-distributed with the given shape
-// and scale 1: the regularized lower incomplete gamma function P(shape, x).
-// It uses the series below shape + 1 and Lentz's continued fraction above
-// (Numerical Recipes, 6.2), and the Wilson-Hilferty normal approximation
-// for shapes above 100, where the series would need many terms; Load
-// needs it only to tell whether about 1% of draws lie above a bound.
+// and scale 1: the regularized lower incomplete gamma function P(shape, x)
+// (gonum's mathext.GammaIncReg). Load needs it only to tell whether about
+// 1% of draws lie above a bound.
 func gammaCDF(shape, x float64) float64 {
 	switch {
 	case !(x > 0):
 		return 0
 	case math.IsInf(x, 1):
 		return 1
-	case shape > 100:
-		return gammaCDFApprox(shape, x)
 	}
-	return gammaCDFExact(shape, x)
-}
-
-// gammaCDFApprox is the Wilson-Hilferty approximation of gammaCDF:
-// (X/shape)^(1/3) is nearly normal, of mean 1 - 1/(9 shape) and variance
-// 1/(9 shape). Above shape 100 it is within 1e-4 of the exact value.
-func gammaCDFApprox(shape, x float64) float64 {
-	v := 1 / (9 * shape)
-	z := (math.Cbrt(x/shape) - (1 - v)) / math.Sqrt(v)
-	return math.Erfc(-z/math.Sqrt2) / 2
-}
-
-// gammaCDFExact is gammaCDF by the series or the continued fraction, for
-// x > 0.
-func gammaCDFExact(shape, x float64) float64 {
-	lg, _ := math.Lgamma(shape)
-	front := math.Exp(-x + shape*math.Log(x) - lg)
-	const eps, tiny, maxTerms = 1e-15, 1e-300, 10_000
-	if x < shape+1 {
-		term := 1 / shape
-		sum := term
-		for n := 1; n < maxTerms && term > sum*eps; n++ {
-			term *= x / (shape + float64(n))
-			sum += term
-		}
-		return min(1, sum*front)
-	}
-	b := x + 1 - shape
-	c, d := 1/tiny, 1/b
-	h := d
-	for i := 1; i < maxTerms; i++ {
-		an := -float64(i) * (float64(i) - shape)
-		b += 2
-		d = an*d + b
-		if math.Abs(d) < tiny {
-			d = tiny
-		}
-		c = b + an/c
-		if math.Abs(c) < tiny {
-			c = tiny
-		}
-		d = 1 / d
-		delta := d * c
-		h *= delta
-		if math.Abs(delta-1) < eps {
-			break
-		}
-	}
-	return max(0, 1-front*h)
+	return mathext.GammaIncReg(shape, x)
 }
